@@ -1,0 +1,187 @@
+"""Configuration classes for the screening app.
+
+Every setting can come from the environment, so the same code runs on a laptop, in CI and in
+production. Production fails fast when a secret or the database URL is missing; development
+generates a secret once into the instance folder (never a constant in the code) and uses SQLite
+in `instance/screening.db`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """A required setting is missing; the message says which one and how to set it."""
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from exc
+
+
+def instance_secret(instance_path: str) -> str:
+    """Read the development secret from the instance folder, creating it on first use."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # Created with owner-only permissions: the key signs staff sessions.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+class Config:
+    """Settings shared by every environment; each reads the environment when instantiated."""
+
+    ENV_NAME = "base"
+
+    def __init__(self) -> None:
+        env = os.environ.get
+        self.SECRET_KEY: str | None = env("SECRET_KEY") or None
+        self.SQLALCHEMY_DATABASE_URI: str | None = env("DATABASE_URL") or None
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+        # The clinic, as patients and the PDF see it.
+        self.CLINIC_NAME = env("CLINIC_NAME", "Spine Clinic")
+        self.CLINIC_PHONE = env("CLINIC_PHONE", "555-0100")
+        self.EMERGENCY_NUMBER = env("EMERGENCY_NUMBER", "911")
+
+        # Patients.
+        self.SELF_START_ENABLED = _env_bool("SELF_START_ENABLED", True)
+        self.INVITATION_EXPIRY_DAYS = _env_int("INVITATION_EXPIRY_DAYS", 7)
+        self.DOB_MAX_ATTEMPTS = _env_int("DOB_MAX_ATTEMPTS", 5)
+
+        # The surgeon's PDF.
+        self.PDF_PAGE_SIZE = env("PDF_PAGE_SIZE", "Letter")
+
+        # Staff sessions.
+        self.STAFF_IDLE_MINUTES = _env_int("STAFF_IDLE_MINUTES", 30)
+        self.STAFF_MAX_HOURS = _env_int("STAFF_MAX_HOURS", 12)
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=self.STAFF_MAX_HOURS)
+
+        # Cookies: HttpOnly and SameSite=Lax always; Secure when served over HTTPS.
+        secure = _env_bool("SESSION_COOKIE_SECURE", False)
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = secure
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SECURE = secure
+        self.PREFERRED_URL_SCHEME = "https" if secure else "http"
+        # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
+        self.TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+
+        # Forms.
+        self.WTF_CSRF_ENABLED = _env_bool("WTF_CSRF_ENABLED", True)
+        self.WTF_CSRF_TIME_LIMIT = _env_int("WTF_CSRF_TIME_LIMIT", 3600 * 8)
+        self.MAX_CONTENT_LENGTH = 256 * 1024
+
+        # Rate limits (Flask-Limiter): in memory by default, Redis when several workers run.
+        self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+        self.RATELIMIT_HEADERS_ENABLED = False
+
+        # Languages.
+        self.BABEL_DEFAULT_LOCALE = env("BABEL_DEFAULT_LOCALE", "en")
+        self.LANGUAGES = ["en"]
+
+    def finalise(self, instance_path: str) -> None:
+        """Fill in what depends on the instance folder, or refuse to start."""
+
+
+class DevelopmentConfig(Config):
+    """A laptop: SQLite in the instance folder and a generated secret."""
+
+    ENV_NAME = "development"
+
+    def finalise(self, instance_path: str) -> None:
+        if not self.SECRET_KEY:
+            self.SECRET_KEY = instance_secret(instance_path)
+        if not self.SQLALCHEMY_DATABASE_URI:
+            Path(instance_path).mkdir(parents=True, exist_ok=True)
+            self.SQLALCHEMY_DATABASE_URI = "sqlite:///" + str(Path(instance_path) / "screening.db")
+
+
+class TestingConfig(DevelopmentConfig):
+    """The test suite: CSRF and rate limits are switched back on by the tests that check them."""
+
+    ENV_NAME = "testing"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.TESTING = True
+        self.WTF_CSRF_ENABLED = False
+        self.RATELIMIT_ENABLED = False
+        self.SECRET_KEY = self.SECRET_KEY or "test-only-" + secrets.token_hex(16)
+
+
+class ProductionConfig(Config):
+    """A real clinic: refuses to start without a secret key and a database URL."""
+
+    ENV_NAME = "production"
+
+    def finalise(self, instance_path: str) -> None:
+        missing = [
+            name
+            for name, value in (
+                ("SECRET_KEY", self.SECRET_KEY),
+                ("DATABASE_URL", self.SQLALCHEMY_DATABASE_URI),
+            )
+            if not value
+        ]
+        if missing:
+            raise ConfigError(
+                "Production needs these environment variables set: " + ", ".join(missing)
+            )
+        if self.SECRET_KEY and len(self.SECRET_KEY) < 32:
+            raise ConfigError("SECRET_KEY must be at least 32 characters in production")
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(name: str | None, instance_path: str) -> Config:
+    """Build the configuration named by `name` or `SCREENING_ENV` (default: development)."""
+    chosen = name or os.environ.get("SCREENING_ENV", "development")
+    try:
+        config = CONFIGS[chosen]()
+    except KeyError as exc:
+        raise ConfigError(
+            f"SCREENING_ENV must be one of {', '.join(CONFIGS)}, not {chosen!r}"
+        ) from exc
+    if config.SQLALCHEMY_DATABASE_URI and config.SQLALCHEMY_DATABASE_URI.startswith("postgres://"):
+        # Heroku-style URLs: SQLAlchemy wants the dialect spelled out.
+        config.SQLALCHEMY_DATABASE_URI = config.SQLALCHEMY_DATABASE_URI.replace(
+            "postgres://", "postgresql+psycopg://", 1
+        )
+    elif config.SQLALCHEMY_DATABASE_URI and config.SQLALCHEMY_DATABASE_URI.startswith(
+        "postgresql://"
+    ):
+        config.SQLALCHEMY_DATABASE_URI = config.SQLALCHEMY_DATABASE_URI.replace(
+            "postgresql://", "postgresql+psycopg://", 1
+        )
+    config.finalise(instance_path)
+    return config

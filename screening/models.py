@@ -1,0 +1,200 @@
+"""SQLAlchemy 2.0 typed models: screenings, their stored summaries, staff, sessions, audit.
+
+Answers are stored as canonical JSON text (exactly the spec's answer set). Patient names and the
+triage level are copied into their own indexed columns so the staff queue can search and sort
+without reading answers. Times are stored in UTC.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from screening.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every backend (SQLite forgets the zone otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use an aware UTC datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class ScreeningStatus(StrEnum):
+    INVITED = "invited"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    REVIEWED = "reviewed"
+
+
+class Screening(db.Model):
+    """One patient's questionnaire, from invitation or self-start to review."""
+
+    __tablename__ = "screening"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Random and unguessable: the only id that ever appears in a URL or an export.
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, index=True)
+    status: Mapped[str] = mapped_column(String(20), default=ScreeningStatus.IN_PROGRESS, index=True)
+    answers_json: Mapped[str] = mapped_column(Text, default="{}")
+    questionnaire_version: Mapped[str] = mapped_column(String(10))
+
+    # The private link: only a SHA-256 of the token is kept; the short code is an HMAC.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    resume_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    # Copied from the answers (or the invitation) for search and sort; never used clinically.
+    patient_first_name: Mapped[str | None] = mapped_column(String(100))
+    patient_last_name: Mapped[str | None] = mapped_column(String(100))
+    patient_name_search: Mapped[str | None] = mapped_column(String(210), index=True)
+
+    # Invitation (issue 5): who asked, for which appointment, until when the link works.
+    invited_date_of_birth: Mapped[date | None] = mapped_column(Date)
+    appointment_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dob_failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Evaluation stored at submission (issue 3); triage is indexed for the staff queue.
+    triage: Mapped[str | None] = mapped_column(String(20), index=True)
+    triage_rank: Mapped[int | None] = mapped_column(Integer)
+    evaluation_json: Mapped[str | None] = mapped_column(Text)
+    rules_version: Mapped[str | None] = mapped_column(String(10))
+    warning_acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Staff review (issue 5).
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    review_note: Mapped[str | None] = mapped_column(Text)
+    flags_acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    flags_acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+
+    summary: Mapped[Summary | None] = relationship(
+        back_populates="screening", uselist=False, cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        # The staff queue: flagged first, then by appointment, then by submission.
+        Index("ix_screening_queue", "triage_rank", "appointment_at", "submitted_at"),
+    )
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        return json.loads(self.answers_json or "{}")
+
+    @property
+    def evaluation(self) -> dict[str, Any] | None:
+        return json.loads(self.evaluation_json) if self.evaluation_json else None
+
+    @property
+    def is_locked(self) -> bool:
+        """Submitted answers never change."""
+        return self.status in (ScreeningStatus.SUBMITTED, ScreeningStatus.REVIEWED)
+
+
+class Summary(db.Model):
+    """The surgeon's PDF, rendered once at submission and served byte for byte afterwards."""
+
+    __tablename__ = "summary"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    screening_id: Mapped[int] = mapped_column(
+        ForeignKey("screening.id", ondelete="CASCADE"), unique=True
+    )
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    questionnaire_version: Mapped[str] = mapped_column(String(10))
+    rules_version: Mapped[str] = mapped_column(String(10))
+    template_version: Mapped[str] = mapped_column(String(20))
+    generated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    screening: Mapped[Screening] = relationship(back_populates="summary")
+
+
+class StaffRole(StrEnum):
+    ADMIN = "admin"
+    CLINICIAN = "clinician"
+    FRONT_DESK = "front_desk"
+
+
+class StaffUser(db.Model):
+    """A clinic staff account (issue 5)."""
+
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
+    display_name: Mapped[str | None] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StaffSession(db.Model):
+    """A server-side staff session: signing out or expiry revokes it, whatever the cookie says."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ip: Mapped[str | None] = mapped_column(String(64))
+
+    user: Mapped[StaffUser] = relationship()
+
+
+class AuditEvent(db.Model):
+    """Append-only: who did what, when, from where, to which screening. Never answer contents."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str | None] = mapped_column(String(254), index=True)
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    screening_public_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(String(500))

@@ -1,0 +1,1 @@
+"""Patient blueprint: start, the questionnaire steps, review, submit and resume."""

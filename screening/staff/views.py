@@ -1,0 +1,5 @@
+"""Staff views (being built)."""
+
+from flask import Blueprint
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")

@@ -1,0 +1,66 @@
+"""Say clearly which system packages are missing, before anything fails obscurely.
+
+WeasyPrint needs Pango (Debian: libpango-1.0-0 libpangoft2-1.0-0); the browser tests need
+Chromium (Debian: chromium). Missing Pango stops `make run`/`make test`; missing Chromium only
+means the browser tests will be skipped (unless REQUIRE_BROWSER=1).
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import os
+import shutil
+import sys
+
+CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium, or CHROMIUM_PATH when set."""
+    candidate = os.environ.get("CHROMIUM_PATH")
+    if candidate:
+        return candidate if os.path.exists(candidate) else None
+    for path in CHROMIUM_PATHS:
+        if os.path.exists(path):
+            return path
+    return shutil.which("chromium")
+
+
+def pango_available() -> bool:
+    return ctypes.util.find_library("pango-1.0") is not None or _try_weasyprint()
+
+
+def _try_weasyprint() -> bool:
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:
+        return False
+    return True
+
+
+def main() -> int:
+    ok = True
+    if not pango_available():
+        ok = False
+        print(
+            "MISSING: Pango, which WeasyPrint needs to make PDFs.\n"
+            "  Debian/Ubuntu: sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0\n"
+            "  macOS: brew install pango",
+            file=sys.stderr,
+        )
+    if chromium_path() is None:
+        message = (
+            "NOTE: Chromium not found; the browser tests will be skipped.\n"
+            "  Debian/Ubuntu: sudo apt-get install -y chromium"
+        )
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            ok = False
+            message = message.replace("NOTE", "MISSING").replace(
+                "will be skipped", "are required (REQUIRE_BROWSER=1)"
+            )
+        print(message, file=sys.stderr)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""Shared fixtures: an app on a throw-away database, a client, a CLI runner, a network guard.
+
+The database is SQLite in a temporary folder, or PostgreSQL when TEST_DATABASE_URL is set
+(`make test-postgres` does that). Tables are emptied after each test, so tests never see each
+other's rows.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from screening import create_app
+from screening.extensions import db
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+EXAMPLES = SHARED / "examples"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url.replace("postgresql://", "postgresql+psycopg://", 1)
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any test that tries to reach a host other than this machine."""
+    real_connect = socket.socket.connect
+
+    def guarded_connect(self: socket.socket, address: object) -> object:
+        if isinstance(address, tuple) and address:
+            host = str(address[0])
+            try:
+                loopback = ipaddress.ip_address(host).is_loopback
+            except ValueError:
+                loopback = host == "localhost"
+            if not loopback:
+                raise RuntimeError(f"test tried to reach the network: {address!r}")
+        return real_connect(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+
+
+@pytest.fixture
+def app_config() -> dict[str, object]:
+    """Override in a test module to change settings (e.g. WTF_CSRF_ENABLED=True)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, app_config: dict[str, object]) -> Iterator[Flask]:
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, **app_config)
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
