@@ -36,3 +36,7 @@ def cli() -> None:
 
 def main() -> None:
     cli(prog_name="screening")
+
+
+if __name__ == "__main__":
+    main()

@@ -187,6 +187,9 @@ class _Checker:
             born = parse_iso_date(answers.get("date_of_birth"))
             if born is None:
                 born = parse_iso_date(self.context.get("date_of_birth"))
+            # Only a plausible birth date bounds the year (an invalid one is reported itself).
+            if born is not None and not MIN_AGE <= age_on(born, self.as_of) <= MAX_AGE:
+                born = None
             if born is not None and low is not None:
                 low = max(low, born.year)
         if (low is not None and number < low) or (high is not None and number > high):
