@@ -9,7 +9,7 @@ PORT ?= 5000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432
 PG_TEST_DB ?= screening_test
 
-.PHONY: run test test-sqlite test-postgres test-browser bench lint format check-system migration clean
+.PHONY: run test test-sqlite test-postgres test-browser bench lint format check-system migration messages clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -61,6 +61,10 @@ format: $(STAMP)
 migration: $(STAMP)
 	rm -f migrations/versions/*.py
 	tmp=$$(mktemp -d) && DATABASE_URL="sqlite:///$$tmp/m.db" $(VENV)/bin/screening db migrate -m "initial schema" && rm -rf $$tmp
+
+# Extract every translatable string into messages.pot (a new language is then one .po file).
+messages: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext -o messages.pot .
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
