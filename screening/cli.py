@@ -13,7 +13,9 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 # Each module exposes `COMMANDS`, a list of click commands.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "screening.commands.evaluate",
+]
 
 
 def register_commands(app: Flask) -> None:

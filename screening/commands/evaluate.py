@@ -1,0 +1,93 @@
+"""`screening evaluate ANSWERS.json [--as-of YYYY-MM-DD]`: evaluate an answer set from a file.
+
+Prints the evaluation as JSON on standard output and exits 0. An answer set that is not valid
+(or a file that is not JSON, or cannot be read) gives every error on standard error, one per
+line, nothing on standard output, and exit status 2, so scripts can trust what they read. It
+uses the same validator as the web form and never touches the database.
+
+`AS_OF_DATE` and `load_answers` are shared with the other commands that read answer files.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import click
+
+from screening.evaluation import evaluate
+from screening.questionnaire import parse_answer_json, parse_iso_date
+
+INVALID_INPUT = 2
+
+
+class IsoDate(click.ParamType):
+    """A real calendar date written YYYY-MM-DD; anything else is a usage error."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        parsed = parse_iso_date(value)
+        if parsed is None:
+            self.fail(
+                f"{value!r} is not a date written as YYYY-MM-DD (for example 2026-11-21).",
+                param,
+                ctx,
+            )
+        return parsed
+
+
+AS_OF_DATE = IsoDate()
+
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    type=AS_OF_DATE,
+    default=None,
+    help="Count ages and years since surgery on this date (default: today).",
+)
+
+
+def _fail(messages: list[str]) -> None:
+    for message in messages:
+        click.echo(f"error: {message}", err=True)
+    raise click.exceptions.Exit(INVALID_INPUT)
+
+
+def load_answers(path: str, as_of: date) -> dict[str, Any]:
+    """Read and validate the answer set at `path` ("-" = standard input), or exit 2.
+
+    On any problem every error goes to standard error as "error: item: what is wrong".
+    """
+    try:
+        if path == "-":
+            raw = click.get_binary_stream("stdin").read()
+        else:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+    except OSError as exc:
+        _fail([f"cannot read {path}: {exc.strerror or exc}"])
+    validated = parse_answer_json(raw, as_of)
+    if not validated.ok:
+        _fail([str(error) for error in validated.errors])
+    return validated.answers
+
+
+@click.command("evaluate")
+@click.argument("answers_file", metavar="ANSWERS.json")
+@as_of_option
+def evaluate_command(answers_file: str, as_of: date | None) -> None:
+    """Evaluate ANSWERS.json: print triage, red flags, MISS topics and scores as JSON.
+
+    Exit status 2, with every error on standard error, when the answers are not valid.
+    """
+    as_of = as_of or date.today()
+    answers = load_answers(answers_file, as_of)
+    result = evaluate(answers, as_of)
+    click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+
+
+COMMANDS = [evaluate_command]

@@ -1,0 +1,114 @@
+"""`evaluate()`: one validated answer set and an as-of date in, one immutable `Evaluation` out.
+
+Pure: no clock, database or request, so the same answers and date always give the same result,
+and a stored result (`to_dict()`, with `rules_version`) can be trusted to say what was found at
+submission even after the rules change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from screening.evaluation.catalogue import RULES_VERSION, TOPIC_BY_ID
+from screening.evaluation.checks import Check, answer_checks
+from screening.evaluation.facts import Facts
+from screening.evaluation.topics import TOPIC_RULES
+from screening.evaluation.triage import assess_triage
+
+SCORE_IDS = ("age", "bmi", "back_pain", "leg_pain", "interference", "phq2", "gad2")
+
+
+@dataclass(frozen=True)
+class TopicResult:
+    """A topic that applies, with the reasons (never empty) that made it apply."""
+
+    id: str
+    title: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Scores, triage with its red flags, the topics that apply, and answers to double-check."""
+
+    rules_version: str
+    as_of: date
+    triage: str
+    red_flags: tuple[str, ...]
+    topics: tuple[TopicResult, ...]
+    scores: dict[str, Any]
+    checks: tuple[Check, ...]
+
+    @property
+    def topic_ids(self) -> tuple[str, ...]:
+        return tuple(topic.id for topic in self.topics)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of evaluation.md (what `screening evaluate` prints and what is stored)."""
+        return {
+            "rules_version": self.rules_version,
+            "as_of": self.as_of.isoformat(),
+            "triage": self.triage,
+            "red_flags": list(self.red_flags),
+            "topics": [
+                {"id": topic.id, "title": topic.title, "reasons": list(topic.reasons)}
+                for topic in self.topics
+            ],
+            "scores": {score: self.scores[score] for score in SCORE_IDS},
+            "checks": [{"id": check.id, "message": check.message} for check in self.checks],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Evaluation:
+        """Rebuild a stored result (the inverse of `to_dict`); the stored wording is kept."""
+        return cls(
+            rules_version=data["rules_version"],
+            as_of=date.fromisoformat(data["as_of"]),
+            triage=data["triage"],
+            red_flags=tuple(data["red_flags"]),
+            topics=tuple(
+                TopicResult(topic["id"], topic["title"], tuple(topic["reasons"]))
+                for topic in data["topics"]
+            ),
+            scores={score: data["scores"].get(score) for score in SCORE_IDS},
+            checks=tuple(Check(check["id"], check["message"]) for check in data.get("checks", ())),
+        )
+
+
+def _scores(f: Facts) -> dict[str, Any]:
+    return {
+        "age": f.age,
+        "bmi": f.bmi,
+        "back_pain": f.back_pain,
+        "leg_pain": f.leg_pain,
+        "interference": f.interference,
+        "phq2": f.phq2,
+        "gad2": f.gad2,
+    }
+
+
+def evaluate(answers: Mapping[str, Any], as_of: date) -> Evaluation:
+    """Evaluate a VALIDATED canonical answer set (`validate_answer_set(...).answers`) at `as_of`.
+
+    Triage comes from `assess_triage`, the same function the web form calls on partial answers,
+    so the warning the patient saw mid-form and the final result cannot disagree.
+    """
+    triage = assess_triage(answers, as_of)
+    facts = Facts.of(answers, as_of, triage.triage)
+    topics = []
+    for topic_id, rule in TOPIC_RULES.items():
+        reasons = rule(facts)
+        if reasons:
+            topics.append(TopicResult(topic_id, TOPIC_BY_ID[topic_id].title, tuple(reasons)))
+    return Evaluation(
+        rules_version=RULES_VERSION,
+        as_of=as_of,
+        triage=triage.triage,
+        red_flags=triage.red_flags,
+        topics=tuple(topics),
+        scores=_scores(facts),
+        checks=answer_checks(facts),
+    )
