@@ -65,6 +65,8 @@ class Config:
         self.CLINIC_NAME = env("CLINIC_NAME", "Spine Clinic")
         self.CLINIC_PHONE = env("CLINIC_PHONE", "555-0100")
         self.EMERGENCY_NUMBER = env("EMERGENCY_NUMBER", "911")
+        # Appointment times are typed and shown in the clinic's own time zone; stored in UTC.
+        self.CLINIC_TIMEZONE = env("CLINIC_TIMEZONE", "America/New_York")
 
         # Patients.
         self.SELF_START_ENABLED = _env_bool("SELF_START_ENABLED", True)

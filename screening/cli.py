@@ -15,6 +15,9 @@ from flask.cli import FlaskGroup
 # Each module exposes `COMMANDS`, a list of click commands.
 COMMAND_MODULES: list[str] = [
     "screening.commands.evaluate",
+    "screening.commands.users",
+    "screening.commands.audit",
+    "screening.commands.hint",
 ]
 
 

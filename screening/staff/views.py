@@ -1,5 +1,10 @@
-"""Staff views (being built)."""
+"""The staff blueprint, complete: importing this module registers every staff route on `bp`.
 
-from flask import Blueprint
+Routes live one concern per module (auth, queue, detail, invitations, users, audit_views); each
+declares who may reach it with `screening.routes.staff_only(...)` or `public`.
+"""
 
-bp = Blueprint("staff", __name__, url_prefix="/staff")
+from screening.staff import audit_views, auth, detail, invitations, queue, users
+from screening.staff.blueprint import bp
+
+__all__ = ["audit_views", "auth", "bp", "detail", "invitations", "queue", "users"]

@@ -1,0 +1,66 @@
+"""`screening create-user` and `screening deactivate-user`: staff accounts from the terminal.
+
+The password is never a command-line argument (it would sit in shell history and in `ps`): it
+is asked for twice at a hidden prompt, or read from standard input when that is not a terminal
+(`printf '%s\n' "$PASSWORD" | screening create-user ...`), for scripts.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+import click
+
+from screening.services import staff as staff_service
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password (at least 12 characters): ")
+        second = getpass.getpass("Repeat the password: ")
+        if first != second:
+            raise click.ClickException("The two passwords are not the same. Nothing was created.")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(staff_service.ROLES),
+    help="admin manages accounts and reads the audit trail; clinician reads summaries; "
+    "front_desk sends invitations.",
+)
+@click.option(
+    "--name", "display_name", default=None, help='Name shown to colleagues, e.g. "Dr Lee".'
+)
+def create_user_command(email: str, role: str, display_name: str | None) -> None:
+    """Create a staff account; the password is asked for (or read from standard input)."""
+    password = _read_password()
+    problem = staff_service.password_problem(password)
+    if problem:
+        raise click.ClickException(problem + " Nothing was created.")
+    try:
+        user = staff_service.create_user(
+            email, role=role, password=password, display_name=display_name, actor="cli"
+        )
+    except staff_service.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created {user.role} account {user.email}. Sign in at /staff/login.")
+
+
+@click.command("deactivate-user")
+@click.argument("email")
+def deactivate_user_command(email: str) -> None:
+    """Stop an account signing in, and end its open sessions at once."""
+    try:
+        user = staff_service.deactivate_by_email(email, actor="cli")
+    except staff_service.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Deactivated {user.email}; its sessions have ended.")
+
+
+COMMANDS = [create_user_command, deactivate_user_command]

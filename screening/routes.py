@@ -1,0 +1,106 @@
+"""The route access registry: every endpoint says who may reach it.
+
+Each view is declared with one of three decorators, which record the kind of access on the view
+function (`view.access`) and, for staff routes, enforce it:
+
+- `public`: anyone (the start page, the staff sign-in page).
+- `patient_link`: whoever holds a patient's private link or resume code; the view itself checks
+  the token, so the decorator only records the declaration.
+- `staff_only(*roles)`: a signed-in staff member; with roles given, only those roles. Anonymous
+  requests go to the sign-in page (401 for non-browser callers is not needed: every staff client is
+  a browser); signed-in staff with the wrong role get 403.
+
+A test walks `app.url_map` and fails when an endpoint has no declaration, so a new route cannot
+quietly ship without deciding who may see it. Blueprints whose views are all patient-link may
+instead declare a default with `declare_blueprint_default`; an explicit decorator always wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, Literal, TypeVar
+
+from flask import Flask, abort
+from flask_login import current_user
+
+from screening.extensions import login_manager
+
+AccessKind = Literal["public", "patient_link", "staff"]
+View = TypeVar("View", bound=Callable[..., Any])
+
+# Endpoints that belong to Flask itself rather than to a view of ours.
+EXEMPT_ENDPOINTS = frozenset({"static"})
+
+_BLUEPRINT_DEFAULTS: dict[str, Access] = {}
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may reach a view: the kind, and for staff views the roles (empty: any staff role)."""
+
+    kind: AccessKind
+    roles: frozenset[str] = frozenset()
+
+    def allows_role(self, role: str) -> bool:
+        return self.kind != "staff" or not self.roles or role in self.roles
+
+
+def public(view: View) -> View:
+    """Declare a view open to anyone."""
+    view.access = Access("public")  # type: ignore[attr-defined]
+    return view
+
+
+def patient_link(view: View) -> View:
+    """Declare a view reached through a patient's private link; the view checks the token."""
+    view.access = Access("patient_link")  # type: ignore[attr-defined]
+    return view
+
+
+def staff_only(*roles: str) -> Callable[[View], View]:
+    """Declare and enforce a staff view: sign-in required, and one of `roles` when given."""
+    access = Access("staff", frozenset(roles))
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not access.allows_role(current_user.role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded.access = access  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+def declare_blueprint_default(blueprint_name: str, kind: AccessKind) -> None:
+    """Let every view of a blueprint default to `kind` (never "staff": staff views must say)."""
+    if kind == "staff":
+        raise ValueError("staff views must be declared one by one with staff_only(...)")
+    _BLUEPRINT_DEFAULTS[blueprint_name] = Access(kind)
+
+
+def access_for(app: Flask, endpoint: str) -> Access | None:
+    """The declared access of an endpoint, or None when it has none (a bug the tests catch)."""
+    view = app.view_functions.get(endpoint)
+    declared = getattr(view, "access", None)
+    if isinstance(declared, Access):
+        return declared
+    blueprint = endpoint.rpartition(".")[0]
+    return _BLUEPRINT_DEFAULTS.get(blueprint) if blueprint else None
+
+
+def undeclared_endpoints(app: Flask) -> list[str]:
+    """Endpoints of the app with no access declaration, sorted; should always be empty."""
+    return sorted(
+        {
+            rule.endpoint
+            for rule in app.url_map.iter_rules()
+            if rule.endpoint not in EXEMPT_ENDPOINTS and access_for(app, rule.endpoint) is None
+        }
+    )

@@ -1,0 +1,154 @@
+"""The audit trail: who did what, when, from which address, to which screening.
+
+Append-only by construction: this module only adds rows, no code path updates or deletes them,
+and the ORM refuses if one ever tries (the listeners below). Rows never hold answer contents:
+`detail` is for short operational facts ("note added", "role clinician"), not clinical text.
+
+`record` adds the row to the caller's transaction, so an action and its audit row commit
+together (or not at all); read-only views, which have nothing else to commit, use
+`record_and_commit`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, event, func, select
+
+from screening.extensions import db
+from screening.models import AuditEvent
+
+# Every action the app records; the audit page offers them as a filter.
+ACTIONS: tuple[str, ...] = (
+    "sign_in",
+    "sign_in_failed",
+    "sign_out",
+    "view_screening",
+    "download_pdf",
+    "export",
+    "review",
+    "acknowledge_flags",
+    "create_invitation",
+    "revoke_invitation",
+    "reissue_invitation",
+    "create_user",
+    "deactivate_user",
+    "reactivate_user",
+    "view_audit",
+)
+
+DETAIL_MAX = 500
+
+
+class AuditTrailIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or delete an audit row."""
+
+
+@event.listens_for(AuditEvent, "before_update")
+def _refuse_update(mapper: Any, connection: Any, target: AuditEvent) -> None:
+    raise AuditTrailIsAppendOnly("audit events are never changed")
+
+
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_delete(mapper: Any, connection: Any, target: AuditEvent) -> None:
+    raise AuditTrailIsAppendOnly("audit events are never deleted")
+
+
+def record(
+    action: str,
+    *,
+    actor: str | None,
+    screening_public_id: str | None = None,
+    ip: str | None = None,
+    detail: str | None = None,
+) -> None:
+    """Add an audit row to the current transaction; the calling service commits it."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    db.session.add(
+        AuditEvent(
+            at=datetime.now(UTC),
+            actor=actor[:254] if actor else None,
+            action=action,
+            screening_public_id=screening_public_id,
+            ip=ip[:64] if ip else None,
+            detail=detail[:DETAIL_MAX] if detail else None,
+        )
+    )
+
+
+def record_and_commit(
+    action: str,
+    *,
+    actor: str | None,
+    screening_public_id: str | None = None,
+    ip: str | None = None,
+    detail: str | None = None,
+) -> None:
+    """Record an action that changes nothing else (viewing, downloading) and commit it."""
+    record(action, actor=actor, screening_public_id=screening_public_id, ip=ip, detail=detail)
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the admin page and the command narrow the trail by; None means no limit."""
+
+    actor: str | None = None
+    action: str | None = None
+    screening_public_id: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _filtered(criteria: AuditFilter) -> Select[tuple[AuditEvent]]:
+    query = select(AuditEvent)
+    if criteria.actor:
+        query = query.where(AuditEvent.actor == criteria.actor.strip().lower())
+    if criteria.action:
+        query = query.where(AuditEvent.action == criteria.action)
+    if criteria.screening_public_id:
+        query = query.where(AuditEvent.screening_public_id == criteria.screening_public_id.strip())
+    if criteria.since:
+        query = query.where(AuditEvent.at >= _start_of(criteria.since))
+    if criteria.until:
+        query = query.where(AuditEvent.at < _start_of(criteria.until + timedelta(days=1)))
+    return query
+
+
+def page_of_events(
+    criteria: AuditFilter, *, page: int, per_page: int
+) -> tuple[list[AuditEvent], int]:
+    """One page of events, newest first, and how many match in all."""
+    query = _filtered(criteria)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    events = db.session.scalars(
+        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return list(events), total
+
+
+def iter_events(since: date | None = None) -> Iterator[AuditEvent]:
+    """Every event from `since` (UTC day) on, oldest first, streamed in batches."""
+    query = _filtered(AuditFilter(since=since)).order_by(AuditEvent.at, AuditEvent.id)
+    yield from db.session.scalars(query.execution_options(yield_per=500))
+
+
+def as_json_line(event_row: AuditEvent) -> dict[str, str | None]:
+    """The export shape: exactly `at` (ISO 8601 UTC), `actor`, `action`, `screening_id`, `ip`."""
+    return {
+        "at": event_row.at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "actor": event_row.actor,
+        "action": event_row.action,
+        "screening_id": event_row.screening_public_id,
+        "ip": event_row.ip,
+    }

@@ -1,0 +1,171 @@
+"""Invitations: staff create a screening for a named patient and hand them a private link.
+
+The link's token and the short code exist in clear only in the value returned here (shown once,
+then printed or sent); the database keeps a SHA-256 of the token and an HMAC of the code. A link
+works until `expires_at` (the appointment plus INVITATION_EXPIRY_DAYS), until revoked, or until
+five wrong dates of birth lock it; reissuing replaces the token and code, so older copies of the
+link stop working, and clears the lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from screening.extensions import db
+from screening.models import Screening, ScreeningStatus, StaffRole, StaffUser
+from screening.services import audit
+from screening.services.access import (
+    format_resume_code,
+    hash_resume_code,
+    hash_token,
+    new_public_id,
+    new_resume_code,
+    new_token,
+)
+
+QUESTIONNAIRE_VERSION = "1"
+
+
+class InvitationError(ValueError):
+    """The invitation cannot be made or changed; the message says why."""
+
+
+@dataclass(frozen=True)
+class PatientDetails:
+    first_name: str
+    last_name: str
+    date_of_birth: date
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    """What staff hand the patient. The token is never stored; show it now or never."""
+
+    public_id: str
+    token: str
+    resume_code: str  # formatted ABCDE-12345
+    expires_at: datetime
+
+
+def name_search(first_name: str, last_name: str) -> str:
+    return " ".join(f"{first_name} {last_name}".lower().split())[:210]
+
+
+def _new_secrets(screening: Screening, secret_key: str) -> tuple[str, str]:
+    token = new_token()
+    code = new_resume_code()
+    screening.token_hash = hash_token(token)
+    screening.resume_code_hash = hash_resume_code(code, secret_key)
+    return token, format_resume_code(code)
+
+
+def _expiry(appointment_at: datetime | None, now: datetime, expiry_days: int) -> datetime:
+    """Seven days (by default) after the appointment, and never sooner than that from now."""
+    from_now = now + timedelta(days=expiry_days)
+    if appointment_at is None:
+        return from_now
+    return max(appointment_at + timedelta(days=expiry_days), from_now)
+
+
+def appointment_to_utc(day: date, clock: object, zone: ZoneInfo) -> datetime:
+    """The clinic's local appointment date and time, as an aware UTC datetime."""
+    local = datetime.combine(day, clock, tzinfo=zone)  # type: ignore[arg-type]
+    return local.astimezone(UTC)
+
+
+def create_invitation(
+    patient: PatientDetails,
+    *,
+    appointment_at: datetime,
+    clinician_id: int,
+    invited_by: StaffUser,
+    secret_key: str,
+    expiry_days: int,
+    ip: str | None = None,
+) -> IssuedLink:
+    """Create the screening for an invited patient and return its link secrets (once)."""
+    clinician = db.session.get(StaffUser, clinician_id)
+    if clinician is None or not clinician.active or clinician.role != StaffRole.CLINICIAN:
+        raise InvitationError("Choose an active clinician.")
+    if appointment_at.tzinfo is None:
+        raise InvitationError("The appointment time needs a time zone.")
+    first = " ".join(patient.first_name.split())
+    last = " ".join(patient.last_name.split())
+    if not first or not last:
+        raise InvitationError("Enter the patient's first and last name.")
+    now = datetime.now(UTC)
+    screening = Screening(
+        public_id=new_public_id(),
+        status=ScreeningStatus.INVITED,
+        answers_json="{}",
+        questionnaire_version=QUESTIONNAIRE_VERSION,
+        patient_first_name=first,
+        patient_last_name=last,
+        patient_name_search=name_search(first, last),
+        invited_date_of_birth=patient.date_of_birth,
+        appointment_at=appointment_at.astimezone(UTC),
+        clinician_id=clinician.id,
+        invited_by_id=invited_by.id,
+        expires_at=_expiry(appointment_at, now, expiry_days),
+        dob_failures=0,
+        created_at=now,
+        updated_at=now,
+    )
+    token, code = _new_secrets(screening, secret_key)
+    db.session.add(screening)
+    db.session.flush()
+    audit.record(
+        "create_invitation",
+        actor=invited_by.email,
+        screening_public_id=screening.public_id,
+        ip=ip,
+    )
+    db.session.commit()
+    assert screening.expires_at is not None
+    return IssuedLink(screening.public_id, token, code, screening.expires_at)
+
+
+def screening_by_public_id(public_id: str) -> Screening | None:
+    if not public_id or len(public_id) > 32:
+        return None
+    return db.session.scalar(select(Screening).where(Screening.public_id == public_id))
+
+
+def revoke(screening: Screening, *, actor: str, ip: str | None = None) -> None:
+    """Stop the private link working at once (the answers stay stored)."""
+    if screening.revoked_at is None:
+        screening.revoked_at = datetime.now(UTC)
+    audit.record("revoke_invitation", actor=actor, screening_public_id=screening.public_id, ip=ip)
+    db.session.commit()
+
+
+def can_reissue(screening: Screening) -> bool:
+    """Only a screening still being filled in gets a new link; a submitted one is finished."""
+    return screening.status in (ScreeningStatus.INVITED, ScreeningStatus.IN_PROGRESS)
+
+
+def reissue(
+    screening: Screening,
+    *,
+    actor: str,
+    secret_key: str,
+    expiry_days: int,
+    ip: str | None = None,
+) -> IssuedLink:
+    """A new token and code (old ones stop working), unlocked, with a fresh expiry."""
+    if not can_reissue(screening):
+        raise InvitationError("This screening is already submitted; it needs no new link.")
+    now = datetime.now(UTC)
+    token, code = _new_secrets(screening, secret_key)
+    screening.revoked_at = None
+    screening.locked_at = None
+    screening.dob_failures = 0
+    screening.expires_at = _expiry(screening.appointment_at, now, expiry_days)
+    audit.record("reissue_invitation", actor=actor, screening_public_id=screening.public_id, ip=ip)
+    db.session.commit()
+    assert screening.expires_at is not None
+    return IssuedLink(screening.public_id, token, code, screening.expires_at)

@@ -1,0 +1,261 @@
+"""Staff accounts, passwords and server-side sessions.
+
+Passwords are hashed with scrypt (a memory-hard key-derivation function) and must be at least
+12 characters. Signing in creates a `StaffSession` row holding only the SHA-256 of a random
+token; the token itself lives in the signed Flask session cookie. Every request checks the row:
+revoked, idle for more than STAFF_IDLE_MINUTES or older than STAFF_MAX_HOURS means signed out,
+whatever the cookie says, so signing out (or an admin deactivating the account) ends the
+session everywhere, and a copied cookie stops working.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+from sqlalchemy import func, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from screening.extensions import db
+from screening.models import StaffRole, StaffSession, StaffUser
+from screening.services import audit
+
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_MAX_LENGTH = 1024  # scrypt of a megabyte "password" is a cheap denial of service
+PASSWORD_METHOD = "scrypt"  # noqa: S105 (the KDF name, not a password)
+ROLES: tuple[str, ...] = tuple(role.value for role in StaffRole)
+ROLE_LABELS: dict[str, str] = {
+    StaffRole.ADMIN: "Admin",
+    StaffRole.CLINICIAN: "Clinician",
+    StaffRole.FRONT_DESK: "Front desk",
+}
+# Written at most once a minute per session, so a busy page does not write on every request.
+LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against when the email is unknown, so a wrong email costs as much time as a wrong
+    password and response times do not reveal which accounts exist."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=PASSWORD_METHOD)
+
+
+class AccountError(ValueError):
+    """An account cannot be created or changed; the message says what to fix."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def password_problem(password: str) -> str | None:
+    """What is wrong with a new password, in words, or None when it is acceptable."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        return f"The password must be at least {PASSWORD_MIN_LENGTH} characters long."
+    if len(password) > PASSWORD_MAX_LENGTH:
+        return f"The password must be at most {PASSWORD_MAX_LENGTH} characters long."
+    if not password.strip():
+        return "The password cannot be only spaces."
+    return None
+
+
+def _valid_email(email: str) -> bool:
+    local, at, domain = email.partition("@")
+    return bool(at and local and "." in domain and " " not in email and len(email) <= 254)
+
+
+def create_user(
+    email: str,
+    *,
+    role: str,
+    password: str,
+    display_name: str | None = None,
+    actor: str | None = None,
+    ip: str | None = None,
+) -> StaffUser:
+    """Create an active staff account, audit it and commit; raises AccountError when invalid."""
+    email = normalise_email(email)
+    if not _valid_email(email):
+        raise AccountError(f"{email!r} does not look like an email address.")
+    if role not in ROLES:
+        raise AccountError(f"The role must be one of: {', '.join(ROLES)}.")
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem)
+    if db.session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
+        raise AccountError(f"An account for {email} already exists.")
+    user = StaffUser(
+        email=email,
+        display_name=(display_name or "").strip() or None,
+        password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
+        role=role,
+        active=True,
+    )
+    db.session.add(user)
+    audit.record("create_user", actor=actor, ip=ip, detail=f"{email} as {role}")
+    db.session.commit()
+    return user
+
+
+def set_active(
+    user: StaffUser, active: bool, *, actor: str | None, ip: str | None = None
+) -> StaffUser:
+    """Deactivate (ending every session at once) or reactivate an account; audited."""
+    now = datetime.now(UTC)
+    user.active = active
+    if not active:
+        db.session.execute(
+            update(StaffSession)
+            .where(StaffSession.user_id == user.id, StaffSession.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+    audit.record(
+        "reactivate_user" if active else "deactivate_user", actor=actor, ip=ip, detail=user.email
+    )
+    db.session.commit()
+    return user
+
+
+def deactivate_by_email(email: str, *, actor: str | None) -> StaffUser:
+    user = user_by_email(email)
+    if user is None:
+        raise AccountError(f"No account for {normalise_email(email)}.")
+    return set_active(user, False, actor=actor)
+
+
+def user_by_email(email: str) -> StaffUser | None:
+    return db.session.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
+
+
+def count_users() -> int:
+    return db.session.scalar(select(func.count(StaffUser.id))) or 0
+
+
+def all_users() -> list[StaffUser]:
+    return list(db.session.scalars(select(StaffUser).order_by(StaffUser.email)))
+
+
+def active_clinicians() -> list[StaffUser]:
+    """Who an invitation can name as the patient's clinician."""
+    return list(
+        db.session.scalars(
+            select(StaffUser)
+            .where(StaffUser.role == StaffRole.CLINICIAN, StaffUser.active.is_(True))
+            .order_by(StaffUser.display_name, StaffUser.email)
+        )
+    )
+
+
+def active_admin_count() -> int:
+    return (
+        db.session.scalar(
+            select(func.count(StaffUser.id)).where(
+                StaffUser.role == StaffRole.ADMIN, StaffUser.active.is_(True)
+            )
+        )
+        or 0
+    )
+
+
+def authenticate(email: str, password: str) -> StaffUser | None:
+    """The active account these credentials belong to, or None (one answer for every failure).
+
+    An unknown email still pays for a password check against a dummy hash, so timing does not
+    tell which accounts exist.
+    """
+    user = user_by_email(email) if len(password) <= PASSWORD_MAX_LENGTH else None
+    if user is None:
+        check_password_hash(_dummy_hash(), password[:PASSWORD_MAX_LENGTH])
+        return None
+    if not check_password_hash(user.password_hash, password):
+        return None
+    return user if user.active else None
+
+
+def record_failed_sign_in(email: str, *, ip: str | None) -> None:
+    """Audit a failed sign-in. The typed email is kept only when it names a real account:
+    people sometimes type a password into the email box, and that must not be stored."""
+    user = user_by_email(email)
+    audit.record(
+        "sign_in_failed",
+        actor=user.email if user else None,
+        ip=ip,
+        detail=None if user else "unknown email",
+    )
+    db.session.commit()
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def start_session(user: StaffUser, *, ip: str | None) -> str:
+    """Open a server-side session for a signed-in user; returns the token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    db.session.add(
+        StaffSession(
+            token_hash=_hash(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            ip=ip[:64] if ip else None,
+        )
+    )
+    audit.record("sign_in", actor=user.email, ip=ip)
+    db.session.commit()
+    return token
+
+
+@dataclass(frozen=True)
+class SessionLimits:
+    idle: timedelta
+    absolute: timedelta
+
+
+def resume_session(token: str, limits: SessionLimits) -> StaffSession | None:
+    """The live session for a cookie's token, refreshing its last-seen time; None if it ended.
+
+    A session ends when revoked, when idle longer than `limits.idle`, when older than
+    `limits.absolute`, or when its account was deactivated.
+    """
+    if not token or len(token) > 200:
+        return None
+    row = db.session.scalar(select(StaffSession).where(StaffSession.token_hash == _hash(token)))
+    if row is None:
+        return None
+    # Constant-time compare on the hash, in case the index lookup ever matches loosely.
+    if not hmac.compare_digest(row.token_hash, _hash(token)):
+        return None
+    now = datetime.now(UTC)
+    if (
+        row.revoked_at is not None
+        or now - row.last_seen_at > limits.idle
+        or now - row.created_at > limits.absolute
+        or not row.user.active
+    ):
+        if row.revoked_at is None:
+            row.revoked_at = now
+            db.session.commit()
+        return None
+    if now - row.last_seen_at >= LAST_SEEN_RESOLUTION:
+        row.last_seen_at = now
+        db.session.commit()
+    return row
+
+
+def end_session(token: str | None, *, ip: str | None) -> None:
+    """Sign out: revoke the server-side session so its cookie is worthless from now on."""
+    if not token:
+        return
+    row = db.session.scalar(select(StaffSession).where(StaffSession.token_hash == _hash(token)))
+    if row is None:
+        return
+    if row.revoked_at is None:
+        row.revoked_at = datetime.now(UTC)
+    audit.record("sign_out", actor=row.user.email, ip=ip)
+    db.session.commit()

@@ -1,0 +1,81 @@
+"""The staff blueprint object, its template helpers and its error pages.
+
+Route modules (auth, queue, detail, invitations, users, audit_views) register on `bp`;
+`screening.staff.views` imports them all, so importing that module yields a complete blueprint.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, render_template
+from flask.blueprints import BlueprintSetupState
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from screening.staff.access import configure_login_manager
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+TRIAGE_LABELS = {
+    "emergency": "Emergency",
+    "urgent": "Urgent",
+    "review": "Review",
+    "routine": "Routine",
+}
+STATUS_LABELS = {
+    "invited": "Invited",
+    "in_progress": "In progress",
+    "submitted": "Submitted",
+    "reviewed": "Reviewed",
+}
+
+
+@bp.record_once
+def _setup(state: BlueprintSetupState) -> None:
+    configure_login_manager()
+
+
+def clinic_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("CLINIC_TIMEZONE") or "UTC")
+
+
+@bp.app_template_filter("clinic_datetime")
+def clinic_datetime(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
+    """A stored UTC time as the clinic reads it, in the clinic's time zone."""
+    if value is None:
+        return ""
+    return value.astimezone(clinic_zone()).strftime(fmt)
+
+
+@bp.app_template_filter("clinic_date")
+def clinic_date(value: datetime | date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(clinic_zone()).date()
+    return value.strftime("%d %b %Y")
+
+
+@bp.app_context_processor
+def staff_labels() -> dict[str, Any]:
+    return {"TRIAGE_LABELS": TRIAGE_LABELS, "STATUS_LABELS": STATUS_LABELS}
+
+
+@bp.errorhandler(CSRFError)
+def form_expired(error: CSRFError) -> tuple[str, int]:
+    """A staff form posted without a valid CSRF token: usually a page left open too long."""
+    return (
+        render_template(
+            "errors/error.html",
+            code=400,
+            title=_("The form expired"),
+            text=_(
+                "This form was open too long or came from another page, so it was not sent. "
+                "Please go back, reload the page and try again."
+            ),
+        ),
+        400,
+    )

@@ -1,0 +1,165 @@
+"""One screening: the summary (clinicians), the PDF, "mark reviewed" and the red-flag
+acknowledgement; for front desk and admin, only where the screening stands and its link.
+
+Every view and download is audited. Screenings are found by their random public id only, so a
+staff URL cannot be walked to another patient's data; unknown ids are a plain 404.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.utils import secure_filename
+from werkzeug.wrappers import Response
+
+from screening.extensions import db
+from screening.models import Screening, StaffRole, StaffUser
+from screening.routes import staff_only
+from screening.services import audit
+from screening.services import invitations as invitation_service
+from screening.services import queue as queue_service
+from screening.staff.access import client_ip, current_staff_user
+from screening.staff.blueprint import bp
+from screening.staff.forms import ActionForm, ReviewForm
+
+CLINICAL = (StaffRole.CLINICIAN,)
+
+
+def screening_or_404(public_id: str) -> Screening:
+    screening = invitation_service.screening_by_public_id(public_id)
+    if screening is None:
+        abort(404)
+    return screening
+
+
+def link_state(screening: Screening) -> str:
+    """Where the private link stands, in the words the front desk uses."""
+    now = datetime.now(UTC)
+    if screening.is_locked:
+        return "finished"
+    if screening.revoked_at is not None:
+        return "revoked"
+    if screening.locked_at is not None:
+        return "locked"
+    if screening.expires_at is not None and screening.expires_at <= now:
+        return "expired"
+    return "active"
+
+
+def _names(*user_ids: int | None) -> dict[int, str]:
+    ids = {user_id for user_id in user_ids if user_id}
+    if not ids:
+        return {}
+    users = db.session.scalars(db.select(StaffUser).where(StaffUser.id.in_(ids)))
+    return {user.id: user.display_name or user.email for user in users}
+
+
+def _summary(screening: Screening) -> dict | None:
+    """The shared view model (same as the PDF), for a submitted screening."""
+    if not screening.is_locked:
+        return None
+    from screening.services.summaries import summary_for
+
+    return summary_for(screening)
+
+
+@bp.get("/screenings/<public_id>")
+@staff_only()
+def screening_detail(public_id: str):  # type: ignore[no-untyped-def]
+    screening = screening_or_404(public_id)
+    clinical = current_user.sees_clinical
+    audit.record_and_commit(
+        "view_screening",
+        actor=current_user.email,
+        screening_public_id=screening.public_id,
+        ip=client_ip(),
+        detail=None if clinical else "status only",
+    )
+    names = _names(
+        screening.clinician_id,
+        screening.invited_by_id,
+        screening.reviewed_by_id,
+        screening.flags_acknowledged_by_id,
+    )
+    return render_template(
+        "staff/detail.html",
+        screening=screening,
+        clinical=clinical,
+        summary=_summary(screening) if clinical else None,
+        names=names,
+        link_state=link_state(screening),
+        can_manage_link=current_user.role in (StaffRole.FRONT_DESK, StaffRole.ADMIN),
+        can_reissue=invitation_service.can_reissue(screening),
+        has_pdf=clinical and screening.summary is not None,
+        flagged=clinical and screening.triage in queue_service.FLAGGED,
+        review_form=ReviewForm(),
+        action_form=ActionForm(),
+    )
+
+
+def pdf_filename(screening: Screening) -> str:
+    """A download name that says whose summary it is, reduced to safe ASCII characters."""
+    day = (screening.submitted_at or datetime.now(UTC)).strftime("%Y-%m-%d")
+    name = secure_filename(
+        f"summary-{screening.patient_last_name or ''}-{screening.patient_first_name or ''}-{day}"
+    )
+    return (name or f"summary-{day}") + ".pdf"
+
+
+@bp.get("/screenings/<public_id>/summary.pdf")
+@staff_only(*CLINICAL)
+def summary_pdf(public_id: str) -> Response:
+    screening = screening_or_404(public_id)
+    if screening.summary is None:
+        abort(404)
+    audit.record_and_commit(
+        "download_pdf",
+        actor=current_user.email,
+        screening_public_id=screening.public_id,
+        ip=client_ip(),
+    )
+    response = make_response(screening.summary.pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{pdf_filename(screening)}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/screenings/<public_id>/review")
+@staff_only(*CLINICAL)
+def review(public_id: str) -> Response:
+    screening = screening_or_404(public_id)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+        return redirect(url_for("staff.screening_detail", public_id=public_id))
+    try:
+        queue_service.mark_reviewed(
+            screening, reviewer=current_staff_user(), note=form.note.data, ip=client_ip()
+        )
+    except queue_service.ReviewError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Marked reviewed."), "success")
+    return redirect(url_for("staff.screening_detail", public_id=public_id))
+
+
+@bp.post("/screenings/<public_id>/acknowledge")
+@staff_only(*CLINICAL)
+def acknowledge(public_id: str) -> Response:
+    screening = screening_or_404(public_id)
+    if ActionForm().validate_on_submit():
+        try:
+            queue_service.acknowledge_flags(
+                screening, clinician=current_staff_user(), ip=client_ip()
+            )
+        except queue_service.ReviewError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Recorded: you have seen the red flags."), "success")
+    return redirect(url_for("staff.screening_detail", public_id=public_id))

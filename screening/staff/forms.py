@@ -1,0 +1,135 @@
+"""Staff forms: shape and plain validation only; the services decide everything else."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from screening.services.staff import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, ROLE_LABELS
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(_l("Enter your email.")), Length(max=254)]
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX_LENGTH)],
+    )
+    next = HiddenField()
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something (sign out, revoke, reissue): only the CSRF token."""
+
+
+class ReviewForm(FlaskForm):
+    note = TextAreaField(
+        _l("Note (optional)"),
+        validators=[
+            Optional(),
+            Length(max=2000, message=_l("Keep the note under 2,000 characters.")),
+        ],
+    )
+
+
+class InvitationForm(FlaskForm):
+    first_name = StringField(
+        _l("First name"),
+        validators=[DataRequired(_l("Enter the patient's first name.")), Length(max=100)],
+    )
+    last_name = StringField(
+        _l("Last name"),
+        validators=[DataRequired(_l("Enter the patient's last name.")), Length(max=100)],
+    )
+    date_of_birth = DateField(
+        _l("Date of birth"),
+        validators=[DataRequired(_l("Enter the date of birth as a full date."))],
+    )
+    appointment_date = DateField(
+        _l("Appointment date"),
+        validators=[DataRequired(_l("Enter the appointment date."))],
+    )
+    appointment_time = TimeField(
+        _l("Appointment time"),
+        validators=[DataRequired(_l("Enter the appointment time, for example 09:30."))],
+    )
+    clinician_id = SelectField(
+        _l("Clinician"),
+        coerce=int,
+        validators=[DataRequired(_l("Choose the clinician the patient will see."))],
+    )
+
+    def validate_date_of_birth(self, field: DateField) -> None:
+        if field.data and field.data >= date.today():
+            raise ValidationError(_l("The date of birth must be in the past."))
+        if field.data and field.data.year < 1900:
+            raise ValidationError(_l("Check the year of birth."))
+
+
+class NewUserForm(FlaskForm):
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(_l("Enter an email address.")),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter a valid email address.")),
+            Length(max=254),
+        ],
+    )
+    display_name = StringField(_l("Name shown to colleagues"), validators=[Length(max=120)])
+    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    password = PasswordField(
+        _l("Initial password"),
+        validators=[
+            DataRequired(_l("Enter an initial password.")),
+            Length(
+                min=PASSWORD_MIN_LENGTH,
+                max=PASSWORD_MAX_LENGTH,
+                message=_l("The password must be at least 12 characters long."),
+            ),
+        ],
+    )
+
+
+class QueueFilterForm(FlaskForm):
+    """The queue's filters: a GET form, so no CSRF token (it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name"), validators=[Optional(), Length(max=210)])
+    status = SelectField(_l("Status"), validators=[Optional()])
+    triage = SelectField(_l("Triage"), validators=[Optional()])
+    clinician = SelectField(_l("Clinician"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+
+    def validate_date_to(self, field: DateField) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date must be on or after the start date."))
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit page's filters (GET, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    actor = StringField(_l("Who (email)"), validators=[Optional(), Length(max=254)])
+    action = SelectField(_l("Action"), validators=[Optional()])
+    screening = StringField(_l("Screening id"), validators=[Optional(), Length(max=32)])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])

@@ -1,0 +1,54 @@
+"""The queue at /staff/: who needs attention first, with filters, name search and pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import render_template, request
+from flask_login import current_user
+
+from screening.routes import staff_only
+from screening.services import queue as queue_service
+from screening.services import staff as staff_service
+from screening.staff.blueprint import STATUS_LABELS, TRIAGE_LABELS, bp, clinic_zone
+from screening.staff.forms import QueueFilterForm
+
+
+def _page_number() -> int:
+    try:
+        return max(1, min(int(request.args.get("page", "1")), 100_000))
+    except ValueError:
+        return 1
+
+
+@bp.get("/")
+@staff_only()
+def queue():  # type: ignore[no-untyped-def]
+    clinical = current_user.sees_clinical
+    clinicians = staff_service.active_clinicians()
+    form = QueueFilterForm(request.args)
+    form.status.choices = [("", "Any status"), *STATUS_LABELS.items()]
+    form.triage.choices = [("", "Any triage"), *TRIAGE_LABELS.items()]
+    form.clinician.choices = [("", "Any clinician")] + [
+        (str(user.id), user.display_name or user.email) for user in clinicians
+    ]
+    filters = queue_service.QueueFilter()
+    if form.validate():
+        filters = queue_service.QueueFilter(
+            status=form.status.data or None,
+            triage=(form.triage.data or None) if clinical else None,
+            clinician_id=int(form.clinician.data) if form.clinician.data else None,
+            date_from=form.date_from.data,
+            date_to=form.date_to.data,
+            name=(form.q.data or "").strip() or None,
+        )
+    zone = clinic_zone()
+    page = queue_service.queue_page(
+        filters,
+        page=_page_number(),
+        today=datetime.now(zone).date(),
+        zone=zone,
+        clinical=clinical,
+    )
+    args = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template("staff/queue.html", page=page, form=form, clinical=clinical, args=args)

@@ -1,0 +1,86 @@
+"""Admin: staff accounts. Create one, deactivate (ending its sessions) or reactivate it."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from screening.extensions import db
+from screening.models import StaffRole, StaffUser
+from screening.routes import staff_only
+from screening.services import staff as staff_service
+from screening.staff.access import client_ip
+from screening.staff.blueprint import bp
+from screening.staff.forms import ActionForm, NewUserForm
+
+ADMIN = StaffRole.ADMIN
+
+
+def _users_page(form: NewUserForm):  # type: ignore[no-untyped-def]
+    return render_template(
+        "staff/users.html",
+        users=staff_service.all_users(),
+        form=form,
+        action_form=ActionForm(),
+        role_labels=staff_service.ROLE_LABELS,
+    )
+
+
+@bp.get("/users")
+@staff_only(ADMIN)
+def users():  # type: ignore[no-untyped-def]
+    return _users_page(NewUserForm())
+
+
+@bp.post("/users")
+@staff_only(ADMIN)
+def create_user():  # type: ignore[no-untyped-def]
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = staff_service.create_user(
+                form.email.data or "",
+                role=form.role.data or "",
+                password=form.password.data or "",
+                display_name=form.display_name.data,
+                actor=current_user.email,
+                ip=client_ip(),
+            )
+        except staff_service.AccountError as error:
+            form.email.errors = [str(error)]
+        else:
+            flash(_("Account created for %(email)s.", email=user.email), "success")
+            return redirect(url_for("staff.users"))
+    return _users_page(form)
+
+
+def _user_or_404(user_id: int) -> StaffUser:
+    user = db.session.get(StaffUser, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@staff_only(ADMIN)
+def deactivate_user(user_id: int) -> Response:
+    user = _user_or_404(user_id)
+    if ActionForm().validate_on_submit():
+        if user.id == current_user.user_id:
+            flash(_("You cannot deactivate your own account."), "error")
+        else:
+            staff_service.set_active(user, False, actor=current_user.email, ip=client_ip())
+            flash(_("%(email)s can no longer sign in.", email=user.email), "success")
+    return redirect(url_for("staff.users"))
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@staff_only(ADMIN)
+def reactivate_user(user_id: int) -> Response:
+    user = _user_or_404(user_id)
+    if ActionForm().validate_on_submit():
+        staff_service.set_active(user, True, actor=current_user.email, ip=client_ip())
+        flash(_("%(email)s can sign in again.", email=user.email), "success")
+    return redirect(url_for("staff.users"))
