@@ -63,11 +63,9 @@ def load_answers(path: str, as_of: date) -> dict[str, Any]:
     On any problem every error goes to standard error as "error: item: what is wrong".
     """
     try:
-        if path == "-":
-            raw = click.get_binary_stream("stdin").read()
-        else:
-            with open(path, "rb") as handle:
-                raw = handle.read()
+        # click.open_file: "-" is standard input, which it leaves open afterwards.
+        with click.open_file(path, "rb") as handle:
+            raw = handle.read()
     except OSError as exc:
         _fail([f"cannot read {path}: {exc.strerror or exc}"])
     validated = parse_answer_json(raw, as_of)

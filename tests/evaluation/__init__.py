@@ -1,0 +1,1 @@
+"""Tests of the evaluation core (scores, triage, topics, checks) and `screening evaluate`."""
