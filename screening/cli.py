@@ -18,6 +18,7 @@ COMMAND_MODULES: list[str] = [
     "screening.commands.users",
     "screening.commands.audit",
     "screening.commands.hint",
+    "screening.commands.export",
 ]
 
 

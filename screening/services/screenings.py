@@ -1,0 +1,491 @@
+"""The patient's screening: start, open by link or code, save each step, submit, export.
+
+This module owns the commits for everything a patient does. Views hand it canonical-typed
+answers (the form layer has only done the shape); here they are validated with the same
+validator the CLI uses, merged into the stored answer set, and stored as canonical JSON.
+
+Two guarantees are enforced in the database, not only in the views:
+
+- After submission nothing changes: every write is an `UPDATE ... WHERE status` that still
+  expects an open screening, so a late post from a second tab changes no row.
+- Submitting twice (a double click, two tabs) yields one submission: only the first
+  `UPDATE ... WHERE status != submitted` matches a row; the evaluation and the PDF summary are
+  stored in that same transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask import abort, current_app
+from sqlalchemy import select, update
+
+from screening.evaluation import RULES_VERSION, assess_triage, evaluate
+from screening.evaluation.catalogue import TRIAGE_RANK
+from screening.extensions import db
+from screening.models import Screening, ScreeningStatus
+from screening.questionnaire import (
+    QUESTIONNAIRE,
+    AnswerError,
+    Section,
+    Validated,
+    canonical_json,
+    validate_answer_set,
+    validate_section,
+)
+from screening.services import access
+from screening.services import audit
+
+OPEN_STATUSES = (ScreeningStatus.INVITED.value, ScreeningStatus.IN_PROGRESS.value)
+DONE_STATUSES = (ScreeningStatus.SUBMITTED.value, ScreeningStatus.REVIEWED.value)
+REVIEW_STEP = "review"
+WARNING_STEP = "warning_signs"
+# Most serious first; only emergency and urgent are shown to the patient.
+SEVERITY = {"emergency": 0, "urgent": 1, "review": 2, "routine": 3}
+TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+class ScreeningLocked(Exception):
+    """The screening was submitted (or reviewed): its answers never change again."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    """The date answers are checked against while the form is filled in (UTC, like submitted_at)."""
+    return utcnow().date()
+
+
+def name_search_key(first: str | None, last: str | None) -> str | None:
+    """Lower-case, accent-free "first last" so staff can search names however they type them."""
+    text = " ".join(part for part in (first, last) if part)
+    if not text:
+        return None
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.casefold().split())[:210]
+
+
+# -- start and open --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewScreening:
+    """A freshly started screening with its secrets, which exist in plain text only now."""
+
+    screening: Screening
+    token: str
+    resume_code: str
+
+    @property
+    def formatted_code(self) -> str:
+        return access.format_resume_code(self.resume_code)
+
+
+def start_screening() -> NewScreening:
+    """Create a self-started screening; the token and code are shown to the patient once."""
+    token = access.new_token()
+    code = access.new_resume_code()
+    screening = Screening(
+        public_id=access.new_public_id(),
+        status=ScreeningStatus.IN_PROGRESS.value,
+        answers_json="{}",
+        questionnaire_version=QUESTIONNAIRE.version,
+        token_hash=access.hash_token(token),
+        resume_code_hash=access.hash_resume_code(code, current_app.config["SECRET_KEY"]),
+        dob_failures=0,
+    )
+    db.session.add(screening)
+    db.session.commit()
+    return NewScreening(screening, token, code)
+
+
+def find_by_token(token: str) -> Screening:
+    """The screening a private link opens; 404 for an unknown or tampered token."""
+    if not TOKEN_SHAPE.match(token or ""):
+        abort(404)
+    screening = db.session.execute(
+        select(Screening).where(Screening.token_hash == access.hash_token(token))
+    ).scalar_one_or_none()
+    if screening is None:
+        abort(404)
+    return screening
+
+
+def find_by_resume_code(text: str) -> Screening | None:
+    """The screening a typed resume code belongs to, or None (typos forgiven, see access)."""
+    code = access.normalise_resume_code(text or "")
+    if code is None:
+        return None
+    digest = access.hash_resume_code(code, current_app.config["SECRET_KEY"])
+    return db.session.execute(
+        select(Screening).where(Screening.resume_code_hash == digest)
+    ).scalar_one_or_none()
+
+
+def replace_token(screening: Screening) -> str:
+    """Give a screening a new private link (after resuming by code: the old link stops working).
+
+    Only a hash of the token is stored, so the old link cannot be shown again; a new one is
+    the only way to give the patient a working link on this device.
+    """
+    token = access.new_token()
+    db.session.execute(
+        update(Screening)
+        .where(Screening.id == screening.id)
+        .values(token_hash=access.hash_token(token))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return token
+
+
+def link_problem(screening: Screening, now: datetime | None = None) -> str | None:
+    """Why a link cannot be used now ("revoked", "expired", "locked"), or None if it can.
+
+    A submitted screening is never "expired": its link keeps showing the confirmation.
+    """
+    now = now or utcnow()
+    if screening.revoked_at is not None:
+        return "revoked"
+    if screening.is_locked:
+        return None
+    if screening.expires_at is not None and screening.expires_at <= now:
+        return "expired"
+    if screening.locked_at is not None:
+        return "locked"
+    return None
+
+
+def needs_date_of_birth(screening: Screening) -> bool:
+    return screening.invited_date_of_birth is not None
+
+
+@dataclass(frozen=True)
+class BirthDateCheck:
+    """The outcome of one try at confirming the date of birth of an invited screening."""
+
+    confirmed: bool
+    locked: bool
+    tries_left: int
+
+
+def confirm_date_of_birth(screening: Screening, typed: date) -> BirthDateCheck:
+    """Compare a typed date of birth with the invitation; wrong tries count towards a lock."""
+    limit = int(current_app.config.get("DOB_MAX_ATTEMPTS", 5))
+    if screening.locked_at is not None:
+        return BirthDateCheck(False, True, 0)
+    if typed == screening.invited_date_of_birth:
+        return BirthDateCheck(True, False, limit - (screening.dob_failures or 0))
+    # Counted in the database, so parallel guesses cannot slip past the limit.
+    db.session.execute(
+        update(Screening)
+        .where(Screening.id == screening.id)
+        .values(dob_failures=Screening.dob_failures + 1)
+        .execution_options(synchronize_session=False)
+    )
+    failures = db.session.execute(
+        select(Screening.dob_failures).where(Screening.id == screening.id)
+    ).scalar_one()
+    locked = failures >= limit
+    if locked:
+        db.session.execute(
+            update(Screening)
+            .where(Screening.id == screening.id, Screening.locked_at.is_(None))
+            .values(locked_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+    return BirthDateCheck(False, locked, max(limit - failures, 0))
+
+
+def invitation_prefill(screening: Screening) -> dict[str, Any]:
+    """Step 1 answers known from the invitation, offered until the patient saves their own."""
+    prefill: dict[str, Any] = {}
+    if screening.patient_first_name:
+        prefill["first_name"] = screening.patient_first_name
+    if screening.patient_last_name:
+        prefill["last_name"] = screening.patient_last_name
+    if screening.invited_date_of_birth:
+        prefill["date_of_birth"] = screening.invited_date_of_birth.isoformat()
+    return prefill
+
+
+# -- saving steps ----------------------------------------------------------------------------
+
+
+def _section(section_id: str) -> Section:
+    try:
+        return QUESTIONNAIRE.section(section_id)
+    except KeyError:
+        abort(404)
+
+
+def _without_section(answers: Mapping[str, Any], section: Section) -> dict[str, Any]:
+    return {k: v for k, v in answers.items() if k not in section.item_ids}
+
+
+def drop_not_applying(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Remove answers to items that no longer apply, anywhere in the set, until stable.
+
+    In the web form an answer that stops applying (prior surgery changed to "no") is dropped
+    on save, never stored, summarised or printed.
+    """
+    result = dict(answers)
+    changed = True
+    while changed:
+        changed = False
+        for item in QUESTIONNAIRE.items:
+            if item.id in result and not item.applies(result):
+                del result[item.id]
+                changed = True
+    return result
+
+
+def _prepared(
+    screening: Screening, section: Section, raw: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(section answers without the ones that do not apply, the other stored answers)."""
+    others = _without_section(screening.answers, section)
+    merged = {**others, **raw}
+    kept = {
+        key: value
+        for key, value in raw.items()
+        if key not in section.item_ids or QUESTIONNAIRE.item(key).applies(merged)
+    }
+    return kept, others
+
+
+def check_section(
+    screening: Screening, section_id: str, raw_answers: Mapping[str, Any]
+) -> Validated:
+    """Validate a step's answers against the stored ones without saving anything."""
+    section = _section(section_id)
+    kept, others = _prepared(screening, section, raw_answers)
+    return validate_section(section, kept, today(), context=others)
+
+
+def _blocking(errors: list[AnswerError], typed: set[str]) -> list[AnswerError]:
+    """Errors about something the patient typed (missing answers do not block going back)."""
+    return [error for error in errors if error.item_id in typed]
+
+
+def save_section(
+    screening: Screening,
+    section_id: str,
+    raw_answers: Mapping[str, Any],
+    *,
+    partial: bool = False,
+) -> Validated:
+    """Validate one step and merge it into the stored answers (one commit).
+
+    `partial` (Back, Finish later) stores what is valid without requiring the step to be
+    complete, but still refuses anything typed that is not valid, so nothing invalid is stored
+    and nothing typed is silently lost. Answers that stop applying are dropped, in this step and
+    in others. Returns the validation; nothing is stored when it has errors that count.
+    Raises ScreeningLocked after submission.
+    """
+    section = _section(section_id)
+    if section.id == REVIEW_STEP:
+        raise ValueError("the review step is submitted, not saved")
+    db.session.refresh(screening, with_for_update=True)
+    if screening.is_locked:
+        db.session.rollback()
+        raise ScreeningLocked(screening.public_id)
+    kept, others = _prepared(screening, section, raw_answers)
+    validated = validate_section(section, kept, today(), context=others)
+    if partial:
+        typed = {key for key, value in kept.items() if value not in (None, "", [])}
+        errors = _blocking(validated.errors, typed)
+    else:
+        errors = validated.errors
+    if errors:
+        db.session.rollback()
+        return Validated(validated.answers, errors)
+
+    before = triage_of(screening.answers)
+    answers = drop_not_applying({**others, **validated.answers})
+    after = triage_of(answers)
+    values: dict[str, Any] = {
+        "answers_json": canonical_json(answers),
+        "status": ScreeningStatus.IN_PROGRESS.value,
+        "updated_at": utcnow(),
+    }
+    if "first_name" in answers or "last_name" in answers:
+        first, last = answers.get("first_name"), answers.get("last_name")
+        values.update(
+            patient_first_name=first,
+            patient_last_name=last,
+            patient_name_search=name_search_key(first, last),
+        )
+    if warning_due(section.id, before, after) == "emergency":
+        # Shown again on this save, and again needs "I understand".
+        values["warning_acknowledged_at"] = None
+    if not _update_open(screening, values):
+        db.session.rollback()
+        raise ScreeningLocked(screening.public_id)
+    db.session.commit()
+    return Validated(validated.answers, [])
+
+
+def _update_open(screening: Screening, values: Mapping[str, Any]) -> bool:
+    """UPDATE the row only while it is still open; False when it was submitted meanwhile."""
+    result = db.session.execute(
+        update(Screening)
+        .where(Screening.id == screening.id, Screening.status.in_(OPEN_STATUSES))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def section_complete(screening: Screening, section_id: str) -> bool:
+    """A step is complete when its stored answers pass the validator as they are."""
+    section = _section(section_id)
+    answers = screening.answers
+    own = {k: v for k, v in answers.items() if k in section.item_ids}
+    return validate_section(section, own, today(), context=_without_section(answers, section)).ok
+
+
+def first_incomplete_step(screening: Screening) -> str:
+    """Where a patient resumes: the first step whose answers are not complete, else review."""
+    for section in QUESTIONNAIRE.sections:
+        if section.id != REVIEW_STEP and not section_complete(screening, section.id):
+            return section.id
+    return REVIEW_STEP
+
+
+# -- warning signs ---------------------------------------------------------------------------
+
+
+def triage_of(answers: Mapping[str, Any], as_of: date | None = None) -> str | None:
+    """Triage of the answers so far, once the warning-signs step has been saved; else None."""
+    if not any(item_id in answers for item_id in QUESTIONNAIRE.section(WARNING_STEP).item_ids):
+        return None
+    return assess_triage(answers, as_of or today()).triage
+
+
+def current_triage(screening: Screening) -> str | None:
+    if screening.is_locked:
+        return screening.triage
+    return triage_of(screening.answers)
+
+
+def warning_due(section_id: str, before: str | None, after: str | None) -> str | None:
+    """Which warning page to show after a save: "emergency", "urgent" or None.
+
+    Shown whenever the warning-signs step is saved with such a result, and after any other
+    save that makes the level more serious than it was.
+    """
+    if after not in ("emergency", "urgent"):
+        return None
+    if section_id == WARNING_STEP:
+        return after
+    if before is None or SEVERITY[after] < SEVERITY.get(before, 99):
+        return after
+    return None
+
+
+def needs_acknowledgement(screening: Screening) -> bool:
+    """An emergency warning the patient has not yet acknowledged blocks the rest of the form."""
+    return (
+        not screening.is_locked
+        and screening.warning_acknowledged_at is None
+        and current_triage(screening) == "emergency"
+    )
+
+
+def acknowledge_warning(screening: Screening) -> None:
+    """Record that the patient pressed "I understand" on the emergency page."""
+    _update_open(screening, {"warning_acknowledged_at": utcnow()})
+    db.session.commit()
+
+
+# -- submission ------------------------------------------------------------------------------
+
+
+def submit(screening: Screening, consent: bool, *, now: datetime | None = None) -> Validated:
+    """Validate the whole answer set, evaluate it, store the summary and lock it: one commit.
+
+    Idempotent: when the screening is already submitted (a double click, a second tab), nothing
+    changes and the stored answers come back with no errors.
+    """
+    from screening.services.summaries import store_summary
+
+    if screening.is_locked:
+        return Validated(screening.answers, [])
+    now = now or utcnow()
+    as_of = now.date()
+    answers = dict(screening.answers)
+    answers.pop("consent_confirm", None)
+    if consent:
+        answers["consent_confirm"] = True
+    validated = validate_answer_set(answers, as_of, require_consent=True)
+    if not validated.ok:
+        return validated
+    result = evaluate(validated.answers, as_of).to_dict()
+    triage = result["triage"]
+    claimed = db.session.execute(
+        update(Screening)
+        .where(Screening.id == screening.id, Screening.status.in_(OPEN_STATUSES))
+        .values(
+            status=ScreeningStatus.SUBMITTED.value,
+            submitted_at=now,
+            updated_at=now,
+            answers_json=canonical_json(validated.answers),
+            evaluation_json=json.dumps(result, sort_keys=True, ensure_ascii=False),
+            triage=triage,
+            triage_rank=TRIAGE_RANK[triage],
+            rules_version=RULES_VERSION,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        # Someone else submitted first: theirs is the one submission.
+        db.session.rollback()
+        db.session.refresh(screening)
+        return Validated(screening.answers, [])
+    db.session.refresh(screening)
+    store_summary(screening)
+    db.session.commit()
+    return Validated(validated.answers, [])
+
+
+# -- export ----------------------------------------------------------------------------------
+
+
+def iso_utc(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def iter_export_records(batch_size: int = 500) -> Iterator[dict[str, Any]]:
+    """One record per submitted (or reviewed) screening, oldest submission first."""
+    query = (
+        select(Screening)
+        .where(Screening.status.in_(DONE_STATUSES))
+        .order_by(Screening.submitted_at, Screening.id)
+        .execution_options(yield_per=batch_size)
+    )
+    for screening in db.session.execute(query).scalars():
+        yield {
+            "id": screening.public_id,
+            "submitted_at": iso_utc(screening.submitted_at),
+            "questionnaire_version": screening.questionnaire_version,
+            "answers": json.loads(screening.answers_json or "{}"),
+        }
+
+
+def record_export(count: int, actor: str = "cli") -> None:
+    """The audit row for an export (how many screenings; never their contents)."""
+    audit.record("export", actor=actor, detail=f"{count} screenings exported")
+    db.session.commit()
