@@ -26,6 +26,7 @@ from screening.services.access import (
     new_resume_code,
     new_token,
 )
+from screening.services.screenings import name_search_key
 
 QUESTIONNAIRE_VERSION = "1"
 
@@ -51,8 +52,9 @@ class IssuedLink:
     expires_at: datetime
 
 
-def name_search(first_name: str, last_name: str) -> str:
-    return " ".join(f"{first_name} {last_name}".lower().split())[:210]
+def name_search(first_name: str, last_name: str) -> str | None:
+    """The queue's search form of a name, made exactly as for self-started screenings."""
+    return name_search_key(first_name, last_name)
 
 
 def _new_secrets(screening: Screening, secret_key: str) -> tuple[str, str]:

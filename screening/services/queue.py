@@ -27,6 +27,7 @@ from sqlalchemy.orm import aliased
 from screening.extensions import db
 from screening.models import Screening, ScreeningStatus, StaffUser
 from screening.services import audit
+from screening.services.screenings import name_search_key as stored_form
 
 PER_PAGE = 50
 UPCOMING_DAYS = 7
@@ -117,8 +118,8 @@ def local_day_bounds(first: date, last: date, zone: ZoneInfo) -> tuple[datetime,
 
 
 def name_search_key(text: str) -> str:
-    """What people type, reduced to the stored search form ("first last", lower case)."""
-    return " ".join(text.lower().split())[:210]
+    """What staff type, reduced like the stored search form (lower case, no accents)."""
+    return stored_form(text, None) or ""
 
 
 def _escape_like(text: str) -> str:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from screening.extensions import db
@@ -225,7 +226,11 @@ def resume_session(token: str, limits: SessionLimits) -> StaffSession | None:
     """
     if not token or len(token) > 200:
         return None
-    row = db.session.scalar(select(StaffSession).where(StaffSession.token_hash == _hash(token)))
+    row = db.session.scalar(
+        select(StaffSession)
+        .options(joinedload(StaffSession.user))
+        .where(StaffSession.token_hash == _hash(token))
+    )
     if row is None:
         return None
     # Constant-time compare on the hash, in case the index lookup ever matches loosely.

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from screening.models import StaffRole
 from screening.routes import staff_only
@@ -19,7 +21,9 @@ PER_PAGE = 100
 @staff_only(StaffRole.ADMIN)
 def audit_trail():  # type: ignore[no-untyped-def]
     form = AuditFilterForm(request.args)
-    form.action.choices = [("", "Any action"), *((name, name) for name in audit.ACTIONS)]
+    form.action.choices = [SelectChoice("", _("Any action"))] + [
+        SelectChoice(name, name) for name in audit.ACTIONS
+    ]
     criteria = audit.AuditFilter()
     if form.validate():
         criteria = audit.AuditFilter(

@@ -7,10 +7,9 @@ Route modules (auth, queue, detail, invitations, users, audit_views) register on
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, g, render_template
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -36,6 +35,19 @@ STATUS_LABELS = {
 @bp.record_once
 def _setup(state: BlueprintSetupState) -> None:
     configure_login_manager()
+    # Globals rather than a context processor, so imported macros see them too.
+    state.app.jinja_env.globals.update(TRIAGE_LABELS=TRIAGE_LABELS, STATUS_LABELS=STATUS_LABELS)
+
+
+@bp.before_app_request
+def _load_staff_afresh() -> None:
+    """Check the server-side session on every request, never a user cached on `g`.
+
+    `g` normally dies with each request, but when an app context outlives requests (tests, CLI
+    code calling views) Flask-Login would reuse the previous request's user and skip the
+    revocation and timeout checks.
+    """
+    g.pop("_login_user", None)
 
 
 def clinic_zone() -> ZoneInfo:
@@ -57,11 +69,6 @@ def clinic_date(value: datetime | date | None) -> str:
     if isinstance(value, datetime):
         value = value.astimezone(clinic_zone()).date()
     return value.strftime("%d %b %Y")
-
-
-@bp.app_context_processor
-def staff_labels() -> dict[str, Any]:
-    return {"TRIAGE_LABELS": TRIAGE_LABELS, "STATUS_LABELS": STATUS_LABELS}
 
 
 @bp.errorhandler(CSRFError)

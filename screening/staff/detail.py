@@ -7,12 +7,13 @@ staff URL cannot be walked to another patient's data; unknown ids are a plain 40
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import UTC, datetime
 
 from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from screening.extensions import db
@@ -103,10 +104,10 @@ def screening_detail(public_id: str):  # type: ignore[no-untyped-def]
 def pdf_filename(screening: Screening) -> str:
     """A download name that says whose summary it is, reduced to safe ASCII characters."""
     day = (screening.submitted_at or datetime.now(UTC)).strftime("%Y-%m-%d")
-    name = secure_filename(
-        f"summary-{screening.patient_last_name or ''}-{screening.patient_first_name or ''}-{day}"
-    )
-    return (name or f"summary-{day}") + ".pdf"
+    parts = [screening.patient_last_name or "", screening.patient_first_name or ""]
+    plain = unicodedata.normalize("NFKD", " ".join(parts)).encode("ascii", "ignore").decode()
+    name = "-".join(re.findall(r"[A-Za-z0-9]+", plain))[:60]
+    return f"summary-{name}-{day}.pdf" if name else f"summary-{day}.pdf"
 
 
 @bp.get("/screenings/<public_id>/summary.pdf")

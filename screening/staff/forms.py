@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -11,6 +12,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -21,7 +23,24 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from screening.services.staff import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, ROLE_LABELS
 
 
-class SignInForm(FlaskForm):
+class StaffForm(FlaskForm):
+    """A FlaskForm whose error messages are plain strings once validated.
+
+    Messages are lazy (translated per request); the shared error-summary macro lists only
+    plain strings, so they are resolved here, in the request's language.
+    """
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for form_field in self:
+            form_field.errors = [
+                str(error) if not isinstance(error, dict | list) else error
+                for error in form_field.errors
+            ]
+        return valid
+
+
+class SignInForm(StaffForm):
     email = EmailField(
         _l("Email"), validators=[DataRequired(_l("Enter your email.")), Length(max=254)]
     )
@@ -32,11 +51,11 @@ class SignInForm(FlaskForm):
     next = HiddenField()
 
 
-class ActionForm(FlaskForm):
+class ActionForm(StaffForm):
     """A button that changes something (sign out, revoke, reissue): only the CSRF token."""
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(StaffForm):
     note = TextAreaField(
         _l("Note (optional)"),
         validators=[
@@ -46,7 +65,7 @@ class ReviewForm(FlaskForm):
     )
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(StaffForm):
     first_name = StringField(
         _l("First name"),
         validators=[DataRequired(_l("Enter the patient's first name.")), Length(max=100)],
@@ -80,7 +99,7 @@ class InvitationForm(FlaskForm):
             raise ValidationError(_l("Check the year of birth."))
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(StaffForm):
     email = EmailField(
         _l("Email"),
         validators=[
@@ -90,7 +109,9 @@ class NewUserForm(FlaskForm):
         ],
     )
     display_name = StringField(_l("Name shown to colleagues"), validators=[Length(max=120)])
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice(str(key), label) for key, label in ROLE_LABELS.items()]
+    )
     password = PasswordField(
         _l("Initial password"),
         validators=[
@@ -104,7 +125,7 @@ class NewUserForm(FlaskForm):
     )
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(StaffForm):
     """The queue's filters: a GET form, so no CSRF token (it changes nothing)."""
 
     class Meta:
@@ -122,7 +143,7 @@ class QueueFilterForm(FlaskForm):
             raise ValidationError(_l("The end date must be on or after the start date."))
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(StaffForm):
     """The audit page's filters (GET, no CSRF)."""
 
     class Meta:

@@ -11,6 +11,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from screening.routes import staff_only
 from screening.services import invitations as invitation_service
@@ -53,8 +54,8 @@ def _link_page(issued: IssuedLink, *, reissued: bool) -> str:
 def new_invitation():  # type: ignore[no-untyped-def]
     form = InvitationForm()
     clinicians = staff_service.active_clinicians()
-    form.clinician_id.choices = [(0, _("Choose a clinician"))] + [
-        (user.id, user.display_name or user.email) for user in clinicians
+    form.clinician_id.choices = [SelectChoice("0", _("Choose a clinician"))] + [
+        SelectChoice(str(user.id), user.display_name or user.email) for user in clinicians
     ]
     if form.validate_on_submit():
         assert form.date_of_birth.data and form.appointment_date.data

@@ -5,13 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from screening.routes import staff_only
 from screening.services import queue as queue_service
 from screening.services import staff as staff_service
 from screening.staff.blueprint import STATUS_LABELS, TRIAGE_LABELS, bp, clinic_zone
 from screening.staff.forms import QueueFilterForm
+
+
+def _choices(anything: str, labels: dict[str, str]) -> list[SelectChoice]:
+    return [SelectChoice("", anything)] + [SelectChoice(k, v) for k, v in labels.items()]
 
 
 def _page_number() -> int:
@@ -27,11 +33,11 @@ def queue():  # type: ignore[no-untyped-def]
     clinical = current_user.sees_clinical
     clinicians = staff_service.active_clinicians()
     form = QueueFilterForm(request.args)
-    form.status.choices = [("", "Any status"), *STATUS_LABELS.items()]
-    form.triage.choices = [("", "Any triage"), *TRIAGE_LABELS.items()]
-    form.clinician.choices = [("", "Any clinician")] + [
-        (str(user.id), user.display_name or user.email) for user in clinicians
-    ]
+    form.status.choices = _choices(_("Any status"), STATUS_LABELS)
+    form.triage.choices = _choices(_("Any triage"), TRIAGE_LABELS)
+    form.clinician.choices = _choices(
+        _("Any clinician"), {str(user.id): user.display_name or user.email for user in clinicians}
+    )
     filters = queue_service.QueueFilter()
     if form.validate():
         filters = queue_service.QueueFilter(

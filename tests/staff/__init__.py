@@ -1,0 +1,1 @@
+"""Tests for the staff portal (issue 5)."""

@@ -1,0 +1,36 @@
+"""Staff-test fixtures: factories that return callables (Indico style), reusable elsewhere."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from screening.models import Screening, StaffUser
+from tests.staff import helpers
+
+
+@pytest.fixture
+def create_user(app: Flask) -> Callable[..., StaffUser]:
+    """`create_user("clinician", email=..., password=..., name=..., active=...)`."""
+    return helpers.make_user
+
+
+@pytest.fixture
+def sign_in() -> Callable[..., Any]:
+    """`sign_in(client, user, password=..., next_url=...)` posts the sign-in form."""
+    return helpers.sign_in
+
+
+@pytest.fixture
+def create_screening(app: Flask) -> Callable[..., Screening]:
+    """`create_screening(status=..., triage=..., appointment_at=..., ...)`."""
+    return helpers.make_screening
+
+
+@pytest.fixture
+def users(app: Flask) -> dict[str, StaffUser]:
+    """One active account per role."""
+    return {role: helpers.make_user(role) for role in helpers.ROLES}

@@ -1,0 +1,140 @@
+"""Reusable helpers for staff-side tests: accounts, sign-in, synthetic screenings.
+
+Import them in any test module (`from tests.staff.helpers import make_user, sign_in`), or use
+the fixtures of the same names in tests/staff/conftest.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, date, datetime, timedelta
+from itertools import count
+from typing import Any
+
+from flask.testing import FlaskClient
+from werkzeug.security import generate_password_hash
+from werkzeug.test import TestResponse
+
+from screening.extensions import db
+from screening.models import Screening, StaffUser
+from screening.services.access import hash_token, new_public_id, new_token
+from screening.services.screenings import name_search_key
+
+PASSWORD = "correct horse battery staple"
+ROLES = ("admin", "clinician", "front_desk")
+TRIAGE_RANK = {"emergency": 0, "urgent": 1, "review": 2, "routine": 3}
+
+_serial = count(1)
+# A cheap hash keeps the suite quick; the service's real KDF (scrypt) is tested on its own.
+_FAST_METHOD = "pbkdf2:sha256:1000"
+
+
+def make_user(
+    role: str = "clinician",
+    *,
+    email: str | None = None,
+    password: str = PASSWORD,
+    name: str | None = None,
+    active: bool = True,
+) -> StaffUser:
+    """Insert a staff account directly (no audit row) and return it."""
+    user = StaffUser(
+        email=email or f"{role.replace('_', '-')}{next(_serial)}@clinic.example",
+        display_name=name,
+        password_hash=generate_password_hash(password, method=_FAST_METHOD),
+        role=role,
+        active=active,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def sign_in(
+    client: FlaskClient,
+    user: StaffUser | str,
+    password: str = PASSWORD,
+    *,
+    next_url: str | None = None,
+) -> TestResponse:
+    """Post the sign-in form (CSRF is off in the default test config)."""
+    email = user if isinstance(user, str) else user.email
+    data = {"email": email, "password": password}
+    if next_url is not None:
+        data["next"] = next_url
+    return client.post("/staff/login", data=data)
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def make_screening(
+    *,
+    status: str = "submitted",
+    first_name: str = "Alex",
+    last_name: str = "Example",
+    triage: str | None = None,
+    topics: int | None = None,
+    appointment_at: datetime | None = None,
+    submitted_at: datetime | None = None,
+    clinician: StaffUser | None = None,
+    token: str | None = None,
+    answers: dict[str, Any] | None = None,
+    **extra: Any,
+) -> Screening:
+    """A synthetic screening in any state; `token` (returned as `.test_token`) opens its link."""
+    token = token or new_token()
+    now = datetime.now(UTC)
+    if status in ("submitted", "reviewed") and submitted_at is None:
+        submitted_at = now - timedelta(hours=1)
+    evaluation = None
+    if triage is not None or topics is not None:
+        evaluation = json.dumps(
+            {
+                "rules_version": "1",
+                "triage": triage or "routine",
+                "red_flags": [],
+                "topics": [
+                    {"id": f"topic{i}", "title": "T", "reasons": ["r"]} for i in range(topics or 0)
+                ],
+                "scores": {},
+            }
+        )
+    screening = Screening(
+        public_id=new_public_id(),
+        status=status,
+        answers_json=json.dumps(answers or {}),
+        questionnaire_version="1",
+        token_hash=hash_token(token),
+        patient_first_name=first_name,
+        patient_last_name=last_name,
+        patient_name_search=name_search_key(first_name, last_name),
+        appointment_at=appointment_at,
+        submitted_at=submitted_at,
+        triage=triage,
+        triage_rank=TRIAGE_RANK.get(triage) if triage else None,
+        evaluation_json=evaluation,
+        clinician_id=clinician.id if clinician else None,
+        **extra,
+    )
+    db.session.add(screening)
+    db.session.commit()
+    screening.test_token = token  # type: ignore[attr-defined]
+    return screening
+
+
+def days_from_now(days: float, hour: int | None = None) -> datetime:
+    moment = datetime.now(UTC) + timedelta(days=days)
+    if hour is not None:
+        moment = moment.replace(hour=hour, minute=0, second=0, microsecond=0)
+    return moment
+
+
+def adult_birth_date() -> date:
+    return date(1970, 5, 17)

@@ -1,0 +1,185 @@
+"""Invitations: the screening they create, the link shown once, the QR page, revoke, reissue."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from screening.extensions import db
+from screening.models import AuditEvent, Screening
+from screening.services.access import hash_resume_code, hash_token, normalise_resume_code
+from tests.staff.helpers import make_screening, make_user, sign_in
+
+ZONE = ZoneInfo("America/New_York")
+
+
+@pytest.fixture
+def clinician(app):
+    return make_user("clinician", name="Dr Lee")
+
+
+@pytest.fixture
+def desk(app, client):
+    user = make_user("front_desk")
+    sign_in(client, user)
+    return user
+
+
+def _form(clinician, **changes):
+    appointment = datetime.now(ZONE).date() + timedelta(days=5)
+    data = {
+        "first_name": "  Maria ",
+        "last_name": "García",
+        "date_of_birth": "1961-03-04",
+        "appointment_date": appointment.isoformat(),
+        "appointment_time": "14:30",
+        "clinician_id": str(clinician.id),
+    }
+    data.update(changes)
+    return data
+
+
+def _link_and_code(html: str) -> tuple[str, str]:
+    link = re.search(r"<code>(http://localhost/s/[^<]+)</code>", html)
+    code = re.search(r'class="resume-code">([A-Z0-9-]+)<', html)
+    assert link and code
+    return link.group(1), code.group(1)
+
+
+def test_new_invitation_form(client, app, clinician, desk):
+    html = client.get("/staff/invitations/new").get_data(as_text=True)
+    assert "Dr Lee" in html and 'type="date"' in html and 'type="time"' in html
+
+
+def test_creating_an_invitation(client, app, clinician, desk):
+    response = client.post("/staff/invitations/new", data=_form(clinician))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    link, code = _link_and_code(html)
+    assert "only time the link is shown" in html
+    assert 'src="data:image/svg+xml' in html  # the QR code, inline as a data: URI
+    assert response.headers["Cache-Control"] == "no-store"
+
+    screening = db.session.scalars(select(Screening)).one()
+    token = link.rsplit("/", 1)[1]
+    assert screening.token_hash == hash_token(token)
+    assert screening.resume_code_hash == hash_resume_code(
+        normalise_resume_code(code), app.config["SECRET_KEY"]
+    )
+    assert screening.status == "invited"
+    assert screening.patient_first_name == "Maria" and screening.patient_last_name == "García"
+    assert screening.patient_name_search == "maria garcia"
+    assert screening.invited_date_of_birth == date(1961, 3, 4)
+    assert screening.clinician_id == clinician.id and screening.invited_by_id == desk.id
+    assert screening.questionnaire_version == "1"
+    local = screening.appointment_at.astimezone(ZONE)
+    assert (local.hour, local.minute) == (14, 30)
+    assert screening.expires_at == screening.appointment_at + timedelta(days=7)
+    assert screening.revoked_at is None and screening.dob_failures == 0
+    # The token appears nowhere in storage.
+    assert token not in (screening.answers_json or "")
+
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "create_invitation")
+    ).one()
+    assert (event.action, event.actor, event.screening_public_id) == (
+        "create_invitation",
+        desk.email,
+        screening.public_id,
+    )
+
+
+def test_the_link_is_not_shown_again_on_the_detail_page(client, app, clinician, desk):
+    html = client.post("/staff/invitations/new", data=_form(clinician)).get_data(as_text=True)
+    link, code = _link_and_code(html)
+    screening = db.session.scalars(select(Screening)).one()
+    detail = client.get(f"/staff/screenings/{screening.public_id}").get_data(as_text=True)
+    assert link.rsplit("/", 1)[1] not in detail and code not in detail
+    assert "Working until" in detail
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"first_name": ""}, "Enter the patient&#39;s first name."),
+        ({"date_of_birth": "2999-01-01"}, "The date of birth must be in the past."),
+        ({"date_of_birth": "04/03/1961"}, "Date of birth"),
+        ({"appointment_time": ""}, "Enter the appointment time"),
+        ({"clinician_id": "0"}, "Choose the clinician"),
+        ({"clinician_id": "99999"}, "Not a valid choice"),
+    ],
+)
+def test_invalid_invitation_says_what_to_fix(client, app, clinician, desk, changes, message):
+    response = client.post("/staff/invitations/new", data=_form(clinician, **changes))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert 'class="error-summary"' in html
+    assert db.session.scalars(select(Screening)).all() == []
+
+
+def test_an_inactive_clinician_cannot_be_chosen(client, app, clinician, desk):
+    from screening.services import staff as staff_service
+
+    staff_service.set_active(clinician, False, actor="admin")
+    response = client.post("/staff/invitations/new", data=_form(clinician))
+    assert "Not a valid choice" in response.get_data(as_text=True)
+    assert db.session.scalars(select(Screening)).all() == []
+
+
+def test_revoke_then_reissue(client, app, clinician, desk):
+    html = client.post("/staff/invitations/new", data=_form(clinician)).get_data(as_text=True)
+    old_link, old_code = _link_and_code(html)
+    screening = db.session.scalars(select(Screening)).one()
+    old_hash = screening.token_hash
+
+    response = client.post(f"/staff/screenings/{screening.public_id}/revoke")
+    assert response.status_code == 302
+    db.session.refresh(screening)
+    assert screening.revoked_at is not None
+
+    screening.locked_at = datetime.now(UTC)
+    screening.dob_failures = 5
+    db.session.commit()
+    response = client.post(f"/staff/screenings/{screening.public_id}/reissue")
+    assert response.status_code == 200
+    new_link, new_code = _link_and_code(response.get_data(as_text=True))
+    assert new_link != old_link and new_code != old_code
+    db.session.refresh(screening)
+    assert screening.token_hash == hash_token(new_link.rsplit("/", 1)[1]) != old_hash
+    assert screening.revoked_at is None and screening.locked_at is None
+    assert screening.dob_failures == 0
+    assert screening.expires_at > datetime.now(UTC) + timedelta(days=6)
+
+    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))
+    actions = [e.action for e in events if e.action != "sign_in"]
+    assert actions == ["create_invitation", "revoke_invitation", "reissue_invitation"]
+
+
+def test_reissue_after_an_appointment_passed_still_gives_a_working_link(client, app, desk):
+    screening = make_screening(
+        status="invited", appointment_at=datetime.now(UTC) - timedelta(days=30)
+    )
+    client.post(f"/staff/screenings/{screening.public_id}/reissue")
+    db.session.refresh(screening)
+    assert screening.expires_at > datetime.now(UTC) + timedelta(days=6)
+
+
+def test_a_submitted_screening_is_not_reissued(client, app, desk):
+    screening = make_screening(status="submitted")
+    old = screening.token_hash
+    response = client.post(f"/staff/screenings/{screening.public_id}/reissue")
+    assert response.status_code == 302
+    db.session.refresh(screening)
+    assert screening.token_hash == old
+
+
+def test_unknown_screening_ids_are_404_for_invitation_actions(client, app, desk):
+    make_screening(status="invited")
+    for action in ("revoke", "reissue"):
+        assert client.post(f"/staff/screenings/1/{action}").status_code == 404
+        assert client.post(f"/staff/screenings/nope/{action}").status_code == 404
