@@ -57,7 +57,10 @@ MAX_GROUP_ENTRIES_POSTED = 10
 BODY_MAP_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (N_("Neck and back"), ("neck", "upper_back", "lower_back")),
     (N_("Left side"), ("arm_left", "buttock_left", "thigh_left", "below_knee_left", "foot_left")),
-    (N_("Right side"), ("arm_right", "buttock_right", "thigh_right", "below_knee_right", "foot_right")),
+    (
+        N_("Right side"),
+        ("arm_right", "buttock_right", "thigh_right", "below_knee_right", "foot_right"),
+    ),
 )
 
 WHOLE_NUMBER = re.compile(r"^[+-]?\d{1,9}$")
@@ -109,7 +112,10 @@ def _field_for(item: Item) -> Any:
     if item.type is T.YES_NO:
         return RadioField(
             label,
-            choices=[SelectChoice("yes", lazy_gettext("Yes")), SelectChoice("no", lazy_gettext("No"))],
+            choices=[
+                SelectChoice("yes", lazy_gettext("Yes")),
+                SelectChoice("no", lazy_gettext("No")),
+            ],
             validate_choice=False,
         )
     if item.type is T.CHOICE:

@@ -316,7 +316,7 @@ def _apply_errors(
         elif field_id in section.item_ids:
             group_errors[field_id] = list(messages)
         for message in messages:
-            summary.append((field_id, f"{label}: {message}" if label else message))
+            summary.append((field_id, _summary_line(label, message)))
     order = _field_order(form)
     summary.sort(key=lambda pair: order.get(pair[0], len(order)))
     return summary, group_errors
@@ -326,7 +326,10 @@ def _place_error(error: AnswerError, shaped: Shaped) -> tuple[str, str]:
     message = _(error.template) % dict(error.params) if error.params else _(error.template)
     item = QUESTIONNAIRE.item(error.item_id) if _known_item(error.item_id) else None
     if error.item_id == "height_cm" and shaped.height_in_feet and item is not None:
-        low, high = math.ceil(item.min_value / CM_PER_INCH), math.floor(item.max_value / CM_PER_INCH)
+        low, high = (
+            math.ceil(item.min_value / CM_PER_INCH),
+            math.floor(item.max_value / CM_PER_INCH),
+        )
         return "height_ft", _(
             "Enter a height from %(min_ft)d feet %(min_in)d inches to %(max_ft)d feet "
             "%(max_in)d inches.",
@@ -359,7 +362,7 @@ def _known_item(item_id: str) -> bool:
 
 
 def _label_for(section: Section, field_id: str) -> str:
-    """A short name for the error summary: "Back pain", "Operation 2, year"."""
+    """The patient's own wording of a field for the error summary ("Operation 2: What year?")."""
     extra = {"height_ft": _("Height"), "height_in": _("Height"), "weight_kg": _("Weight")}
     if field_id in extra:
         return extra[field_id]
@@ -367,12 +370,18 @@ def _label_for(section: Section, field_id: str) -> str:
     if head in section.item_ids:
         item = section.items[section.item_ids.index(head)]
         if not rest:
-            return _(item.label)
+            return _(item.question)
         position, _sep2, sub_id = rest.partition("-")
         if position.isdigit() and sub_id:
             sub = item.sub_item(sub_id)
-            return _("Operation %(n)d, %(field)s", n=int(position) + 1, field=_(sub.label).lower())
+            return _("Operation %(n)d: %(question)s", n=int(position) + 1, question=_(sub.question))
     return ""
+
+
+def _summary_line(label: str, message: str) -> str:
+    if not label:
+        return message
+    return f"{label} {message}" if label.endswith(("?", ".", ":")) else f"{label}: {message}"
 
 
 def _form_field(form: StepForm, field_id: str) -> Any:
@@ -573,8 +582,10 @@ def _change_entries(
         if not getattr(form, group.id).entries:
             getattr(form, group.id).append_entry()
         focus_id = "add_surgery"
-        notice = _("Operation %(n)d was removed. Press Save and continue to keep this change.",
-                   n=int(raw_index) + 1)
+        notice = _(
+            "Operation %(n)d was removed. Press Save and continue to keep this change.",
+            n=int(raw_index) + 1,
+        )
     else:
         form = form_class(formdata=formdata)
         entries = getattr(form, group.id)
@@ -605,14 +616,18 @@ def warning(token: str) -> Response:
         if level != "emergency":
             return redirect(_step_url(token, next_id))
         if not _csrf_ok(form):
-            return _page("patient/warning.html", level=level, form=form, timed_out=True,
-                         next_url=_step_url(token, next_id))
+            return _page(
+                "patient/warning.html",
+                level=level,
+                form=form,
+                timed_out=True,
+                next_url=_step_url(token, next_id),
+            )
         screenings.acknowledge_warning(screening)
         return redirect(_step_url(token, next_id))
     if level not in ("emergency", "urgent"):
         return redirect(_step_url(token, next_id))
-    return _page("patient/warning.html", level=level, form=form,
-                 next_url=_step_url(token, next_id))
+    return _page("patient/warning.html", level=level, form=form, next_url=_step_url(token, next_id))
 
 
 # -- review, submit, confirmation, later ------------------------------------------------------
@@ -659,8 +674,10 @@ def _review(token: str, screening: Screening) -> Response:
                     0,
                     (
                         f"section-{section_id}",
-                        _("%(title)s: some answers are missing or need a change.",
-                          title=_(section.title)),
+                        _(
+                            "%(title)s: some answers are missing or need a change.",
+                            title=_(section.title),
+                        ),
                     ),
                 )
     sections = review_sections(screening.answers, complete)

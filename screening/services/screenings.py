@@ -39,8 +39,7 @@ from screening.questionnaire import (
     validate_answer_set,
     validate_section,
 )
-from screening.services import access
-from screening.services import audit
+from screening.services import access, audit
 
 OPEN_STATUSES = (ScreeningStatus.INVITED.value, ScreeningStatus.IN_PROGRESS.value)
 DONE_STATUSES = (ScreeningStatus.SUBMITTED.value, ScreeningStatus.REVIEWED.value)

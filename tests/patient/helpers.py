@@ -23,7 +23,9 @@ from screening.questionnaire import QUESTIONNAIRE, ItemType
 EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
 LINK = re.compile(r"/s/([A-Za-z0-9_-]{16,64})")
 CODE = re.compile(r'class="resume-code"[^>]*>([0-9A-Z]{5}-[0-9A-Z]{5})<')
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|value="([^"]+)" name="csrf_token"')
+CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|value="([^"]+)" name="csrf_token"'
+)
 
 
 def example_answers(name: str = "disc_herniation") -> dict[str, Any]:

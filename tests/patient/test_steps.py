@@ -153,7 +153,12 @@ def test_height_in_feet_and_inches_and_weight_in_pounds(
     client: FlaskClient, token: str, stored: Stored
 ) -> None:
     answers = {k: v for k, v in section_answers("about").items() if k not in ("height_cm",)}
-    extra = [("height_unit", "ft_in"), ("height_ft", "5"), ("height_in", "9"), ("weight_unit", "lb")]
+    extra = [
+        ("height_unit", "ft_in"),
+        ("height_ft", "5"),
+        ("height_in", "9"),
+        ("weight_unit", "lb"),
+    ]
     response = post_step(client, token, "about", {**answers, "weight_kg": 180}, extra=extra)
     assert response.status_code == 302
     saved = stored(token)
@@ -193,7 +198,11 @@ def test_weight_out_of_range_in_pounds_is_explained_in_pounds(
 
 def test_feet_must_be_a_whole_number(client: FlaskClient, token: str, stored: Stored) -> None:
     html = _bad_post(
-        client, token, stored, "about", {"height_cm": None, "height_unit": "ft_in", "height_ft": "5.5"}
+        client,
+        token,
+        stored,
+        "about",
+        {"height_cm": None, "height_unit": "ft_in", "height_ft": "5.5"},
     )
     assert "Enter a whole number." in html
 
@@ -247,11 +256,13 @@ def test_surgery_entry_errors_land_on_the_entry_fields(
     assert 'id="surgeries-1-year-error"' in html
     assert 'href="#surgeries-1-year"' in html
     assert 'href="#surgeries-1-region"' in html
-    assert "Operation 2, year" in html
+    assert "Operation 2: What year? Enter a number from" in html
     assert stored(token) == {}
 
 
-def test_surgery_year_must_be_a_whole_number(client: FlaskClient, token: str, stored: Stored) -> None:
+def test_surgery_year_must_be_a_whole_number(
+    client: FlaskClient, token: str, stored: Stored
+) -> None:
     answers = section_answers("surgery", AFTER_FUSION)
     pairs = [(k, v) for k, v in step_post_data("surgery", answers) if k != "surgeries-0-year"]
     data: dict[str, list[str]] = {}
@@ -263,7 +274,9 @@ def test_surgery_year_must_be_a_whole_number(client: FlaskClient, token: str, st
     assert stored(token) == {}
 
 
-def test_surgery_year_cannot_be_before_birth(client: FlaskClient, token: str, stored: Stored) -> None:
+def test_surgery_year_cannot_be_before_birth(
+    client: FlaskClient, token: str, stored: Stored
+) -> None:
     assert save(client, token, "about", section_answers("about", AFTER_FUSION)).status_code == 302
     answers = section_answers("surgery", AFTER_FUSION)
     entry = {**answers["surgeries"][0], "year": 1950}  # born 1959
@@ -310,7 +323,9 @@ def test_add_and_remove_surgery_without_javascript(
     assert stored(token) == {}, "removing does not save"
 
 
-def test_blank_extra_surgery_entry_is_ignored(client: FlaskClient, token: str, stored: Stored) -> None:
+def test_blank_extra_surgery_entry_is_ignored(
+    client: FlaskClient, token: str, stored: Stored
+) -> None:
     answers = section_answers("surgery", AFTER_FUSION)
     extra = [("surgeries-1-year", ""), ("surgeries-1-levels", "")]
     assert post_step(client, token, "surgery", answers, extra=extra).status_code == 302
@@ -341,7 +356,9 @@ def test_back_refuses_invalid_typed_values_and_keeps_them(
     assert stored(token) == {}
 
 
-def test_later_saves_and_shows_the_private_link(client: FlaskClient, token: str, stored: Stored) -> None:
+def test_later_saves_and_shows_the_private_link(
+    client: FlaskClient, token: str, stored: Stored
+) -> None:
     response = post_step(client, token, "about", {"first_name": "Ann"}, action="later")
     assert response.status_code == 302
     page = client.get(response.location)

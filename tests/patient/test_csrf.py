@@ -1,0 +1,70 @@
+"""With CSRF on: an expired token re-renders the page with everything typed, saves nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.patient.conftest import load_screening
+from tests.patient.helpers import complete_screening, example_answers, start, step_url
+
+TIMED_OUT = "For your safety this page timed out. Your answers are still here"
+
+
+@pytest.fixture
+def app_config() -> dict[str, object]:
+    return {"WTF_CSRF_ENABLED": True}
+
+
+def text(response: Any) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_whole_questionnaire_with_csrf(client: FlaskClient) -> None:
+    token = complete_screening(client, example_answers("after_fusion"))
+    assert load_screening(token).status == "submitted"
+
+
+def test_missing_or_stale_token_rerenders_with_values(client: FlaskClient) -> None:
+    token, _code = start(client)
+    for bad in (None, "stale-token-from-yesterday"):
+        data = {"first_name": "Ann-Marie", "visit_reason": "Sore back\nfor weeks", "save": "1"}
+        if bad:
+            data["csrf_token"] = bad
+        response = client.post(step_url(token, "about"), data=data)
+        html = text(response)
+        assert response.status_code == 200
+        assert TIMED_OUT in html
+        assert 'value="Ann-Marie"' in html
+        assert "Sore back\nfor weeks" in html
+        assert 'name="csrf_token"' in html, "a fresh token to try again with"
+        assert load_screening(token).answers == {}
+
+
+def test_new_browser_without_session_also_rerenders(app: Flask, client: FlaskClient) -> None:
+    token, _code = start(client)
+    page = text(client.get(step_url(token, "about")))
+    other = app.test_client()  # no session cookie: the token cannot match
+    csrf = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    response = other.post(
+        step_url(token, "about"), data={"first_name": "Ann", "csrf_token": csrf, "save": "1"}
+    )
+    assert response.status_code == 200
+    assert TIMED_OUT in text(response)
+    assert load_screening(token).answers == {}
+
+
+def test_submit_without_token_changes_nothing(client: FlaskClient) -> None:
+    token = complete_screening(client, example_answers("after_fusion"), send=False)
+    response = client.post(step_url(token, "review"), data={"consent_confirm": "yes"})
+    assert response.status_code == 200
+    assert "timed out" in text(response)
+    assert load_screening(token).status == "in_progress"
+
+
+def test_resume_and_confirm_without_token_rerender(client: FlaskClient) -> None:
+    response = client.post("/resume", data={"code": "ABCDE-12345"})
+    assert response.status_code == 200 and "timed out" in text(response)

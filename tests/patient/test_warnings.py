@@ -1,0 +1,149 @@
+"""Warning signs change what the patient sees at once (issue 3, item 6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from screening.questionnaire import QUESTIONNAIRE
+from tests.patient.conftest import load_screening
+from tests.patient.helpers import (
+    acknowledge_warning,
+    example_answers,
+    fill_steps,
+    post_step,
+    start,
+    step_url,
+    submit,
+)
+
+BASE = example_answers("disc_herniation")
+WARNING_IDS = QUESTIONNAIRE.section("warning_signs").item_ids
+
+
+def warning_answers(**yes: bool) -> dict[str, Any]:
+    answers = {item_id: False for item_id in WARNING_IDS}
+    answers.update(yes)
+    return answers
+
+
+def text(response: Any) -> str:
+    return response.get_data(as_text=True)
+
+
+def save_first_three(client: FlaskClient, token: str) -> None:
+    for section in QUESTIONNAIRE.sections[:3]:
+        answers = {k: v for k, v in BASE.items() if k in section.item_ids}
+        assert post_step(client, token, section.id, answers).status_code == 302
+
+
+def test_emergency_is_shown_first_and_needs_acknowledgement(client: FlaskClient) -> None:
+    token, _code = start(client)
+    save_first_three(client, token)
+    response = post_step(client, token, "warning_signs", warning_answers(saddle_numbness=True))
+    assert response.status_code == 302
+    assert f"/s/{token}/warning" in response.location
+    page = text(client.get(response.location))
+    assert "Go to an emergency department now" in page
+    assert "call 911" in page
+    assert "I understand" in page
+    # Nothing else until acknowledged: steps and the link lead back to the warning.
+    blocked = client.get(step_url(token, "history"))
+    assert blocked.status_code == 302 and "/warning" in blocked.location
+    assert "/warning" in client.get(f"/s/{token}").location
+    assert load_screening(token).warning_acknowledged_at is None
+
+    acknowledged = acknowledge_warning(client, response.location)
+    assert acknowledged.status_code == 302
+    assert acknowledged.location.endswith(step_url(token, "history"))
+    assert load_screening(token).warning_acknowledged_at is not None
+    assert client.get(step_url(token, "history")).status_code == 200
+
+
+def test_emergency_is_shown_again_when_saved_again(client: FlaskClient) -> None:
+    token, _code = start(client)
+    save_first_three(client, token)
+    first = post_step(client, token, "warning_signs", warning_answers(bladder_bowel_change=True))
+    acknowledge_warning(client, first.location)
+    again = post_step(
+        client,
+        token,
+        "warning_signs",
+        warning_answers(bladder_bowel_change=True, cancer_history=True),
+    )
+    assert "/warning" in again.location
+    assert load_screening(token).warning_acknowledged_at is None
+    assert "I understand" in text(client.get(again.location))
+
+
+def test_emergency_reached_by_a_later_change_is_shown(client: FlaskClient) -> None:
+    """Both legs (urgent) then weakness getting worse on the symptoms step: emergency."""
+    token, _code = start(client)
+    save_first_three(client, token)
+    urgent = post_step(client, token, "warning_signs", warning_answers(both_legs_symptoms=True))
+    assert "/warning" in urgent.location
+    symptoms = {k: v for k, v in BASE.items() if k in QUESTIONNAIRE.section("symptoms").item_ids}
+    worse = post_step(client, token, "symptoms", {**symptoms, "leg_weakness": "getting_worse"})
+    assert "/warning" in worse.location
+    assert "Go to an emergency department now" in text(client.get(worse.location))
+
+
+def test_urgent_asks_to_call_the_clinic_today(client: FlaskClient) -> None:
+    token, _code = start(client)
+    save_first_three(client, token)
+    response = post_step(client, token, "warning_signs", warning_answers(both_legs_symptoms=True))
+    assert "/warning" in response.location
+    page = text(client.get(response.location))
+    assert "Please call us today" in page
+    assert "555-0100" in page
+    assert "I understand" not in page
+    assert step_url(token, "history") in page  # Continue
+    # Urgent does not block the form.
+    assert client.get(step_url(token, "history")).status_code == 200
+
+
+def test_review_level_shows_nothing_alarming(client: FlaskClient) -> None:
+    token, _code = start(client)
+    save_first_three(client, token)
+    response = post_step(client, token, "warning_signs", warning_answers(cancer_history=True))
+    assert response.location.endswith(step_url(token, "history"))
+    page = text(client.get(response.location))
+    assert "emergency department now" not in page
+    assert "Please call us today" not in page
+    fill_steps(client, token, {**BASE, "cancer_history": True})
+    submit(client, token)
+    done = text(client.get(f"/s/{token}/done"))
+    assert "emergency department now" not in done and "Please call us today" not in done
+
+
+def test_final_page_repeats_the_emergency_message(client: FlaskClient) -> None:
+    answers = example_answers("cauda_equina_warning")
+    token, _code = start(client)
+    fill_steps(client, token, answers)
+    assert submit(client, token).status_code == 302
+    done = text(client.get(f"/s/{token}/done"))
+    assert "Go to an emergency department now" in done
+    assert load_screening(token).triage == "emergency"
+
+
+def test_final_page_repeats_the_urgent_message(client: FlaskClient) -> None:
+    token, _code = start(client)
+    fill_steps(client, token, {**BASE, "both_legs_symptoms": True})
+    submit(client, token)
+    assert "Please call us today" in text(client.get(f"/s/{token}/done"))
+
+
+class TestClinicSettings:
+    @pytest.fixture
+    def app_config(self) -> dict[str, object]:
+        return {"EMERGENCY_NUMBER": "112", "CLINIC_PHONE": "020 7946 0000", "CLINIC_NAME": "Test"}
+
+    def test_numbers_come_from_configuration(self, client: FlaskClient) -> None:
+        token, _code = start(client)
+        save_first_three(client, token)
+        response = post_step(client, token, "warning_signs", warning_answers(saddle_numbness=True))
+        page = text(client.get(response.location))
+        assert "call 112" in page and 'href="tel:112"' in page
+        assert "Test" in page
