@@ -1,0 +1,182 @@
+"""ONE function renders every summary PDF: `render_pdf(summary, page_size=...)`.
+
+Like Indico's receipts `create_pdf`: WeasyPrint is imported lazily (the web app starts without
+paying for it), the HTML comes from an autoescaping Jinja environment of our own (no Flask
+needed: the CLI and the benchmark call this directly), the CSS is passed as strings read from
+package files, and every URL goes through `PackagedFilesFetcher`, which serves only the
+packaged fonts and static files and `data:` URLs.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from flask_babel import gettext, ngettext
+
+from screening import PROJECT_ROOT
+
+TEMPLATE = "pdf/summary.html"
+CSS_FILE = Path(__file__).resolve().parent / "pdf.css"
+# Page sizes a clinic may choose (config PDF_PAGE_SIZE); the CSS value comes only from here.
+PAGE_SIZES = {"letter": "letter", "a4": "A4"}
+# Tagged PDF (PDF/UA-1): screen readers can follow headings, lists and the table.
+PDF_VARIANT = "pdf/ua-1"
+
+
+class PageSizeError(ValueError):
+    """PDF_PAGE_SIZE is not one of the supported sizes."""
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The PDF's own Jinja environment: autoescaped, strict, loading the project templates."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(PROJECT_ROOT / "templates")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=False,
+    )
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+@cache
+def stylesheet_text() -> str:
+    return CSS_FILE.read_text(encoding="utf-8")
+
+
+def page_css(page_size: str) -> str:
+    """The @page size rule for a supported page size name (case-insensitive)."""
+    try:
+        size = PAGE_SIZES[page_size.strip().lower()]
+    except (KeyError, AttributeError) as exc:
+        raise PageSizeError(f"PDF page size must be one of Letter, A4 (got {page_size!r})") from exc
+    return f"@page {{ size: {size}; }}"
+
+
+# Template indentation between tags: a line break plus spaces. Patient text can never match
+# (it is escaped, so it holds no "<" or ">"), and these runs never carry meaning in the layout.
+_INDENTATION = re.compile(r">\s*\n\s*<")
+
+
+def render_html(summary: dict[str, Any]) -> str:
+    """The HTML handed to WeasyPrint, without template indentation (less to parse)."""
+    html = environment().get_template(TEMPLATE).render(summary=summary)
+    return _INDENTATION.sub("><", html)
+
+
+class _Resources:
+    """A font configuration, the parsed stylesheets and the fetcher that loaded them.
+
+    Kept for the life of the process (see `_shared`): parsing the CSS and loading the fonts
+    into Fontconfig/Pango each time is most of the cost of a small document, and the packaged
+    CSS and fonts never change while the app runs.
+    """
+
+    def __init__(self, fetcher: Any) -> None:
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        from screening.summary.fetcher import BASE_URL
+
+        self.fetcher = fetcher
+        self.font_config = FontConfiguration()
+        self.base = weasyprint.CSS(
+            string=stylesheet_text(),
+            base_url=BASE_URL,
+            url_fetcher=fetcher,
+            font_config=self.font_config,
+        )
+        self.sizes: dict[str, Any] = {}
+
+    def stylesheets(self, page_size: str) -> list[Any]:
+        import weasyprint
+
+        rule = page_css(page_size)
+        if rule not in self.sizes:
+            self.sizes[rule] = weasyprint.CSS(string=rule, url_fetcher=self.fetcher)
+        return [self.base, self.sizes[rule]]
+
+
+# WeasyPrint's user-agent stylesheet gives EVERY element six pseudo-elements (::marker and the
+# footnote/note calls and markers) through universal rules, which multiplies the styles to
+# compute sixfold. The summary uses no list markers and no footnotes, so those rules go.
+_UNUSED_UA_RULE = re.compile(
+    r"^::(marker|footnote-call|footnote-marker|note-[a-z]+)\s*\{.*\}\s*$", re.M
+)
+
+
+@cache
+def _trimmed_ua_stylesheet() -> Any:
+    import weasyprint
+    from weasyprint.html import UA, UA_COUNTER_STYLE
+
+    return weasyprint.CSS(string=_UNUSED_UA_RULE.sub("", UA), counter_style=UA_COUNTER_STYLE)
+
+
+@cache
+def _summary_html_class() -> type:
+    """weasyprint.HTML with the trimmed user-agent stylesheet (same output, less work)."""
+    import weasyprint
+
+    class SummaryHTML(weasyprint.HTML):
+        def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
+            return [_trimmed_ua_stylesheet()]
+
+    return SummaryHTML
+
+
+# WeasyPrint documents sharing one font configuration must not be laid out at the same time.
+_LOCK = threading.Lock()
+
+
+@cache
+def _shared() -> _Resources:
+    from screening.summary.fetcher import PackagedFilesFetcher
+
+    return _Resources(PackagedFilesFetcher())
+
+
+def render_pdf(
+    summary: dict[str, Any], *, page_size: str = "Letter", fetcher: Any | None = None
+) -> bytes:
+    """Render the view model `summary` (see view_model.build_summary) to PDF bytes.
+
+    `page_size` is "Letter" or "A4" (PageSizeError otherwise). `fetcher` is for tests that
+    want to inspect the fetch log: with one, the fonts and CSS are loaded afresh through it;
+    it must be a `PackagedFilesFetcher`, since anything else would defeat the lock-down.
+    """
+    return render_pdf_counting_pages(summary, page_size=page_size, fetcher=fetcher)[0]
+
+
+def render_pdf_counting_pages(
+    summary: dict[str, Any], *, page_size: str = "Letter", fetcher: Any | None = None
+) -> tuple[bytes, int]:
+    """`render_pdf`, also returning the number of pages (for the benchmark and checks)."""
+    from screening.summary.fetcher import BASE_URL, PackagedFilesFetcher
+
+    page_css(page_size)  # refuse an unknown size before doing any work
+    html = render_html(summary)
+    options = {"pdf_variant": PDF_VARIANT}
+    with _LOCK:
+        if fetcher is None:
+            resources = _shared()
+        elif isinstance(fetcher, PackagedFilesFetcher):
+            resources = _Resources(fetcher)
+        else:
+            raise TypeError("render_pdf only renders through PackagedFilesFetcher")
+        source = _summary_html_class()(
+            string=html, base_url=BASE_URL, url_fetcher=resources.fetcher
+        )
+        document = source.render(
+            stylesheets=resources.stylesheets(page_size),
+            font_config=resources.font_config,
+            **options,
+        )
+        return document.write_pdf(**options), len(document.pages)

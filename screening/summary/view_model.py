@@ -1,0 +1,433 @@
+"""The summary view model: one plain dict that both the PDF and the staff page render.
+
+Built from a screening's canonical answers and its STORED evaluation dict (as kept in JSON at
+submission, so a summary made later still shows what was found then), never from ORM objects,
+so the PDF, the staff HTML page and any export cannot disagree.
+
+Everything in the result is plain data (dicts, lists, strings, numbers, booleans, None) and every
+key is always present (None or [] when there is nothing to show), so templates can test a key
+without guessing. Items that were not answered, or do not apply, are left out rather than shown
+as blanks. Wording comes from the questionnaire definition; a handful of first-person patient
+labels ("Yes, I do now") are reworded for the surgeon in `SURGEON_WORDING`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import gettext
+
+from screening.evaluation.catalogue import RED_FLAGS, TRIAGE_TITLES
+from screening.questionnaire import QUESTIONNAIRE, parse_iso_date
+from screening.questionnaire.model import N_
+from screening.summary.body_map import body_map_svg
+
+POSITIVE_SCREEN = 3  # PHQ-2 / GAD-2: a total of 3 or more is a positive screen.
+HIGH_BMI = 35  # the risk_factors rule's threshold
+
+# Patient wording that reads oddly in a surgeon's summary (first person), reworded here.
+SURGEON_WORDING: dict[tuple[str, Any], str] = {
+    ("sex", "prefer_not_to_say"): N_("Not stated"),
+    ("work_status", "working"): N_("Working"),
+    ("work_status", "working_reduced"): N_("Working reduced hours because of pain"),
+    ("work_status", "off_work_due_to_pain"): N_("Off work because of pain"),
+    ("work_status", "not_working"): N_("Not working"),
+    ("work_status", "retired"): N_("Retired"),
+    ("smoking", "never"): N_("Never"),
+    ("smoking", "former"): N_("Former"),
+    ("smoking", "current"): N_("Current"),
+    ("mri_when", "never"): N_("Never had one"),
+    ("mri_when", "unsure"): N_("Not sure"),
+    ("walking_limit", "no_limit"): N_("Not limited by pain"),
+    ("walking_limit", "cannot_walk"): N_("Cannot walk"),
+    ("diabetes", "yes_diet_or_tablets"): N_("Yes, diet or tablets"),
+    ("diabetes", "yes_insulin"): N_("Yes, insulin"),
+    ("symptoms_since_surgery", "resolved"): N_("The pain went away"),
+    ("symptoms_since_surgery", "improved_then_returned"): N_("Improved, then came back"),
+    ("symptoms_since_surgery", "never_improved"): N_("Never improved"),
+    ("symptoms_since_surgery", "new_different_pain"): N_("New or different pain"),
+    ("symptoms_since_surgery", "worse"): N_("Worse"),
+    ("opioid_use", "occasional"): N_("Occasionally"),
+    ("opioid_use", "daily"): N_("Daily"),
+    ("leg_weakness", "none"): N_("None"),
+    ("leg_weakness", "stable"): N_("Yes, stable"),
+    ("leg_weakness", "getting_worse"): N_("Yes, getting worse"),
+}
+
+# Red flags that are not a single questionnaire item, for an id the catalogue does not know
+# (a summary of an evaluation stored under other rules).
+_FALLBACK_FLAG_WORDS = {"progressive_weakness": N_("Leg weakness getting worse")}
+
+OWN_WORDS_ITEMS = ("visit_reason", "current_medications", "allergies", "other_treatments")
+
+Translate = Callable[..., str]
+
+
+def _item(item_id: str) -> Any:
+    return QUESTIONNAIRE.item(item_id)
+
+
+def _surgery_item(sub_id: str) -> Any:
+    return QUESTIONNAIRE.item("surgeries").sub_item(sub_id)
+
+
+def _label(item_id: str, _: Translate) -> str:
+    return _(_item(item_id).label)
+
+
+def _value(item_id: str, value: Any, _: Translate, item: Any = None) -> str:
+    """The wording of one answer: surgeon wording first, then the questionnaire's own label."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    key = (item_id, value)
+    if key in SURGEON_WORDING:
+        return _(SURGEON_WORDING[key])
+    item = item or _item(item_id)
+    if item.codes:
+        return _(item.code_label(value))
+    return str(value)
+
+
+def _labels(item_id: str, values: Any, _: Translate) -> list[str]:
+    item = _item(item_id)
+    return [_(item.code_label(v)) for v in values or []]
+
+
+def _fmt_date(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _fmt_datetime(value: datetime | None) -> str | None:
+    """Date and time to the minute, with the zone it is written in (stored times are UTC)."""
+    if value is None:
+        return None
+    zone = value.tzname() or ""
+    return f"{value:%Y-%m-%d %H:%M} {zone}".strip()
+
+
+def _red_flag_text(flag_id: str, _: Translate) -> str:
+    """The catalogue's plain words; an id it does not know (other rules) falls back to labels."""
+    if flag_id in RED_FLAGS:
+        return _(RED_FLAGS[flag_id])
+    if flag_id in _FALLBACK_FLAG_WORDS:
+        return _(_FALLBACK_FLAG_WORDS[flag_id])
+    try:
+        return _label(flag_id, _)
+    except KeyError:
+        return flag_id.replace("_", " ")
+
+
+def _patient(answers: Mapping[str, Any], scores: Mapping[str, Any], _: Translate) -> dict:
+    first = answers.get("first_name", "")
+    last = answers.get("last_name", "")
+    sex = answers.get("sex")
+    work = None
+    if "work_status" in answers:
+        work = _value("work_status", answers["work_status"], _)
+        if "work_demand" in answers:
+            demand = _value("work_demand", answers["work_demand"], _)
+            work = f"{work} – {_('job')}: {demand}"
+    return {
+        "first_name": first,
+        "last_name": last,
+        "name": f"{first} {last}".strip(),
+        "date_of_birth": answers.get("date_of_birth"),
+        "age": scores.get("age"),
+        "sex": _value("sex", sex, _) if sex else None,
+        "work": work,
+        "caregiver": answers.get("caregiver"),
+    }
+
+
+def _triage(evaluation: Mapping[str, Any], _: Translate) -> dict:
+    level = evaluation.get("triage") or "routine"
+    flags = [
+        {"id": flag_id, "text": _red_flag_text(flag_id, _)}
+        for flag_id in evaluation.get("red_flags") or []
+    ]
+    routine = level not in TRIAGE_TITLES or level == "routine"
+    return {
+        "level": level,
+        "routine": routine,
+        "title": _(TRIAGE_TITLES.get(level, level)),
+        "red_flags": flags,
+    }
+
+
+def _score(value: Any, maximum: int) -> dict | None:
+    if value is None:
+        return None
+    return {"value": value, "max": maximum, "step": max(0, min(int(value), maximum))}
+
+
+def _sides(answers: Mapping[str, Any], codes: tuple[str, ...], _: Translate) -> str | None:
+    chosen = set(answers.get("pain_regions") or [])
+    left = any(f"{code}_left" in chosen for code in codes)
+    right = any(f"{code}_right" in chosen for code in codes)
+    if left and right:
+        return _("both sides")
+    if left:
+        return _("left")
+    if right:
+        return _("right")
+    return None
+
+
+def _pain(answers: Mapping[str, Any], scores: Mapping[str, Any], _: Translate) -> dict:
+    back = answers.get("back_pain_nrs", scores.get("back_pain"))
+    leg = answers.get("leg_pain_nrs", scores.get("leg_pain"))
+    interference = answers.get("interference_nrs", scores.get("interference"))
+    pattern: list[str] = []
+    if back is not None and leg is not None and (back or leg):
+        if leg > back:
+            pattern.append(_("Leg-dominant"))
+        elif back > leg:
+            pattern.append(_("Back-dominant"))
+        else:
+            pattern.append(_("Back and leg pain equal"))
+    below_knee = _sides(answers, ("below_knee", "foot"), _)
+    if below_knee:
+        pattern.append(_("Radiating below the knee (%(side)s)", side=below_knee))
+    if answers.get("worse_standing_walking"):
+        pattern.append(_("Worse standing or walking"))
+    if answers.get("relief_sitting_bending"):
+        pattern.append(_("Eased by sitting or bending forward"))
+    if answers.get("worse_sitting_bending"):
+        pattern.append(_("Worse sitting or bending forward"))
+    if answers.get("night_pain"):
+        pattern.append(_("Night or rest pain"))
+
+    facts: list[dict] = []
+    for item_id in ("pain_duration", "walking_limit", "leg_weakness", "numbness_tingling"):
+        if item_id in answers:
+            value = answers[item_id]
+            facts.append(
+                {
+                    "label": _label(item_id, _),
+                    "value": _value(item_id, value, _),
+                    # Progressive weakness is a red flag; walking stopped is worth the eye.
+                    "flag": value in ("getting_worse", "cannot_walk"),
+                }
+            )
+
+    regions = answers.get("pain_regions") or []
+    return {
+        "back": _score(back, 10),
+        "leg": _score(leg, 10),
+        "interference": _score(interference, 10),
+        "duration": (
+            _value("pain_duration", answers["pain_duration"], _)
+            if "pain_duration" in answers
+            else None
+        ),
+        "pattern": pattern,
+        "facts": facts,
+        "regions": _labels("pain_regions", regions, _),
+        "body_map_svg": body_map_svg(
+            regions,
+            label=_(
+                "Pain regions: %(regions)s",
+                regions=", ".join(_labels("pain_regions", regions, _)) or _("none"),
+            ),
+        ),
+    }
+
+
+def _surgery(answers: Mapping[str, Any], as_of: date | None, _: Translate) -> dict | None:
+    if not answers.get("prior_spine_surgery"):
+        return None
+    rows = []
+    entries = sorted(answers.get("surgeries") or [], key=lambda e: e.get("year", 0), reverse=True)
+    for entry in entries:
+        year = entry.get("year")
+        rows.append(
+            {
+                "year": year,
+                "years_ago": (as_of.year - year) if (as_of and isinstance(year, int)) else None,
+                "procedure": _value(
+                    "procedure", entry.get("procedure"), _, _surgery_item("procedure")
+                ),
+                "region": _value("region", entry.get("region"), _, _surgery_item("region")),
+                "levels": entry.get("levels") or "",
+                "approach": _value("approach", entry.get("approach"), _, _surgery_item("approach")),
+                "outcome": _value("outcome", entry.get("outcome"), _, _surgery_item("outcome")),
+            }
+        )
+    since = answers.get("symptoms_since_surgery")
+    return {
+        "rows": rows,
+        "symptoms_since": _value("symptoms_since_surgery", since, _) if since else None,
+    }
+
+
+def _care(answers: Mapping[str, Any], _: Translate) -> list[dict]:
+    """Care so far, with `flag` on daily opioids (one of the risk-factor rules)."""
+    facts = []
+    for item_id in ("physical_therapy", "injections", "opioid_use", "mri_when"):
+        if item_id in answers:
+            value = answers[item_id]
+            facts.append(
+                {
+                    "label": _label(item_id, _),
+                    "value": _value(item_id, value, _),
+                    "flag": item_id == "opioid_use" and value == "daily",
+                }
+            )
+    for item_id in ("medications_tried", "diagnoses"):
+        if answers.get(item_id):
+            facts.append(
+                {
+                    "label": _label(item_id, _),
+                    "value": "; ".join(_labels(item_id, answers[item_id], _)),
+                    "flag": False,
+                }
+            )
+    return facts
+
+
+def _health(answers: Mapping[str, Any], scores: Mapping[str, Any], _: Translate) -> list[dict]:
+    """Health factors, each with `flag` set when it is one the risk rules count."""
+    factors: list[dict] = []
+    bmi = scores.get("bmi")
+    if bmi is not None:
+        detail = _(
+            "%(bmi)s (%(height)s cm, %(weight)s kg)",
+            bmi=bmi,
+            height=answers.get("height_cm"),
+            weight=answers.get("weight_kg"),
+        )
+        factors.append({"label": _("BMI"), "value": detail, "flag": bmi >= HIGH_BMI})
+    if "smoking" in answers:
+        factors.append(
+            {
+                "label": _label("smoking", _),
+                "value": _value("smoking", answers["smoking"], _),
+                "flag": answers["smoking"] == "current",
+            }
+        )
+    if "diabetes" in answers:
+        factors.append(
+            {
+                "label": _label("diabetes", _),
+                "value": _value("diabetes", answers["diabetes"], _),
+                "flag": answers["diabetes"] != "no",
+            }
+        )
+    for item_id in ("blood_thinners",):
+        if item_id in answers:
+            factors.append(
+                {
+                    "label": _label(item_id, _),
+                    "value": _value(item_id, answers[item_id], _),
+                    "flag": bool(answers[item_id]),
+                }
+            )
+    if "diagnoses" in answers:
+        osteoporosis = "osteoporosis" in (answers.get("diagnoses") or [])
+        factors.append(
+            {
+                "label": _("Osteoporosis"),
+                "value": _("Yes") if osteoporosis else _("Not reported"),
+                "flag": osteoporosis,
+            }
+        )
+    for item_id in ("long_term_steroids", "heart_or_lung_disease", "prior_spine_infection"):
+        if item_id in answers:
+            factors.append(
+                {
+                    "label": _label(item_id, _),
+                    "value": _value(item_id, answers[item_id], _),
+                    "flag": bool(answers[item_id]),
+                }
+            )
+    return factors
+
+
+def _mood(answers: Mapping[str, Any], scores: Mapping[str, Any], _: Translate) -> list[dict]:
+    mood = []
+    for score_id, name in (("phq2", _("PHQ-2 (depression)")), ("gad2", _("GAD-2 (anxiety)"))):
+        value = scores.get(score_id)
+        if value is None:
+            continue
+        mood.append(
+            {
+                "id": score_id,
+                "label": name,
+                "value": value,
+                "max": 6,
+                "positive": value >= POSITIVE_SCREEN,
+            }
+        )
+    return mood
+
+
+def _own_words(answers: Mapping[str, Any], _: Translate) -> list[dict]:
+    words = []
+    for item_id in (*OWN_WORDS_ITEMS, "goals_text"):
+        text = answers.get(item_id)
+        if isinstance(text, str) and text.strip():
+            words.append({"id": item_id, "label": _label(item_id, _), "text": text})
+    return words
+
+
+def build_summary(
+    answers: dict,
+    evaluation: dict,
+    *,
+    clinic_name: str,
+    generated_at: datetime,
+    submitted_at: datetime | None = None,
+    appointment_at: datetime | None = None,
+    clinician: str | None = None,
+    questionnaire_version: str = "1",
+) -> dict:
+    """The view model of one screening's summary (see the module docstring).
+
+    `evaluation` is the stored evaluation dict (`Evaluation.to_dict()` as kept in JSON).
+    Wording goes through Flask-Babel's gettext, which also works without an app (the CLI).
+    """
+    _ = gettext
+    scores = evaluation.get("scores") or {}
+    as_of = parse_iso_date(evaluation.get("as_of"))
+    patient = _patient(answers, scores, _)
+    topics = [
+        {
+            "id": topic.get("id"),
+            "title": _(topic.get("title") or topic.get("id") or ""),
+            "reasons": list(topic.get("reasons") or []),
+        }
+        for topic in evaluation.get("topics") or []
+    ]
+    checks = [
+        {"id": check.get("id"), "message": check.get("message", "")}
+        for check in evaluation.get("checks") or []
+    ]
+    name = patient["name"]
+    return {
+        "lang": "en",
+        "title": _("Pre-consultation summary – %(name)s", name=name),
+        "subject": _("Pre-consultation summary for minimally invasive spine surgery (MISS)"),
+        "clinic_name": clinic_name,
+        "clinician": clinician,
+        "generated_at": _fmt_datetime(generated_at),
+        "submitted_at": _fmt_datetime(submitted_at),
+        "appointment_at": _fmt_datetime(appointment_at),
+        "questionnaire_version": str(questionnaire_version),
+        "rules_version": str(evaluation.get("rules_version", "")),
+        "as_of": evaluation.get("as_of"),
+        "disclaimer": _("Decision support for the consultation, not a diagnosis."),
+        "patient": patient,
+        "triage": _triage(evaluation, _),
+        "topics": topics,
+        "pain": _pain(answers, scores, _),
+        "surgery": _surgery(answers, as_of, _),
+        "care": _care(answers, _),
+        "health": _health(answers, scores, _),
+        "mood": _mood(answers, scores, _),
+        "goals": _labels("goals", answers.get("goals"), _),
+        "concerns": _labels("concerns", answers.get("concerns"), _),
+        "checks": checks,
+        "own_words": _own_words(answers, _),
+    }
