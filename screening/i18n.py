@@ -11,8 +11,10 @@ from flask_babel import gettext
 
 
 def select_locale() -> str | None:
-    from flask import current_app
+    from flask import current_app, has_request_context
 
+    if not has_request_context():  # CLI commands (PDF rendering): the default locale
+        return None
     return request.accept_languages.best_match(current_app.config["LANGUAGES"])
 
 
