@@ -19,6 +19,7 @@ COMMAND_MODULES: list[str] = [
     "screening.commands.audit",
     "screening.commands.hint",
     "screening.commands.export",
+    "screening.commands.pdf",
 ]
 
 

@@ -1,0 +1,108 @@
+"""The surgeon's summary of a stored screening: build it, render it once, store it, re-render it.
+
+The PDF is rendered at submission (`store_summary`, inside the submission's transaction) and
+kept with its SHA-256 and the versions it was made with; downloads serve those stored bytes.
+After a template change, bump `TEMPLATE_VERSION` and run `screening rerender-summaries`: the
+summary is rebuilt from the stored answers and the STORED evaluation, so it still says what was
+found at submission, only laid out anew.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from screening.extensions import db
+from screening.models import Screening, ScreeningStatus, StaffUser, Summary
+from screening.summary.render import render_pdf
+from screening.summary.view_model import build_summary
+
+# Bump whenever templates/pdf, templates/summary or screening/summary/pdf.css change what a
+# stored PDF looks like; `rerender-summaries` (no option) re-renders the older ones.
+TEMPLATE_VERSION = "1"
+
+
+class SummaryError(LookupError):
+    """The summary cannot be made: the screening is not submitted or has no evaluation."""
+
+
+def _clinician_name(screening: Screening) -> str | None:
+    if screening.clinician_id is None:
+        return None
+    clinician = db.session.get(StaffUser, screening.clinician_id)
+    if clinician is None:
+        return None
+    return clinician.display_name or clinician.email
+
+
+def summary_for(screening: Screening, *, generated_at: datetime | None = None) -> dict[str, Any]:
+    """The view model (plain dict) of a submitted screening, for the staff page and the PDF."""
+    evaluation = screening.evaluation
+    if evaluation is None:
+        raise SummaryError(f"screening {screening.public_id} has no stored evaluation")
+    return build_summary(
+        screening.answers,
+        evaluation,
+        clinic_name=current_app.config.get("CLINIC_NAME", "Spine Clinic"),
+        generated_at=generated_at or datetime.now(UTC),
+        submitted_at=screening.submitted_at,
+        appointment_at=screening.appointment_at,
+        clinician=_clinician_name(screening),
+        questionnaire_version=screening.questionnaire_version,
+    )
+
+
+def store_summary(screening: Screening) -> Summary:
+    """Render the PDF and store (or replace) the screening's Summary row. Does NOT commit.
+
+    The caller's service commits, so the summary is saved in the same transaction as the
+    submission (or the re-render) and never exists without it.
+    """
+    generated_at = datetime.now(UTC)
+    summary = summary_for(screening, generated_at=generated_at)
+    pdf = render_pdf(summary, page_size=current_app.config.get("PDF_PAGE_SIZE", "Letter"))
+    row = screening.summary
+    if row is None:
+        row = Summary(screening=screening)
+        db.session.add(row)
+    row.pdf = pdf
+    row.sha256 = hashlib.sha256(pdf).hexdigest()
+    row.questionnaire_version = screening.questionnaire_version
+    row.rules_version = str((screening.evaluation or {}).get("rules_version", ""))
+    row.template_version = TEMPLATE_VERSION
+    row.generated_at = generated_at
+    return row
+
+
+def rerender_summaries(*, public_id: str | None = None, everything: bool = False) -> int:
+    """Re-render stored summaries and commit; return how many were rendered.
+
+    With `public_id`, that screening only (SummaryError if it is not submitted). With
+    `everything`, every submitted screening. Otherwise only those whose summary is missing or
+    was made with another TEMPLATE_VERSION.
+    """
+    query = select(Screening).where(
+        Screening.status.in_((ScreeningStatus.SUBMITTED, ScreeningStatus.REVIEWED)),
+        Screening.evaluation_json.is_not(None),
+    )
+    if public_id is not None:
+        screening = db.session.scalars(query.where(Screening.public_id == public_id)).first()
+        if screening is None:
+            raise SummaryError(f"no submitted screening with id {public_id}")
+        screenings = [screening]
+    else:
+        screenings = list(db.session.scalars(query.order_by(Screening.id)))
+        if not everything:
+            screenings = [
+                s
+                for s in screenings
+                if s.summary is None or s.summary.template_version != TEMPLATE_VERSION
+            ]
+    for screening in screenings:
+        store_summary(screening)
+    db.session.commit()
+    return len(screenings)
