@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, case, func, or_, select
@@ -126,6 +127,22 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _name_matches(key: str) -> Select[tuple[int]]:
+    """Ids whose "first last" starts with `key`, or whose later name starts with it.
+
+    "lee" finds "anna lee" and "lee park"; "anna l" finds "anna lee". A word inside a name
+    cannot use a b-tree index, so this subquery reads only the narrow name index (covering:
+    name and id), never the wide table rows; on PostgreSQL a trigram index would do better still.
+    """
+    escaped = _escape_like(key)
+    return select(Screening.id).where(
+        or_(
+            Screening.patient_name_search.like(escaped + "%", escape="\\"),
+            Screening.patient_name_search.like("% " + escaped + "%", escape="\\"),
+        )
+    )
+
+
 def _criteria(filters: QueueFilter, *, today: date, zone: ZoneInfo) -> list[object]:
     if filters.is_default:
         start, end = local_day_bounds(today, today + timedelta(days=UPCOMING_DAYS), zone)
@@ -160,26 +177,56 @@ def _criteria(filters: QueueFilter, *, today: date, zone: ZoneInfo) -> list[obje
     if filters.name:
         key = name_search_key(filters.name)
         if key:
-            # "lee" finds "anna lee" and "lee park"; "anna l" finds "anna lee". The prefix form
-            # uses the index; the last-name form scans the (narrow) name column only.
-            pattern = _escape_like(key)
-            criteria.append(
-                or_(
-                    Screening.patient_name_search.like(pattern + "%", escape="\\"),
-                    Screening.patient_name_search.like("% " + pattern + "%", escape="\\"),
-                )
-            )
+            criteria.append(Screening.id.in_(_name_matches(key)))
     return criteria
 
 
+def _order(clinical: bool) -> list[Any]:
+    """Emergency, urgent, then the rest (clinicians only); then appointment, then submission."""
+    order: list[Any] = []
+    if clinical:
+        order.append(
+            case(
+                (Screening.triage_rank < _AFTER_URGENT, Screening.triage_rank),
+                else_=_AFTER_URGENT,
+            )
+        )
+    return [
+        *order,
+        Screening.appointment_at.asc().nulls_last(),
+        Screening.submitted_at.asc().nulls_last(),
+        Screening.id,
+    ]
+
+
 def queue_query(
-    filters: QueueFilter, *, today: date, zone: ZoneInfo, clinical: bool
-) -> tuple[Select[tuple[object, ...]], Select[tuple[int]]]:
-    """The page SELECT (without offset/limit) and the matching COUNT, for inspection and tests."""
+    filters: QueueFilter,
+    *,
+    today: date,
+    zone: ZoneInfo,
+    clinical: bool,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> tuple[Select[tuple[Any, ...]], Select[tuple[int]]]:
+    """The SELECT of one page and the COUNT of all matches (two statements, whatever the size).
+
+    The page's ids are chosen first in a subquery that sorts only the narrow sort keys; the
+    wider columns (names, the stored evaluation for the topic count) are read for those 50
+    rows alone, so a queue of thousands never sorts thousands of wide rows.
+    """
     clinician = aliased(StaffUser, name="clinician")
     acknowledger = aliased(StaffUser, name="acknowledger")
     criteria = _criteria(filters, today=today, zone=zone)
-    columns = [
+    order = _order(clinical)
+    page_ids = (
+        select(Screening.id)
+        .where(*criteria)
+        .order_by(*order)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .subquery("page_ids")
+    )
+    columns: list[Any] = [
         Screening.public_id,
         Screening.patient_first_name,
         Screening.patient_last_name,
@@ -198,25 +245,12 @@ def queue_query(
         ]
     query = (
         select(*columns)
-        .select_from(Screening)
+        .select_from(page_ids)
+        .join(Screening, Screening.id == page_ids.c.id)
         .outerjoin(clinician, clinician.id == Screening.clinician_id)
-        .where(*criteria)
     )
     if clinical:
         query = query.outerjoin(acknowledger, acknowledger.id == Screening.flags_acknowledged_by_id)
-    order = []
-    if clinical:
-        order.append(
-            case(
-                (Screening.triage_rank < _AFTER_URGENT, Screening.triage_rank),
-                else_=_AFTER_URGENT,
-            )
-        )
-    order += [
-        Screening.appointment_at.asc().nulls_last(),
-        Screening.submitted_at.asc().nulls_last(),
-        Screening.id,
-    ]
     query = query.order_by(*order)
     count = select(func.count(Screening.id)).where(*criteria)
     return query, count
@@ -248,10 +282,13 @@ def queue_page(
     """One page of the queue. `clinical` adds triage, topics and acknowledgements to rows."""
     if not clinical and filters.triage:
         filters = QueueFilter(**{**filters.__dict__, "triage": None})
-    query, count = queue_query(filters, today=today, zone=zone, clinical=clinical)
+    _, count = queue_query(filters, today=today, zone=zone, clinical=clinical)
     total = db.session.scalar(count) or 0
     page = max(1, min(page, max(1, -(-total // per_page))))
-    result = db.session.execute(query.offset((page - 1) * per_page).limit(per_page))
+    query, _ = queue_query(
+        filters, today=today, zone=zone, clinical=clinical, page=page, per_page=per_page
+    )
+    result = db.session.execute(query)
     rows = []
     for row in result:
         mapping = row._mapping

@@ -22,6 +22,7 @@ from screening.routes import staff_only
 from screening.services import audit
 from screening.services import invitations as invitation_service
 from screening.services import queue as queue_service
+from screening.services.summaries import SummaryError, summary_for
 from screening.staff.access import client_ip, current_staff_user
 from screening.staff.blueprint import bp
 from screening.staff.forms import ActionForm, ReviewForm
@@ -62,9 +63,10 @@ def _summary(screening: Screening) -> dict | None:
     """The shared view model (same as the PDF), for a submitted screening."""
     if not screening.is_locked:
         return None
-    from screening.services.summaries import summary_for
-
-    return summary_for(screening)
+    try:
+        return summary_for(screening)
+    except SummaryError:
+        return None
 
 
 @bp.get("/screenings/<public_id>")

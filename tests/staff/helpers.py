@@ -138,3 +138,27 @@ def days_from_now(days: float, hour: int | None = None) -> datetime:
 
 def adult_birth_date() -> date:
     return date(1970, 5, 17)
+
+
+def submitted_example(name: str = "cauda_equina_warning", **fields: Any) -> Screening:
+    """A screening submitted through the real service with a shared example answer set (so its
+    evaluation and stored PDF are genuine); `fields` set invitation columns first."""
+    from pathlib import Path
+
+    from screening.services import screenings
+
+    examples = Path(__file__).resolve().parents[3] / "shared" / "examples"
+    answers = json.loads((examples / f"{name}.answers.json").read_text())
+    screening = make_screening(
+        status="in_progress",
+        first_name=answers["first_name"],
+        last_name=answers["last_name"],
+        answers=answers,
+        **fields,
+    )
+    token = screening.test_token  # type: ignore[attr-defined]
+    result = screenings.submit(screening, consent=True)
+    assert result.ok, result.errors
+    db.session.refresh(screening)
+    screening.test_token = token  # type: ignore[attr-defined]
+    return screening

@@ -1,0 +1,129 @@
+"""The screening page: the summary (clinicians only), the PDF, review and acknowledgement."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from screening.extensions import db
+from tests.staff.helpers import make_screening, make_user, sign_in, submitted_example
+
+
+@pytest.fixture
+def emergency(app):
+    return submitted_example("cauda_equina_warning")
+
+
+def test_clinician_reads_the_summary_as_html(client, app, emergency):
+    sign_in(client, make_user("clinician"))
+    response = client.get(f"/staff/screenings/{emergency.public_id}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'class="summary summary-emergency"' in html  # the shared partial
+    assert "css/summary.css" in html
+    assert emergency.patient_first_name in html
+    assert "I have seen the red flags" in html
+    assert "Download PDF" in html and "Mark reviewed" in html
+
+
+@pytest.mark.parametrize("role", ["front_desk", "admin"])
+def test_front_desk_and_admin_see_status_but_no_answers(client, app, emergency, role):
+    sign_in(client, make_user(role))
+    html = client.get(f"/staff/screenings/{emergency.public_id}").get_data(as_text=True)
+    assert 'class="summary' not in html
+    assert "Emergency" not in html and "red flags" not in html
+    assert "summary.pdf" not in html
+    answers = emergency.answers
+    for item in ("visit_reason", "current_medications"):
+        if answers.get(item):
+            assert answers[item] not in html
+    assert "Submitted" in html
+
+
+def test_pdf_download_serves_the_stored_bytes(client, app, emergency):
+    sign_in(client, make_user("clinician"))
+    response = client.get(f"/staff/screenings/{emergency.public_id}/summary.pdf")
+    assert response.status_code == 200
+    assert response.data == emergency.summary.pdf and response.data.startswith(b"%PDF")
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=")
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_mark_reviewed_with_a_note(client, app, emergency):
+    clinician = make_user("clinician", name="Dr Lee")
+    sign_in(client, clinician)
+    response = client.post(
+        f"/staff/screenings/{emergency.public_id}/review", data={"note": "Call patient today."}
+    )
+    assert response.status_code == 302
+    db.session.refresh(emergency)
+    assert emergency.status == "reviewed"
+    assert emergency.reviewed_by_id == clinician.id and emergency.reviewed_at is not None
+    assert emergency.review_note == "Call patient today."
+    html = client.get(f"/staff/screenings/{emergency.public_id}").get_data(as_text=True)
+    assert "Call patient today." in html and "Dr Lee" in html
+    # Twice: a message, nothing changes.
+    first = emergency.reviewed_at
+    client.post(f"/staff/screenings/{emergency.public_id}/review", data={})
+    db.session.refresh(emergency)
+    assert emergency.reviewed_at == first
+
+
+def test_a_note_that_is_too_long_is_refused(client, app, emergency):
+    sign_in(client, make_user("clinician"))
+    response = client.post(
+        f"/staff/screenings/{emergency.public_id}/review",
+        data={"note": "x" * 2001},
+        follow_redirects=True,
+    )
+    assert "under 2,000 characters" in response.get_data(as_text=True)
+    db.session.refresh(emergency)
+    assert emergency.status == "submitted"
+
+
+def test_an_unsubmitted_screening_cannot_be_reviewed(client, app):
+    screening = make_screening(status="in_progress")
+    sign_in(client, make_user("clinician"))
+    response = client.post(f"/staff/screenings/{screening.public_id}/review", follow_redirects=True)
+    assert "Only a submitted screening" in response.get_data(as_text=True)
+    db.session.refresh(screening)
+    assert screening.status == "in_progress"
+
+
+def test_acknowledging_red_flags_shows_who_and_when_in_the_queue(client, app, emergency):
+    clinician = make_user("clinician", name="Dr Lee")
+    sign_in(client, clinician)
+    client.post(f"/staff/screenings/{emergency.public_id}/acknowledge")
+    db.session.refresh(emergency)
+    assert emergency.flags_acknowledged_by_id == clinician.id
+    assert (datetime.now(UTC) - emergency.flags_acknowledged_at).total_seconds() < 60
+    queue = client.get("/staff/").get_data(as_text=True)
+    assert "Dr Lee" in queue and "Not yet" not in queue
+    detail = client.get(f"/staff/screenings/{emergency.public_id}").get_data(as_text=True)
+    assert "Red flags seen by Dr Lee" in detail
+
+
+def test_routine_screenings_need_no_acknowledgement(client, app):
+    routine = make_screening(status="submitted", triage="routine")
+    sign_in(client, make_user("clinician"))
+    response = client.post(
+        f"/staff/screenings/{routine.public_id}/acknowledge", follow_redirects=True
+    )
+    assert "Only emergency or urgent" in response.get_data(as_text=True)
+    db.session.refresh(routine)
+    assert routine.flags_acknowledged_at is None
+
+
+def test_a_screening_not_yet_submitted_shows_no_summary(client, app):
+    screening = make_screening(status="invited", first_name="Nina", last_name="Park")
+    sign_in(client, make_user("clinician"))
+    html = client.get(f"/staff/screenings/{screening.public_id}").get_data(as_text=True)
+    assert "Not submitted yet" in html and 'class="summary' not in html
+    assert client.get(f"/staff/screenings/{screening.public_id}/summary.pdf").status_code == 404
+
+
+def test_unknown_ids_are_404(client, app):
+    sign_in(client, make_user("clinician"))
+    assert client.get("/staff/screenings/does-not-exist").status_code == 404
