@@ -9,6 +9,7 @@ packaged fonts and static files and `data:` URLs.
 
 from __future__ import annotations
 
+import atexit
 import re
 import threading
 from functools import cache
@@ -141,6 +142,11 @@ def _shared() -> _Resources:
     from screening.summary.fetcher import PackagedFilesFetcher
 
     return _Resources(PackagedFilesFetcher())
+
+
+# Drop the shared fonts before interpreter shutdown, while WeasyPrint can still delete the
+# temporary folder it copied them into.
+atexit.register(_shared.cache_clear)
 
 
 def render_pdf(

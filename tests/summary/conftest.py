@@ -1,0 +1,78 @@
+"""Helpers for the summary tests: example answer sets, and poppler's pdftotext / pdfinfo."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from screening.evaluation import evaluate
+from screening.questionnaire import parse_answer_json
+from screening.summary.view_model import build_summary
+from tests.conftest import EXAMPLES
+
+VALID_EXAMPLES = ["after_fusion", "cauda_equina_warning", "disc_herniation", "stenosis"]
+AS_OF = date(2026, 11, 21)
+
+
+def example_answers(name: str) -> dict[str, Any]:
+    validated = parse_answer_json((EXAMPLES / f"{name}.answers.json").read_bytes(), AS_OF)
+    assert validated.ok, validated.errors
+    return validated.answers
+
+
+def expected(name: str) -> dict[str, Any]:
+    return json.loads((EXAMPLES / f"{name}.expected.json").read_text())
+
+
+def make_summary(answers: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "clinic_name": "Spine Clinic",
+        "generated_at": datetime(2026, 11, 21, 12, 0, tzinfo=UTC),
+        "submitted_at": datetime(2026, 11, 21, 9, 30, tzinfo=UTC),
+    }
+    options.update(overrides)
+    return build_summary(answers, evaluate(answers, AS_OF).to_dict(), **options)
+
+
+def _poppler(tool: str, pdf: bytes, tmp_path: Path, *args: str) -> str:
+    folder = tmp_path / "poppler"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"in-{tool}.pdf"
+    path.write_bytes(pdf)
+    done = subprocess.run(
+        [tool, *args, str(path), "-"] if tool == "pdftotext" else [tool, *args, str(path)],
+        capture_output=True,
+        check=True,
+        text=True,
+    )
+    return done.stdout
+
+
+@pytest.fixture
+def pdftotext(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Text of a PDF as poppler extracts it (UTF-8)."""
+    return lambda pdf, *args: _poppler("pdftotext", pdf, tmp_path, "-enc", "UTF-8", *args)
+
+
+@pytest.fixture
+def pdfinfo(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """pdfinfo's fields as a dict (Title, Author, Pages, Page size, Tagged, ...)."""
+
+    def info(pdf: bytes) -> dict[str, str]:
+        fields = {}
+        for line in _poppler("pdfinfo", pdf, tmp_path, "-enc", "UTF-8").splitlines():
+            key, _, value = line.partition(":")
+            fields[key.strip()] = value.strip()
+        return fields
+
+    return info
+
+
+@pytest.fixture
+def pdffonts(tmp_path: Path):  # type: ignore[no-untyped-def]
+    return lambda pdf: _poppler("pdffonts", pdf, tmp_path)

@@ -1,0 +1,113 @@
+"""Every example renders: readable text, metadata, embedded fonts, two pages at most, sizes."""
+
+from __future__ import annotations
+
+import pytest
+
+from screening.evaluation.catalogue import RED_FLAGS
+from screening.summary.render import PageSizeError, render_pdf, render_pdf_counting_pages
+from tests.summary.conftest import VALID_EXAMPLES, example_answers, expected, make_summary
+
+
+@pytest.mark.parametrize("name", VALID_EXAMPLES)
+def test_example_renders_with_topics_and_names(name: str, pdftotext, pdfinfo) -> None:
+    answers = example_answers(name)
+    summary = make_summary(answers)
+    pdf, pages = render_pdf_counting_pages(summary)
+    text = pdftotext(pdf)
+    assert summary["patient"]["name"] in text
+    for topic in summary["topics"]:
+        assert topic["title"] in " ".join(text.split())
+    assert [t["id"] for t in summary["topics"]] == expected(name)["topic_ids"]
+    info = pdfinfo(pdf)
+    assert info["Title"] == f"Pre-consultation summary – {summary['patient']['name']}"
+    assert info["Author"] == "Spine Clinic"
+    assert "minimally invasive spine surgery" in info["Subject"]
+    assert int(info["Pages"]) == pages <= 2  # a typical submission fits on two pages
+    assert info["Tagged"] == "yes"
+    # The footer is on every page.
+    assert text.count("Decision support for the consultation, not a diagnosis") == pages
+    assert f"Page {pages} of {pages}" in text
+    assert "Questionnaire v1 · rules v1 · generated 2026-11-21 12:00 UTC" in text
+
+
+def test_emergency_banner_comes_first_with_red_flags_in_plain_words(pdftotext) -> None:
+    summary = make_summary(example_answers("cauda_equina_warning"))
+    text = " ".join(pdftotext(render_pdf(summary)).split())
+    banner = text.index("Emergency: possible cauda equina syndrome")
+    assert banner < text.index("MISS discussion topics")
+    assert RED_FLAGS["saddle_numbness"] in text[banner:]
+
+
+def test_routine_has_no_banner(pdftotext) -> None:
+    text = pdftotext(render_pdf(make_summary(example_answers("stenosis"))))
+    assert "Red flags:" not in text
+    assert "Emergency" not in text and "Urgent" not in text
+
+
+def test_fonts_are_embedded_and_cover_accents(pdffonts, pdftotext) -> None:
+    answers = dict(example_answers("stenosis"), first_name="Renée", last_name="Muñoz-Øster")
+    pdf = render_pdf(make_summary(answers))
+    fonts = pdffonts(pdf)
+    rows = fonts.splitlines()[2:]
+    assert {row.split()[0].split("+")[-1] for row in rows} == {"Summary-Sans", "Summary-Sans-Bold"}
+    assert all(row.split()[-5:-2] == ["yes", "yes", "yes"] for row in rows), fonts  # emb sub uni
+    assert "Renée Muñoz-Øster" in pdftotext(pdf)
+
+
+@pytest.mark.parametrize(
+    ("size", "box"), [("Letter", "612 x 792 pts (letter)"), ("A4", "595.276 x 841.89 pts (A4)")]
+)
+def test_page_size(size: str, box: str, pdfinfo) -> None:
+    pdf = render_pdf(make_summary(example_answers("stenosis")), page_size=size)
+    assert pdfinfo(pdf)["Page size"] == box
+
+
+def test_unknown_page_size_is_refused() -> None:
+    with pytest.raises(PageSizeError):
+        render_pdf(make_summary(example_answers("stenosis")), page_size="Legal")
+
+
+def test_long_text_flows_on_and_is_never_cut(pdftotext) -> None:
+    words = " ".join(f"word{n}" for n in range(300))
+    answers = dict(
+        example_answers("after_fusion"),
+        visit_reason=words[:2000],
+        current_medications=words[:2000],
+        allergies=words[:1000],
+        other_treatments=words[:1000],
+        goals_text=words[:1000],
+    )
+    pdf, pages = render_pdf_counting_pages(make_summary(answers))
+    assert pages >= 2
+    text = " ".join(pdftotext(pdf).split())
+    assert text.count(words[:1000].rsplit(" ", 1)[0]) >= 5
+
+
+def test_surgery_rows_never_split_across_pages(pdftotext) -> None:
+    surgeries = [
+        {
+            "procedure": "fusion",
+            "region": "lumbar",
+            "year": 2000 + n,
+            "approach": "open",
+            "outcome": "worse",
+            "levels": "L" + "4" * 49,
+        }
+        for n in range(10)
+    ]
+    answers = dict(
+        example_answers("after_fusion"),
+        surgeries=surgeries,
+        visit_reason="x " * 900,
+        current_medications="y " * 900,
+    )
+    pdf, pages = render_pdf_counting_pages(make_summary(answers))
+    assert pages >= 2
+    text = pdftotext(pdf)
+    for n in range(10):
+        assert f"{2000 + n} (" in text
+    # Each year cell is followed by its own row's cells on the same page: a row that split
+    # would leave its "Open" half on the next page, after the page footer.
+    for page_text in text.split("\f"):
+        assert page_text.count("Joining bones") == page_text.count(" y ago)")

@@ -1,0 +1,81 @@
+"""The view model: plain data, items not answered left out, what the rules count flagged."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from screening.summary.body_map import REGIONS, body_map_svg
+from tests.summary.conftest import example_answers, make_summary
+
+
+def test_plain_data_only() -> None:
+    summary = make_summary(
+        example_answers("after_fusion"),
+        appointment_at=datetime(2026, 11, 24, 14, 0, tzinfo=UTC),
+        clinician="Dr Ana Pérez",
+    )
+    assert json.loads(json.dumps(summary)) == summary
+    assert summary["appointment_at"] == "2026-11-24 14:00 UTC"
+    assert summary["patient"]["age"] == 67
+
+
+def test_unanswered_items_are_left_out() -> None:
+    answers = example_answers("stenosis")
+    for item_id in ("sex", "height_cm", "weight_kg", "visit_reason", "diagnoses", "goals"):
+        answers.pop(item_id, None)
+    summary = make_summary(answers)
+    assert summary["patient"]["sex"] is None
+    assert all(f["label"] != "BMI" for f in summary["health"])
+    assert summary["own_words"] == []
+    assert summary["goals"] == []
+    assert summary["surgery"] is None  # no earlier surgery: no section at all
+    assert summary["appointment_at"] is None and summary["clinician"] is None
+
+
+def test_risk_factors_and_positive_screens_are_flagged() -> None:
+    answers = dict(
+        example_answers("disc_herniation"),
+        smoking="current",
+        diabetes="yes_insulin",
+        opioid_use="daily",
+        phq2_interest=2,
+        phq2_down=1,
+    )
+    summary = make_summary(answers)
+    flagged = {f["label"] for f in summary["health"] if f["flag"]}
+    assert flagged == {"Smoking", "Diabetes"}
+    assert [f["label"] for f in summary["care"] if f["flag"]] == ["Opioids now"]
+    mood = {m["id"]: m for m in summary["mood"]}
+    assert mood["phq2"]["value"] == 3 and mood["phq2"]["positive"]
+    assert not mood["gad2"]["positive"]
+
+
+def test_pain_pattern() -> None:
+    summary = make_summary(example_answers("disc_herniation"))
+    assert summary["pain"]["pattern"] == ["Leg-dominant", "Radiating below the knee (right)"]
+    assert summary["pain"]["leg"] == {"value": 7, "max": 10, "step": 7}
+    stenosis = make_summary(example_answers("stenosis"))["pain"]["pattern"]
+    assert "Eased by sitting or bending forward" in stenosis
+
+
+def test_surgeries_most_recent_first() -> None:
+    answers = dict(example_answers("after_fusion"))
+    answers["surgeries"] = [
+        {**answers["surgeries"][0], "year": 2010},
+        {**answers["surgeries"][0], "year": 2020, "procedure": "discectomy"},
+    ]
+    rows = make_summary(answers)["surgery"]["rows"]
+    assert [r["year"] for r in rows] == [2020, 2010]
+    assert rows[0]["years_ago"] == 6
+    assert rows[1]["levels"] == "L5-S1"
+
+
+def test_body_map_shades_only_known_regions() -> None:
+    svg = body_map_svg(["thigh_left", "<script>", "neck"], label='x"><script>')
+    assert "<script>" not in svg
+    assert svg.count('fill="#c2410c"') == 1  # one path holds every shaded shape
+    none = body_map_svg([])
+    assert 'fill="#c2410c"' not in none
+    every = body_map_svg(REGIONS)
+    assert 'fill="#ffffff"' not in every.replace('fill="none"', "")
