@@ -230,10 +230,7 @@ def resume() -> Response:
     screening = screenings.find_by_resume_code(form.code.data or "")
     if screening is None:
         form.code.errors = [
-            _(
-                "We could not find a form with that code. Please check it and try again. "
-                "It has 10 letters and numbers, like ABCDE-12345."
-            )
+            _("We could not find a form with that code. Please check it and try again.")
         ]
         return _page("patient/resume.html", 200, form=form)
     problem = screenings.link_problem(screening)
@@ -449,8 +446,13 @@ def _render_step(
 
 def _condition_hint(condition_item: str) -> str:
     hints = {
-        "work_status": _("Only answer this if you have a job, even if you are off work now."),
-        "prior_spine_surgery": _("Only if you have had spine surgery: tell us about it here."),
+        "work_status": _(
+            "Only answer this if you have a job, even if you are off work now. Otherwise, skip it."
+        ),
+        "prior_spine_surgery": _(
+            "Only if you answered Yes above. If you answered No, skip this part and "
+            "press Save and continue at the bottom."
+        ),
     }
     return hints.get(condition_item, _("Only if it applies to you."))
 
