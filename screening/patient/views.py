@@ -65,6 +65,8 @@ STEP_COUNT = len(QUESTIONNAIRE.sections)
 SESSION_CONFIRMED = "confirmed"
 MAX_CONFIRMED_IN_SESSION = 5
 RESUME_RATE_LIMIT = "10 per minute"
+# Generous (a waiting room shares one address), but stops a script filling the database.
+START_RATE_LIMIT = "30 per minute"
 
 
 def timed_out_message() -> str:
@@ -199,6 +201,7 @@ def home() -> Response:
 
 @bp.route("/start", methods=["GET", "POST"])
 @public
+@limiter.limit(START_RATE_LIMIT, methods=["POST"])
 def start() -> Response:
     if not current_app.config.get("SELF_START_ENABLED", True):
         return _page("patient/self_start_off.html", 200 if request.method == "GET" else 403)
