@@ -10,6 +10,7 @@ import segno
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -35,6 +36,14 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=6, border=2)
 
 
+def _resume_url() -> str:
+    """Where a patient types the short code (the patient blueprint's resume page)."""
+    try:
+        return url_for("patient.resume", _external=True)
+    except BuildError:
+        return request.url_root
+
+
 def _link_page(issued: IssuedLink, *, reissued: bool) -> str:
     screening = screening_or_404(issued.public_id)
     url = patient_link_url(issued.token)
@@ -44,7 +53,7 @@ def _link_page(issued: IssuedLink, *, reissued: bool) -> str:
         issued=issued,
         link=url,
         qr=qr_data_uri(url),
-        start_url=request.url_root,
+        start_url=_resume_url(),
         reissued=reissued,
     )
 

@@ -183,3 +183,23 @@ def test_unknown_screening_ids_are_404_for_invitation_actions(client, app, desk)
     for action in ("revoke", "reissue"):
         assert client.post(f"/staff/screenings/1/{action}").status_code == 404
         assert client.post(f"/staff/screenings/nope/{action}").status_code == 404
+
+
+def test_the_patient_can_use_the_printed_link_and_code(client, app, clinician, desk):
+    html = client.post("/staff/invitations/new", data=_form(clinician)).get_data(as_text=True)
+    link, code = _link_and_code(html)
+    assert "http://localhost/resume" in html  # where the code is typed
+    patient = app.test_client()
+    opened = patient.get(link.removeprefix("http://localhost"))
+    assert opened.status_code == 302 and "/confirm" in opened.headers["Location"]
+    resumed = app.test_client().post("/resume", data={"code": code.lower()})
+    assert resumed.status_code == 302 and "/s/" in resumed.headers["Location"]
+
+
+def test_a_revoked_link_stops_working_for_the_patient(client, app, clinician, desk):
+    html = client.post("/staff/invitations/new", data=_form(clinician)).get_data(as_text=True)
+    link, _ = _link_and_code(html)
+    screening = db.session.scalars(select(Screening)).one()
+    client.post(f"/staff/screenings/{screening.public_id}/revoke")
+    response = app.test_client().get(link.removeprefix("http://localhost"))
+    assert response.status_code == 410
