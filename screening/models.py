@@ -73,6 +73,9 @@ class Screening(db.Model):
 
     # The private link: only a SHA-256 of the token is kept; the short code is an HMAC.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    # A second link, issued when the patient resumes by code on a new device; the first link
+    # (perhaps printed as a QR code) keeps working. Staff reissue clears both.
+    device_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     resume_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -61,6 +61,7 @@ def _new_secrets(screening: Screening, secret_key: str) -> tuple[str, str]:
     token = new_token()
     code = new_resume_code()
     screening.token_hash = hash_token(token)
+    screening.device_token_hash = None
     screening.resume_code_hash = hash_resume_code(code, secret_key)
     return token, format_resume_code(code)
 

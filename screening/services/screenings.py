@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import abort, current_app
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from screening.evaluation import RULES_VERSION, assess_triage, evaluate
 from screening.evaluation.catalogue import TRIAGE_RANK
@@ -111,8 +111,11 @@ def find_by_token(token: str) -> Screening:
     """The screening a private link opens; 404 for an unknown or tampered token."""
     if not TOKEN_SHAPE.match(token or ""):
         abort(404)
+    digest = access.hash_token(token)
     screening = db.session.execute(
-        select(Screening).where(Screening.token_hash == access.hash_token(token))
+        select(Screening).where(
+            or_(Screening.token_hash == digest, Screening.device_token_hash == digest)
+        )
     ).scalar_one_or_none()
     if screening is None:
         abort(404)
@@ -131,16 +134,17 @@ def find_by_resume_code(text: str) -> Screening | None:
 
 
 def replace_token(screening: Screening) -> str:
-    """Give a screening a new private link (after resuming by code: the old link stops working).
+    """Give a screening a second private link for this device, after resuming by code.
 
-    Only a hash of the token is stored, so the old link cannot be shown again; a new one is
-    the only way to give the patient a working link on this device.
+    Only a hash of the first token is stored, so it cannot be shown again; a new link is the
+    only way to give the patient a working link here. The first link (perhaps printed as a QR
+    code by the clinic) keeps working; a previous code-issued link is replaced.
     """
     token = access.new_token()
     db.session.execute(
         update(Screening)
         .where(Screening.id == screening.id)
-        .values(token_hash=access.hash_token(token))
+        .values(device_token_hash=access.hash_token(token))
         .execution_options(synchronize_session=False)
     )
     db.session.commit()

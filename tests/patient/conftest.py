@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from screening.extensions import db
 from screening.models import Screening
@@ -26,7 +26,12 @@ def load_screening(token: str) -> Screening:
     """The stored row, read again from the database (not a cached object)."""
     db.session.expire_all()
     return db.session.execute(
-        select(Screening).where(Screening.token_hash == hash_token(token))
+        select(Screening).where(
+            or_(
+                Screening.token_hash == hash_token(token),
+                Screening.device_token_hash == hash_token(token),
+            )
+        )
     ).scalar_one()
 
 

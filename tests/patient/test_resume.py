@@ -102,8 +102,16 @@ def test_resume_code_on_a_new_client(app: Flask, client: FlaskClient, stored: St
     assert landing.location.endswith("/step/warning_signs")
     new_token = landing.location.split("/s/")[1].split("/")[0]
     assert stored(new_token)["first_name"] == "Robin"
-    # The old link is replaced by the new one.
-    assert client.get(f"/s/{token}").status_code == 404
+    # The first link (perhaps printed by the clinic) keeps working beside the new one.
+    assert client.get(f"/s/{token}").status_code == 302
+    # Resuming by code again replaces the previous code-issued link, not the first one.
+    again = app.test_client()
+    newer = again.get(again.post("/resume", data={"code": code}).location).location
+    newer_token = newer.split("/s/")[1].split("/")[0]
+    assert newer_token not in (token, new_token)
+    assert other.get(f"/s/{new_token}").status_code == 404
+    assert client.get(f"/s/{token}").status_code == 302
+    assert again.get(f"/s/{newer_token}").status_code == 302
 
 
 def test_wrong_resume_code_gets_a_clear_message(client: FlaskClient) -> None:

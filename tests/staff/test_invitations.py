@@ -144,6 +144,7 @@ def test_revoke_then_reissue(client, app, clinician, desk):
 
     screening.locked_at = datetime.now(UTC)
     screening.dob_failures = 5
+    screening.device_token_hash = hash_token("a-link-issued-after-a-resume-code")
     db.session.commit()
     response = client.post(f"/staff/screenings/{screening.public_id}/reissue")
     assert response.status_code == 200
@@ -152,6 +153,7 @@ def test_revoke_then_reissue(client, app, clinician, desk):
     db.session.refresh(screening)
     assert screening.token_hash == hash_token(new_link.rsplit("/", 1)[1]) != old_hash
     assert screening.revoked_at is None and screening.locked_at is None
+    assert screening.device_token_hash is None  # every earlier link stops working
     assert screening.dob_failures == 0
     assert screening.expires_at > datetime.now(UTC) + timedelta(days=6)
 

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 97c474340875
+Revision ID: 6eef302a9949
 Revises: 
-Create Date: 2026-11-21 09:28:12.834390
+Create Date: 2026-11-21 09:45:46.258852
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import screening.models
 
 
 # revision identifiers, used by Alembic.
-revision = '97c474340875'
+revision = '6eef302a9949'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -55,6 +55,7 @@ def upgrade():
     sa.Column('answers_json', sa.Text(), nullable=False),
     sa.Column('questionnaire_version', sa.String(length=10), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('device_token_hash', sa.String(length=64), nullable=True),
     sa.Column('resume_code_hash', sa.String(length=64), nullable=True),
     sa.Column('created_at', screening.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', screening.models.UTCDateTime(timezone=True), nullable=False),
@@ -89,6 +90,7 @@ def upgrade():
     with op.batch_alter_table('screening', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_screening_appointment_at'), ['appointment_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_screening_clinician_id'), ['clinician_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_screening_device_token_hash'), ['device_token_hash'], unique=True)
         batch_op.create_index(batch_op.f('ix_screening_patient_name_search'), ['patient_name_search'], unique=False)
         batch_op.create_index(batch_op.f('ix_screening_public_id'), ['public_id'], unique=True)
         batch_op.create_index('ix_screening_queue', ['triage_rank', 'appointment_at', 'submitted_at'], unique=False)
@@ -146,6 +148,7 @@ def downgrade():
         batch_op.drop_index('ix_screening_queue')
         batch_op.drop_index(batch_op.f('ix_screening_public_id'))
         batch_op.drop_index(batch_op.f('ix_screening_patient_name_search'))
+        batch_op.drop_index(batch_op.f('ix_screening_device_token_hash'))
         batch_op.drop_index(batch_op.f('ix_screening_clinician_id'))
         batch_op.drop_index(batch_op.f('ix_screening_appointment_at'))
 
