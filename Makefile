@@ -46,8 +46,10 @@ test-postgres: $(STAMP)
 test-browser: $(STAMP)
 	$(PY) -m pytest -p no:cacheprovider -q -m browser
 
+# Speed and memory figures (printed, never asserted): the PDF summary, then the staff queue.
 bench: $(STAMP) check-system
 	$(PY) -m screening.summary.bench
+	$(PY) -m screening.staff.bench_queue
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
