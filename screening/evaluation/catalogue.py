@@ -105,7 +105,8 @@ TOPICS: tuple[Topic, ...] = (
         N_(
             "Between the bones of your spine are soft discs. A disc can bulge out and press "
             "on a nerve, which can cause leg pain, numbness or weakness. Many people get "
-            "better without surgery. If not, a surgeon can remove the piece through a small cut."
+            "better without surgery, and if not, a surgeon can remove the piece through a "
+            "small cut."
         ),
     ),
     Topic(
