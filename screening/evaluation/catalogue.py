@@ -190,7 +190,6 @@ TOPICS: tuple[Topic, ...] = (
 )
 
 TOPIC_BY_ID: dict[str, Topic] = {topic.id: topic for topic in TOPICS}
-TOPIC_IDS: tuple[str, ...] = tuple(topic.id for topic in TOPICS)
 
 # Answers worth a second look before the visit; they never change triage or topics.
 CHECKS: dict[str, str] = {

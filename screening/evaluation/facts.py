@@ -46,16 +46,6 @@ def answer_is(answers: Mapping[str, Any], item_id: str, value: Any) -> bool:
     return item_id in answers and answers[item_id] is not None and answers[item_id] == value
 
 
-def answer_in(answers: Mapping[str, Any], item_id: str, values: tuple[Any, ...]) -> bool:
-    """The item is answered and is one of `values`."""
-    return answers.get(item_id) is not None and answers.get(item_id) in values
-
-
-def answer_is_not(answers: Mapping[str, Any], item_id: str, value: Any) -> bool:
-    """The item is answered with something other than `value` ("diabetes is not no")."""
-    return answers.get(item_id) is not None and answers.get(item_id) != value
-
-
 def chosen(answers: Mapping[str, Any], item_id: str) -> tuple[str, ...]:
     """The codes of a multi item; absent means none chosen."""
     return tuple(answers.get(item_id) or ())
@@ -66,11 +56,6 @@ def number(answers: Mapping[str, Any], item_id: str) -> int | float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return value
-
-
-def at_least(answers: Mapping[str, Any], item_id: str, threshold: float) -> bool:
-    value = number(answers, item_id)
-    return value is not None and value >= threshold
 
 
 def age(answers: Mapping[str, Any], as_of: date) -> int | None:
