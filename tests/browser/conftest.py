@@ -131,6 +131,22 @@ def desktop_context(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture
+def open_context(browser: Any) -> Iterator[Any]:
+    """`open_context(**options)`: a new browser context (a fresh "device"), closed afterwards."""
+    opened: list[Any] = []
+
+    def factory(**options: Any) -> Any:
+        options.setdefault("locale", "en-US")
+        context = browser.new_context(**options)
+        opened.append(context)
+        return context
+
+    yield factory
+    for context in opened:
+        context.close()
+
+
 def check_accessibility(page: Any, label: str) -> None:
     """axe-core on the current page: no serious or critical violation, and the basics hold."""
     from axe_playwright_python.sync_playwright import Axe
@@ -150,4 +166,4 @@ def check_accessibility(page: Any, label: str) -> None:
 def screenshot(page: Any, name: str) -> None:
     """Keep a full-page screenshot in screenshots/ (git ignores it) to look at by eye."""
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, scale="css")
