@@ -12,7 +12,6 @@ form's own CSRF token (FlaskForm) before anything is stored, so the protection s
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from flask import (
@@ -37,15 +36,12 @@ from wtforms.widgets import DateInput
 
 from screening.extensions import csrf, limiter
 from screening.models import Screening
+from screening.patient.errors import place_errors
 from screening.patient.forms import (
     BODY_MAP_GROUPS,
-    CM_PER_INCH,
-    KG_PER_POUND,
     MAX_GROUP_ENTRIES_POSTED,
-    Shaped,
     StepForm,
     condition_attributes,
-    field_errors_for_path,
     form_data_from_answers,
     formdata_without_entry,
     parse_date_typed,
@@ -54,7 +50,7 @@ from screening.patient.forms import (
     unknown_names,
 )
 from screening.patient.review import review_sections
-from screening.questionnaire import QUESTIONNAIRE, AnswerError, ItemType, Section, parse_iso_date
+from screening.questionnaire import QUESTIONNAIRE, ItemType, Section, parse_iso_date
 from screening.routes import patient_link, public
 from screening.services import screenings
 from screening.services.screenings import REVIEW_STEP, ScreeningLocked
@@ -292,127 +288,6 @@ def confirm(token: str) -> Response:
 # -- the steps -------------------------------------------------------------------------------
 
 
-def _apply_errors(
-    section: Section,
-    form: StepForm,
-    shaped: Shaped,
-    errors: list[AnswerError],
-) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
-    """Put each message beside its field; return the summary pairs and group-level messages."""
-    by_field: dict[str, list[str]] = {k: list(v) for k, v in shaped.errors.items()}
-    for error in errors:
-        field_id, message = _place_error(error, shaped)
-        if field_id in shaped.errors:
-            continue  # the shape message already says what to fix
-        by_field.setdefault(field_id, []).append(message)
-
-    summary: list[tuple[str, str]] = []
-    group_errors: dict[str, list[str]] = {}
-    for field_id, messages in by_field.items():
-        label = _label_for(section, field_id)
-        target = _form_field(form, field_id)
-        if target is not None:
-            target.errors = list(messages)
-        elif field_id in section.item_ids:
-            group_errors[field_id] = list(messages)
-        for message in messages:
-            summary.append((field_id, _summary_line(label, message)))
-    order = _field_order(form)
-    summary.sort(key=lambda pair: order.get(pair[0], len(order)))
-    return summary, group_errors
-
-
-def _place_error(error: AnswerError, shaped: Shaped) -> tuple[str, str]:
-    message = _(error.template) % dict(error.params) if error.params else _(error.template)
-    item = QUESTIONNAIRE.item(error.item_id) if _known_item(error.item_id) else None
-    if error.item_id == "height_cm" and shaped.height_in_feet and item is not None:
-        low, high = (
-            math.ceil(item.min_value / CM_PER_INCH),
-            math.floor(item.max_value / CM_PER_INCH),
-        )
-        return "height_ft", _(
-            "Enter a height from %(min_ft)d feet %(min_in)d inches to %(max_ft)d feet "
-            "%(max_in)d inches.",
-            min_ft=low // 12,
-            min_in=low % 12,
-            max_ft=high // 12,
-            max_in=high % 12,
-        )
-    if error.item_id == "weight_kg" and shaped.weight_in_pounds and item is not None:
-        return "weight_kg", _(
-            "Enter a weight from %(min)d to %(max)d pounds.",
-            min=math.ceil(item.min_value / KG_PER_POUND),
-            max=math.floor(item.max_value / KG_PER_POUND),
-        )
-    if error.index is not None:
-        positions = shaped.entry_fields.get(error.item_id, [])
-        position = positions[error.index] if error.index < len(positions) else error.index
-        if error.sub_id:
-            return f"{error.item_id}-{position}-{error.sub_id}", message
-        return f"{error.item_id}-{position}", message
-    return field_errors_for_path(error.path), message
-
-
-def _known_item(item_id: str) -> bool:
-    try:
-        QUESTIONNAIRE.item(item_id)
-    except KeyError:
-        return False
-    return True
-
-
-def _label_for(section: Section, field_id: str) -> str:
-    """The patient's own wording of a field for the error summary ("Operation 2: What year?")."""
-    extra = {"height_ft": _("Height"), "height_in": _("Height"), "weight_kg": _("Weight")}
-    if field_id in extra:
-        return extra[field_id]
-    head, _sep, rest = field_id.partition("-")
-    if head in section.item_ids:
-        item = section.items[section.item_ids.index(head)]
-        if not rest:
-            return _(item.question)
-        position, _sep2, sub_id = rest.partition("-")
-        if position.isdigit() and sub_id:
-            sub = item.sub_item(sub_id)
-            return _("Operation %(n)d: %(question)s", n=int(position) + 1, question=_(sub.question))
-    return ""
-
-
-def _summary_line(label: str, message: str) -> str:
-    if not label:
-        return message
-    return f"{label} {message}" if label.endswith(("?", ".", ":")) else f"{label}: {message}"
-
-
-def _form_field(form: StepForm, field_id: str) -> Any:
-    head, sep, rest = field_id.partition("-")
-    if not sep:
-        target = form._fields.get(field_id)
-        return None if target is None or target.type == "FieldList" else target
-    group = form._fields.get(head)
-    position, _sep, sub_id = rest.partition("-")
-    if group is None or group.type != "FieldList" or not position.isdigit():
-        return None
-    index = int(position)
-    if index >= len(group.entries):
-        return None
-    sub_form = group.entries[index].form
-    return sub_form._fields.get(sub_id) if sub_id else None
-
-
-def _field_order(form: StepForm) -> dict[str, int]:
-    order: dict[str, int] = {}
-    for field in form:
-        if field.type == "FieldList":
-            order[field.name] = len(order)
-            for entry in field.entries:
-                for sub in entry.form:
-                    order[sub.id] = len(order)
-        else:
-            order[field.id] = len(order)
-    return order
-
-
 def _render_step(
     token: str,
     screening: Screening,
@@ -521,7 +396,7 @@ def _post_step(
         errors = validated.errors
         if partial:
             errors = [e for e in errors if e.item_id in shaped.answered]
-        summary, group_errors = _apply_errors(section, form, shaped, errors)
+        summary, group_errors = place_errors(section, form, shaped, errors)
         return _render_step(
             token, screening, section, form, summary=summary, group_errors=group_errors
         )
@@ -532,7 +407,7 @@ def _post_step(
     except ScreeningLocked:
         return redirect(url_for(".done", token=token))
     if validated.errors:
-        summary, group_errors = _apply_errors(section, form, shaped, validated.errors)
+        summary, group_errors = place_errors(section, form, shaped, validated.errors)
         notice = (
             _("Please fix the answers marked below before you go back. Blank answers are fine.")
             if partial
