@@ -11,33 +11,13 @@ import re
 from typing import Any
 
 from flask import Flask
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from screening.questionnaire import QUESTIONNAIRE
 from tests.browser.conftest import LiveServer, check_accessibility, screenshot
 from tests.browser.seed import STEPS, answered_all, answered_through, answers_with
-from tests.browser.ui import focus_ring
+from tests.browser.ui import assert_focus_always_visible
 from tests.patient.helpers import fill_steps
-
-MAX_TABS = 120
-
-
-def assert_focus_always_visible(page: Page, label: str) -> int:
-    """Tab through the whole page from the top: every stop must show a focus ring.
-
-    Returns how many stops there were (so a page with nothing focusable fails loudly)."""
-    page.locator("body").focus()
-    page.evaluate("() => document.activeElement && document.activeElement.blur()")
-    seen: list[str] = []
-    for _ in range(MAX_TABS):
-        page.keyboard.press("Tab")
-        ring = focus_ring(page)
-        if ring["element"] is None or (seen and ring["element"] == seen[0]):
-            break  # back at the top of the page
-        assert ring["shown"], f"{label}: focus not visible on {ring}"
-        seen.append(ring["element"])
-    assert len(seen) >= 2, f"{label}: only {seen} could be reached with Tab"
-    return len(seen)
 
 
 def on_server(server: LiveServer, location: str) -> str:

@@ -15,7 +15,7 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, StringField
 
 from tests.browser.conftest import check_accessibility
-from tests.browser.test_accessibility_patient import assert_focus_always_visible
+from tests.browser.ui import assert_focus_always_visible
 
 BAD_PAGE = """<!doctype html><html><head></head><body>
 <main><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">

@@ -21,6 +21,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE, LiveServer, check_accessibility, screenshot
 from tests.browser.seed import STAFF_PASSWORD, staff_user
+from tests.browser.ui import assert_focus_always_visible
 from tests.staff.helpers import days_from_now, submitted_example
 
 
@@ -29,6 +30,7 @@ def sign_in(page: Page, server: LiveServer, email: str, *, check: bool = False) 
     expect(page.locator("h1")).to_have_text("Staff sign in")
     if check:
         check_accessibility(page, "staff sign-in")
+        assert_focus_always_visible(page, "staff sign-in")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -104,7 +106,14 @@ def test_front_desk_invites_and_clinician_reviews_the_emergency_first(
     expect(patient.get_by_text("Noor")).to_have_count(0)
     check_accessibility(patient, "date of birth check")
     screenshot(patient, "phone-confirm-birth-date")
-    patient.get_by_label("Your date of birth").fill("1968-04-02")
+    birth_date = patient.get_by_label("Your date of birth")
+    # Typed the way the box shows it (mm/dd/yyyy in the United States); a wrong date first.
+    birth_date.press_sequentially("04031968")
+    patient.get_by_role("button", name="Continue").tap()
+    expect(patient.locator("[data-error-summary]")).to_contain_text("does not match")
+    check_accessibility(patient, "date of birth check, wrong date")
+    screenshot(patient, "phone-confirm-birth-date-wrong")
+    birth_date.press_sequentially("04021968")
     patient.get_by_role("button", name="Continue").tap()
     expect(patient).to_have_url(re.compile(r"/step/about$"))
     expect(patient.locator("#first_name")).to_have_value("Noor")
@@ -113,6 +122,7 @@ def test_front_desk_invites_and_clinician_reviews_the_emergency_first(
     # -- clinician: the emergency first, the summary, the PDF, reviewed ---------------------
     sign_in(page, live_server, doctor)
     check_accessibility(page, "queue (clinician)")
+    assert_focus_always_visible(page, "queue (clinician)")
     screenshot(page, "staff-queue")
     rows = page.locator("table.queue tbody tr")
     expect(rows.nth(0).locator("th a")).to_have_text(emergency_name)
@@ -126,6 +136,7 @@ def test_front_desk_invites_and_clinician_reviews_the_emergency_first(
     assert "no-store" in (detail.header_value("cache-control") or "")
     expect(page.locator("main")).to_contain_text(emergency_name)
     check_accessibility(page, "screening detail (clinician)")
+    assert_focus_always_visible(page, "screening detail (clinician)")
     screenshot(page, "staff-detail")
 
     with page.expect_download() as download_info:

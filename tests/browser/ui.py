@@ -174,3 +174,24 @@ def focus_ring(page: Page) -> dict[str, Any]:
           };
         }"""
     )
+
+
+MAX_TABS = 120  # more stops than any page of ours has
+
+
+def assert_focus_always_visible(page: Page, label: str) -> int:
+    """Tab through the whole page from the top: every stop must show a focus ring.
+
+    Returns how many stops there were (so a page with nothing focusable fails loudly)."""
+    page.locator("body").focus()
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    seen: list[str] = []
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        ring = focus_ring(page)
+        if ring["element"] is None or (seen and ring["element"] == seen[0]):
+            break  # back at the top of the page
+        assert ring["shown"], f"{label}: focus not visible on {ring}"
+        seen.append(ring["element"])
+    assert len(seen) >= 2, f"{label}: only {seen} could be reached with Tab"
+    return len(seen)
