@@ -54,6 +54,21 @@ SURGEON_WORDING: dict[tuple[str, Any], str] = {
     ("leg_weakness", "none"): N_("None"),
     ("leg_weakness", "stable"): N_("Yes, stable"),
     ("leg_weakness", "getting_worse"): N_("Yes, getting worse"),
+    # The surgery table: clinical terms, not the patient's plain-language explanations.
+    ("procedure", "discectomy"): N_("Discectomy"),
+    ("procedure", "laminectomy"): N_("Laminectomy"),
+    ("procedure", "fusion"): N_("Fusion"),
+    ("procedure", "disc_replacement"): N_("Disc replacement"),
+    ("procedure", "spinal_cord_stimulator"): N_("Spinal cord stimulator"),
+    ("procedure", "other"): N_("Other"),
+    ("procedure", "unknown"): N_("Unknown"),
+    ("region", "lumbar"): N_("Lumbar"),
+    ("region", "thoracic"): N_("Thoracic"),
+    ("region", "cervical"): N_("Cervical"),
+    ("region", "unknown"): N_("Unknown"),
+    ("approach", "open"): N_("Open"),
+    ("approach", "minimally_invasive"): N_("Minimally invasive"),
+    ("approach", "unknown"): N_("Unknown"),
 }
 
 # Red flags that are not a single questionnaire item, for an id the catalogue does not know
