@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+# A page action that has not happened in this time will not happen: fail fast, with the log.
+ACTION_TIMEOUT_MS = 15_000
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -120,6 +122,7 @@ def phone_context(browser: Any) -> Iterator[Any]:
     context = browser.new_context(
         viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="en-US"
     )
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     yield context
     context.close()
 
@@ -127,6 +130,7 @@ def phone_context(browser: Any) -> Iterator[Any]:
 @pytest.fixture
 def desktop_context(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport=DESKTOP, locale="en-US", accept_downloads=True)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     yield context
     context.close()
 
@@ -139,6 +143,7 @@ def open_context(browser: Any) -> Iterator[Any]:
     def factory(**options: Any) -> Any:
         options.setdefault("locale", "en-US")
         context = browser.new_context(**options)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
         opened.append(context)
         return context
 

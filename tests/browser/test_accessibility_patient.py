@@ -50,6 +50,9 @@ def test_patient_pages_have_no_serious_accessibility_problems(
     expect(page.locator("[data-error-summary]")).to_be_visible()
     check_accessibility(page, "resume with an unknown code")
     screenshot(page, "desktop-0-resume-error")
+    page.goto(live_server.url + "/s/no-such-link-0123456789")
+    expect(page.locator("h1")).to_have_text("Page not found")
+    check_accessibility(page, "page not found")
 
     # Every step as first seen, after pressing Save and continue with nothing filled in.
     for section_id in STEPS:

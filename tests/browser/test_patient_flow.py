@@ -3,7 +3,8 @@
 The patient taps labels and types, adds a second earlier operation, leaves after step 3 with
 "Save and finish later", opens the private link again in a fresh browser (no cookies, as on
 another device), lands on step 4 and sends the answers. Screenshots of every step at phone
-width go to screenshots/ to look at by eye.
+width go to screenshots/ to look at by eye; with JavaScript on, axe-core checks each page at
+this width too (touch target sizes, reflowed layout).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy import select
 from screening.extensions import db
 from screening.models import Screening
 from screening.questionnaire import QUESTIONNAIRE
-from tests.browser.conftest import PHONE, LiveServer, screenshot
+from tests.browser.conftest import PHONE, LiveServer, check_accessibility, screenshot
 from tests.browser.ui import choose, fill_step, press, save_and_continue, step_heading
 from tests.patient.helpers import example_answers
 
@@ -115,6 +116,8 @@ def test_phone_patient_completes_every_step_and_resumes_on_a_fresh_browser(
             expect(page.locator("#work_demand")).to_be_visible()
         number = QUESTIONNAIRE.step_number(section_id)
         screenshot(page, f"{shot}-{number}-{section_id}")
+        if javascript:
+            check_accessibility(page, f"phone, step {number} ({section_id}) filled in")
         if section_id == STEPS[2]:
             press(page.get_by_role("button", name="Save and finish later"), touch=True)
         else:
@@ -123,6 +126,8 @@ def test_phone_patient_completes_every_step_and_resumes_on_a_fresh_browser(
     expect(page.locator("h1")).to_have_text("Your answers are saved")
     assert page.locator(".private-link a").get_attribute("href") == link
     screenshot(page, f"{shot}-3-later")
+    if javascript:
+        check_accessibility(page, "phone, saved for later")
     first.close()
 
     # A fresh browser: no cookies, no history. The link alone brings the patient back.
@@ -135,6 +140,8 @@ def test_phone_patient_completes_every_step_and_resumes_on_a_fresh_browser(
         fill_step(page, section_id, answers, touch=True)
         number = QUESTIONNAIRE.step_number(section_id)
         screenshot(page, f"{shot}-{number}-{section_id}")
+        if javascript:
+            check_accessibility(page, f"phone, step {number} ({section_id}) filled in")
         save_and_continue(page, touch=True)
 
     expect_step(page, "review")
@@ -145,6 +152,8 @@ def test_phone_patient_completes_every_step_and_resumes_on_a_fresh_browser(
     expect(page.locator("#section-about")).to_contain_text("Marisol")
     expect(page.locator(".review-section.incomplete")).to_have_count(0)
     screenshot(page, f"{shot}-8-review")
+    if javascript:
+        check_accessibility(page, "phone, review")
     choose(
         page.locator(".submit-panel"), QUESTIONNAIRE.item("consent_confirm").question, touch=True
     )
