@@ -92,6 +92,8 @@ def test_front_desk_invites_and_clinician_reviews_the_emergency_first(
         "Before your visit: a short health questionnaire"
     )
     expect(page.locator(".letter")).to_contain_text("Dear Noor Haddad,")
+    # The same promise as the patient's start page ("About 10 minutes").
+    expect(page.locator(".letter")).to_contain_text("It takes about 10 minutes.")
     check_accessibility(page, "invitation letter")
     screenshot(page, "staff-invitation-letter")
     link = page.locator(".letter .private-link code").inner_text().strip()
