@@ -35,6 +35,18 @@ def _env_int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {value!r}") from exc
 
 
+def _check_timezone(name: str) -> None:
+    """Fail at start-up, not on the first page that shows a time."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            f"CLINIC_TIMEZONE must be an IANA time zone such as America/New_York, not {name!r}"
+        ) from exc
+
+
 def instance_secret(instance_path: str) -> str:
     """Read the development secret from the instance folder, creating it on first use."""
     path = Path(instance_path) / "secret_key"
@@ -67,6 +79,7 @@ class Config:
         self.EMERGENCY_NUMBER = env("EMERGENCY_NUMBER", "911")
         # Appointment times are typed and shown in the clinic's own time zone; stored in UTC.
         self.CLINIC_TIMEZONE = env("CLINIC_TIMEZONE", "America/New_York")
+        _check_timezone(self.CLINIC_TIMEZONE)
 
         # Patients.
         self.SELF_START_ENABLED = _env_bool("SELF_START_ENABLED", True)

@@ -55,6 +55,11 @@ def test_settings_come_from_the_environment(
     assert config.CLINIC_PHONE == "555-0199"
     assert config.SELF_START_ENABLED is False
     assert config.INVITATION_EXPIRY_DAYS == 9
+    monkeypatch.setenv("CLINIC_TIMEZONE", "Mars/Olympus_Mons")
+    with pytest.raises(ConfigError, match="CLINIC_TIMEZONE"):
+        load_config("development", str(tmp_path))
+    monkeypatch.setenv("CLINIC_TIMEZONE", "Europe/London")
+    assert load_config("development", str(tmp_path)).CLINIC_TIMEZONE == "Europe/London"
     with pytest.raises(ConfigError, match="SCREENING_ENV"):
         load_config("staging", str(tmp_path))
 

@@ -14,6 +14,7 @@ import os
 import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app, has_app_context
@@ -80,6 +81,7 @@ def pdf_command(answers_file: str, output: str, as_of: date | None, page_size: s
         evaluation,
         clinic_name=_setting("CLINIC_NAME", DEFAULT_CLINIC_NAME),
         generated_at=datetime.now(UTC),
+        zone=ZoneInfo(_setting("CLINIC_TIMEZONE", "UTC")),
     )
     try:
         pdf = render_pdf(summary, page_size=page_size or _setting("PDF_PAGE_SIZE", "Letter"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
@@ -53,6 +54,7 @@ def summary_for(screening: Screening, *, generated_at: datetime | None = None) -
         appointment_at=screening.appointment_at,
         clinician=_clinician_name(screening),
         questionnaire_version=screening.questionnaire_version,
+        zone=ZoneInfo(current_app.config.get("CLINIC_TIMEZONE") or "UTC"),
     )
 
 

@@ -14,7 +14,7 @@ labels ("Yes, I do now") are reworded for the surgeon in `SURGEON_WORDING`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from flask_babel import gettext
@@ -114,10 +114,12 @@ def _fmt_date(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _fmt_datetime(value: datetime | None) -> str | None:
-    """Date and time to the minute, with the zone it is written in (stored times are UTC)."""
+def _fmt_datetime(value: datetime | None, zone: tzinfo | None = None) -> str | None:
+    """Date and time to the minute in the clinic's zone, with its name (stored times are UTC)."""
     if value is None:
         return None
+    if zone is not None and value.tzinfo is not None:
+        value = value.astimezone(zone)
     zone = value.tzname() or ""
     return f"{value:%Y-%m-%d %H:%M} {zone}".strip()
 
@@ -397,11 +399,13 @@ def build_summary(
     appointment_at: datetime | None = None,
     clinician: str | None = None,
     questionnaire_version: str = "1",
+    zone: tzinfo | None = None,
 ) -> dict:
     """The view model of one screening's summary (see the module docstring).
 
     `evaluation` is the stored evaluation dict (`Evaluation.to_dict()` as kept in JSON).
     Wording goes through Flask-Babel's gettext, which also works without an app (the CLI).
+    Times are written in `zone` (the clinic's, CLINIC_TIMEZONE), or as given when it is None.
     """
     _ = gettext
     scores = evaluation.get("scores") or {}
@@ -426,9 +430,9 @@ def build_summary(
         "subject": _("Pre-consultation summary for minimally invasive spine surgery (MISS)"),
         "clinic_name": clinic_name,
         "clinician": clinician,
-        "generated_at": _fmt_datetime(generated_at),
-        "submitted_at": _fmt_datetime(submitted_at),
-        "appointment_at": _fmt_datetime(appointment_at),
+        "generated_at": _fmt_datetime(generated_at, zone),
+        "submitted_at": _fmt_datetime(submitted_at, zone),
+        "appointment_at": _fmt_datetime(appointment_at, zone),
         "questionnaire_version": str(questionnaire_version),
         "rules_version": str(evaluation.get("rules_version", "")),
         "as_of": evaluation.get("as_of"),

@@ -72,11 +72,13 @@ def test_summary_for_names_the_clinician_and_appointment(app, submitted) -> None
         clinician_id=clinician.id, appointment_at=datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
     )
     app.config["CLINIC_NAME"] = "Harbour Spine Centre"
+    app.config["CLINIC_TIMEZONE"] = "America/Chicago"
     summary = summaries.summary_for(screening)
     assert summary["clinician"] == "Dr Ana Pérez"
-    assert summary["appointment_at"] == "2026-11-24 14:00 UTC"
+    # Stored in UTC, shown in the clinic's time, as on the staff pages.
+    assert summary["appointment_at"] == "2026-11-24 08:00 CST"
     assert summary["clinic_name"] == "Harbour Spine Centre"
-    assert summary["submitted_at"] == "2026-11-21 09:30 UTC"
+    assert summary["submitted_at"] == "2026-11-21 03:30 CST"
 
 
 def test_no_evaluation_no_summary(app, submitted) -> None:
