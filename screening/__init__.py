@@ -16,6 +16,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     from screening.extensions import babel, csrf, db, limiter, login_manager, migrate
     from screening.i18n import register_i18n, select_locale
     from screening.security import register_security
+    from screening.templating import register_template_helpers
 
     app = Flask(
         __name__,
@@ -37,6 +38,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
 
     register_i18n(app)
+    register_template_helpers(app)
     register_security(app)
     register_error_handlers(app)
     register_blueprints(app)

@@ -97,7 +97,9 @@ def test_urgent_asks_to_call_the_clinic_today(client: FlaskClient) -> None:
     assert "/warning" in response.location
     page = text(client.get(response.location))
     assert "Please call us today" in page
-    assert "555-0100" in page
+    # Shown with a non-breaking hyphen (never split across lines); dialled as configured.
+    assert "Call 555\u20110100" in page
+    assert 'href="tel:555-0100"' in page
     assert "I understand" not in page
     assert step_url(token, "history") in page  # Continue
     # Urgent does not block the form.

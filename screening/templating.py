@@ -1,0 +1,23 @@
+"""Template helpers shared by every page.
+
+Phone numbers are shown with non-breaking hyphens and spaces, so a narrow phone screen never
+splits "555-0100" into "555-" and "0100" (a patient copying a number in a hurry would misdial).
+`tel:` links keep the plain configured number.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+
+def unbreakable(number: str) -> str:
+    return (number or "").replace("-", "\u2011").replace(" ", "\u00a0")
+
+
+def register_template_helpers(app: Flask) -> None:
+    @app.context_processor
+    def clinic_numbers() -> dict[str, str]:
+        return {
+            "clinic_phone": unbreakable(current_app.config["CLINIC_PHONE"]),
+            "emergency_number": unbreakable(current_app.config["EMERGENCY_NUMBER"]),
+        }
