@@ -59,10 +59,12 @@ format: $(STAMP)
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-# Development only, before the first release: rebuild the initial migration from the models.
+# A new migration after changing the models: make migration m="what changed"
 migration: $(STAMP)
-	rm -f migrations/versions/*.py
-	tmp=$$(mktemp -d) && DATABASE_URL="sqlite:///$$tmp/m.db" $(VENV)/bin/screening db migrate -m "initial schema" && rm -rf $$tmp
+	@test -n "$(m)" || { echo 'Say what changed: make migration m="add a column"'; exit 1; }
+	tmp=$$(mktemp -d) && export DATABASE_URL="sqlite:///$$tmp/m.db" && \
+	  $(VENV)/bin/screening db upgrade && $(VENV)/bin/screening db migrate -m "$(m)"; \
+	  status=$$?; rm -rf $$tmp; exit $$status
 
 # Extract every translatable string into messages.pot (a new language is then one .po file).
 messages: $(STAMP)

@@ -28,10 +28,16 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     app.config.from_object(config)
     app.config.update(overrides)
 
-    from screening import models  # noqa: F401  (registers the tables with the metadata)
+    from screening import models
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(PROJECT_ROOT / "migrations"),
+        render_as_batch=True,
+        include_object=models.include_in_migrations,
+    )
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -52,6 +52,18 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+# Indexes that exist only on PostgreSQL, made by hand-written migrations (pg_trgm for name
+# search); `db check` must not read them as drift.
+POSTGRESQL_ONLY_INDEXES = frozenset({"ix_screening_name_search_trgm"})
+
+
+def include_in_migrations(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Alembic's include_object hook: leave the PostgreSQL-only indexes out of comparisons."""
+    return not (type_ == "index" and reflected and name in POSTGRESQL_ONLY_INDEXES)
+
+
 class ScreeningStatus(StrEnum):
     INVITED = "invited"
     IN_PROGRESS = "in_progress"

@@ -20,6 +20,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import flask_migrate
+import sqlalchemy as sa
 from sqlalchemy import insert
 
 FIRST = ["Anna", "Ben", "Carla", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jon", "Kemi",
@@ -119,8 +121,12 @@ def main(argv: list[str] | None = None) -> None:
         url = args.database or "sqlite:///" + str(Path(folder) / "bench.db")
         app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
         with app.app_context():
+            # The schema a clinic runs: built by the migrations (PostgreSQL gets its
+            # trigram index for name search), on an emptied database.
             db.drop_all()
-            db.create_all()
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+            flask_migrate.upgrade()
             clinicians = [
                 StaffUser(
                     email=f"dr{n}@clinic.example",
