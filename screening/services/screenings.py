@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 from typing import Any
 
 from flask import abort, current_app
@@ -58,9 +59,20 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def clinic_date(moment: datetime | None = None) -> date:
+    """The calendar date at the clinic (CLINIC_TIMEZONE) at `moment` (default: now).
+
+    Ages, "this year" for surgeries and the evaluation's as-of date follow the clinic's
+    calendar: a patient sending the form at 8 pm in New York is still on today's date, though
+    UTC has moved on.
+    """
+    zone = ZoneInfo(current_app.config.get("CLINIC_TIMEZONE") or "UTC")
+    return (moment or utcnow()).astimezone(zone).date()
+
+
 def today() -> date:
-    """The date answers are checked against while the form is filled in (UTC, like submitted_at)."""
-    return utcnow().date()
+    """The date answers are checked against while the form is filled in."""
+    return clinic_date()
 
 
 def name_search_key(first: str | None, last: str | None) -> str | None:
@@ -426,7 +438,7 @@ def submit(screening: Screening, consent: bool, *, now: datetime | None = None) 
     if screening.is_locked:
         return Validated(screening.answers, [])
     now = now or utcnow()
-    as_of = now.date()
+    as_of = clinic_date(now)
     answers = dict(screening.answers)
     answers.pop("consent_confirm", None)
     if consent:

@@ -167,3 +167,16 @@ def test_fill_steps_helper_works_for_existing_links(client: FlaskClient) -> None
     token, _code = start(client)
     fill_steps(client, token, ANSWERS)
     assert screenings.first_incomplete_step(load_screening(token)) == "review"
+
+
+def test_submission_is_evaluated_on_the_clinic_calendar_date(client: FlaskClient, app) -> None:
+    """New Year's Eve, 11:30 pm in New York, is already 1 January in UTC: the evaluation (ages,
+    "this year" for surgeries) follows the clinic's date, not UTC's."""
+    app.config["CLINIC_TIMEZONE"] = "America/New_York"
+    token = complete_screening(client, ANSWERS, send=False)
+    screening = load_screening(token)
+    late_evening = datetime(2027, 1, 1, 4, 30, tzinfo=UTC)  # 23:30 on 31 Dec in New York
+    assert screenings.submit(screening, True, now=late_evening).ok
+    stored = load_screening(token)
+    assert stored.evaluation["as_of"] == "2026-12-31"
+    assert stored.submitted_at == late_evening
