@@ -11,9 +11,14 @@ from flask import Flask, url_for
 
 from screening import create_app
 from screening.extensions import db
-from screening.models import Summary
 from screening.questionnaire import QUESTIONNAIRE
-from tests.staff.helpers import csrf_token_from, make_screening, make_user, sign_in
+from tests.staff.helpers import (
+    csrf_token_from,
+    make_screening,
+    make_user,
+    sign_in,
+    store_synthetic_pdf,
+)
 
 CSP_DIRECTIVES = {
     "default-src 'self'",
@@ -56,17 +61,7 @@ def _urls(app: Flask, values: dict[str, str]) -> list[tuple[str, str, str]]:
 @pytest.fixture
 def route_values(app) -> dict[str, str]:
     screening = make_screening(status="submitted", triage="urgent", topics=1)
-    db.session.add(
-        Summary(
-            screening_id=screening.id,
-            pdf=b"%PDF-1.7 synthetic",
-            sha256="0" * 64,
-            questionnaire_version="1",
-            rules_version="1",
-            template_version="1",
-        )
-    )
-    db.session.commit()
+    store_synthetic_pdf(screening)
     return {
         "public_id": screening.public_id,
         "token": make_screening(status="in_progress").test_token,

@@ -17,7 +17,7 @@ from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
 
 from screening.extensions import db
-from screening.models import Screening, StaffUser
+from screening.models import Screening, StaffUser, Summary
 from screening.services.access import hash_token, new_public_id, new_token
 from screening.services.screenings import name_search_key
 
@@ -72,6 +72,22 @@ def csrf_token_from(html: str) -> str:
     )
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+def store_synthetic_pdf(screening: Screening) -> None:
+    """Give a screening a stored summary row with stand-in PDF bytes (no rendering needed)."""
+
+    db.session.add(
+        Summary(
+            screening_id=screening.id,
+            pdf=b"%PDF-1.7 synthetic",
+            sha256="0" * 64,
+            questionnaire_version="1",
+            rules_version="1",
+            template_version="1",
+        )
+    )
+    db.session.commit()
 
 
 def make_screening(

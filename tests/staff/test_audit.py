@@ -11,7 +11,7 @@ from sqlalchemy import select
 from screening.extensions import db
 from screening.models import AuditEvent
 from screening.services import audit
-from tests.staff.helpers import make_screening, make_user, sign_in
+from tests.staff.helpers import make_screening, make_user, sign_in, store_synthetic_pdf
 
 
 def _actions() -> list[str]:
@@ -100,20 +100,9 @@ def test_every_staff_action_leaves_one_row(client, app):
 
 
 def test_the_pdf_download_is_audited(client, app):
-    from screening.models import Summary
 
     screening = make_screening(status="submitted", triage="routine", topics=0)
-    db.session.add(
-        Summary(
-            screening_id=screening.id,
-            pdf=b"%PDF-1.7 synthetic",
-            sha256="0" * 64,
-            questionnaire_version="1",
-            rules_version="1",
-            template_version="1",
-        )
-    )
-    db.session.commit()
+    store_synthetic_pdf(screening)
     clinician = make_user("clinician")
     sign_in(client, clinician)
     client.get(f"/staff/screenings/{screening.public_id}/summary.pdf")
