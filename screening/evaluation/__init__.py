@@ -15,7 +15,12 @@ from screening.evaluation.catalogue import (
     Topic,
 )
 from screening.evaluation.checks import Check
-from screening.evaluation.result import Evaluation, TopicResult, evaluate
+from screening.evaluation.result import (
+    Evaluation,
+    TopicResult,
+    evaluate,
+    risk_factors_present,
+)
 from screening.evaluation.triage import TriageResult, assess_triage
 
 __all__ = [
@@ -32,4 +37,5 @@ __all__ = [
     "assess_triage",
     "catalogue",
     "evaluate",
+    "risk_factors_present",
 ]

@@ -15,7 +15,7 @@ from typing import Any
 from screening.evaluation.catalogue import RULES_VERSION, TOPIC_BY_ID
 from screening.evaluation.checks import Check, answer_checks
 from screening.evaluation.facts import Facts
-from screening.evaluation.topics import TOPIC_RULES
+from screening.evaluation.topics import TOPIC_RULES, risk_factor_reasons
 from screening.evaluation.triage import assess_triage
 
 SCORE_IDS = ("age", "bmi", "back_pain", "leg_pain", "interference", "phq2", "gad2")
@@ -112,3 +112,13 @@ def evaluate(answers: Mapping[str, Any], as_of: date) -> Evaluation:
         scores=_scores(facts),
         checks=answer_checks(facts),
     )
+
+
+def risk_factors_present(answers: Mapping[str, Any], as_of: date) -> frozenset[str]:
+    """Which factors of the risk_factors topic hold (ids of RISK_FACTOR_RULES).
+
+    The summary marks these in its health facts; asking the rule itself keeps that marking
+    from drifting away from the topic.
+    """
+    facts = Facts.of(answers, as_of, assess_triage(answers, as_of).triage)
+    return frozenset(risk_factor_reasons(facts))

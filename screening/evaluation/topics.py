@@ -205,28 +205,66 @@ DIABETES_WORDS = {
 }
 
 
+def _smoking(f: Facts) -> str | None:
+    if f.get("smoking") != "current":
+        return None
+    return "Current smoker or nicotine user (vaping included)."
+
+
+def _diabetes(f: Facts) -> str | None:
+    return DIABETES_WORDS.get(f.get("diabetes"))
+
+
+def _bmi(f: Facts) -> str | None:
+    if f.bmi is None or f.bmi < BMI_THRESHOLD:
+        return None
+    return f"BMI {f.bmi:.1f} (35 or more)."
+
+
+def _said_yes(item_id: str, words: str) -> Callable[[Facts], str | None]:
+    def rule(f: Facts) -> str | None:
+        return words if f.yes(item_id) else None
+
+    return rule
+
+
+def _osteoporosis(f: Facts) -> str | None:
+    return "Osteoporosis (patient report)." if "osteoporosis" in f.diagnoses else None
+
+
+def _daily_opioids(f: Facts) -> str | None:
+    return "Takes opioid pain medicine every day." if f.get("opioid_use") == "daily" else None
+
+
+# Each factor of the risk_factors topic, keyed by the item it reads (BMI: height and weight).
+RISK_FACTOR_RULES: dict[str, Callable[[Facts], str | None]] = {
+    "smoking": _smoking,
+    "diabetes": _diabetes,
+    "bmi": _bmi,
+    "blood_thinners": _said_yes(
+        "blood_thinners", "Takes a blood thinner or antiplatelet medicine."
+    ),
+    "osteoporosis": _osteoporosis,
+    "opioid_use": _daily_opioids,
+    "long_term_steroids": _said_yes("long_term_steroids", "Oral steroids for 3 months or more."),
+    "heart_or_lung_disease": _said_yes(
+        "heart_or_lung_disease", "Heart or lung disease under a doctor's care."
+    ),
+    "prior_spine_infection": _said_yes(
+        "prior_spine_infection", "Earlier spine infection, or infection after spine surgery."
+    ),
+}
+
+
+def risk_factor_reasons(f: Facts) -> dict[str, str]:
+    """The risk factors that hold, by id, each with its reason (in the order above)."""
+    found = {factor: rule(f) for factor, rule in RISK_FACTOR_RULES.items()}
+    return {factor: reason for factor, reason in found.items() if reason}
+
+
 def risk_factors(f: Facts) -> list[str]:
     """One reason per factor that raises surgical risk or slows healing."""
-    reasons = []
-    if f.get("smoking") == "current":
-        reasons.append("Current smoker or nicotine user (vaping included).")
-    if f.get("diabetes") in DIABETES_WORDS:
-        reasons.append(DIABETES_WORDS[f.get("diabetes")])
-    if f.bmi is not None and f.bmi >= BMI_THRESHOLD:
-        reasons.append(f"BMI {f.bmi:.1f} (35 or more).")
-    if f.yes("blood_thinners"):
-        reasons.append("Takes a blood thinner or antiplatelet medicine.")
-    if "osteoporosis" in f.diagnoses:
-        reasons.append("Osteoporosis (patient report).")
-    if f.get("opioid_use") == "daily":
-        reasons.append("Takes opioid pain medicine every day.")
-    if f.yes("long_term_steroids"):
-        reasons.append("Oral steroids for 3 months or more.")
-    if f.yes("heart_or_lung_disease"):
-        reasons.append("Heart or lung disease under a doctor's care.")
-    if f.yes("prior_spine_infection"):
-        reasons.append("Earlier spine infection, or infection after spine surgery.")
-    return reasons
+    return list(risk_factor_reasons(f).values())
 
 
 def mood_and_coping(f: Facts) -> list[str]:

@@ -19,13 +19,12 @@ from typing import Any
 
 from flask_babel import gettext
 
+from screening.evaluation import risk_factors_present
 from screening.evaluation.catalogue import RED_FLAGS, TRIAGE_TITLES
+from screening.evaluation.topics import SCREEN_POSITIVE
 from screening.questionnaire import QUESTIONNAIRE, parse_iso_date
 from screening.questionnaire.model import N_
 from screening.summary.body_map import body_map_svg
-
-POSITIVE_SCREEN = 3  # PHQ-2 / GAD-2: a total of 3 or more is a positive screen.
-HIGH_BMI = 35  # the risk_factors rule's threshold
 
 # Patient wording that reads oddly in a surgeon's summary (first person), reworded here.
 SURGEON_WORDING: dict[tuple[str, Any], str] = {
@@ -279,7 +278,7 @@ def _surgery(answers: Mapping[str, Any], as_of: date | None, _: Translate) -> di
     }
 
 
-def _care(answers: Mapping[str, Any], _: Translate) -> list[dict]:
+def _care(answers: Mapping[str, Any], risky: frozenset[str], _: Translate) -> list[dict]:
     """Care so far, with `flag` on daily opioids (one of the risk-factor rules)."""
     facts = []
     for item_id in ("physical_therapy", "injections", "opioid_use", "mri_when"):
@@ -289,7 +288,7 @@ def _care(answers: Mapping[str, Any], _: Translate) -> list[dict]:
                 {
                     "label": _label(item_id, _),
                     "value": _value(item_id, value, _),
-                    "flag": item_id == "opioid_use" and value == "daily",
+                    "flag": item_id in risky,
                 }
             )
     for item_id in ("medications_tried", "diagnoses"):
@@ -304,8 +303,10 @@ def _care(answers: Mapping[str, Any], _: Translate) -> list[dict]:
     return facts
 
 
-def _health(answers: Mapping[str, Any], scores: Mapping[str, Any], _: Translate) -> list[dict]:
-    """Health factors, each with `flag` set when it is one the risk rules count."""
+def _health(
+    answers: Mapping[str, Any], scores: Mapping[str, Any], risky: frozenset[str], _: Translate
+) -> list[dict]:
+    """Health factors, each with `flag` set when the risk_factors rule counts it (`risky`)."""
     factors: list[dict] = []
     bmi = scores.get("bmi")
     if bmi is not None:
@@ -315,30 +316,14 @@ def _health(answers: Mapping[str, Any], scores: Mapping[str, Any], _: Translate)
             height=answers.get("height_cm"),
             weight=answers.get("weight_kg"),
         )
-        factors.append({"label": _("BMI"), "value": detail, "flag": bmi >= HIGH_BMI})
-    if "smoking" in answers:
-        factors.append(
-            {
-                "label": _label("smoking", _),
-                "value": _value("smoking", answers["smoking"], _),
-                "flag": answers["smoking"] == "current",
-            }
-        )
-    if "diabetes" in answers:
-        factors.append(
-            {
-                "label": _label("diabetes", _),
-                "value": _value("diabetes", answers["diabetes"], _),
-                "flag": answers["diabetes"] != "no",
-            }
-        )
-    for item_id in ("blood_thinners",):
+        factors.append({"label": _("BMI"), "value": detail, "flag": "bmi" in risky})
+    for item_id in ("smoking", "diabetes", "blood_thinners"):
         if item_id in answers:
             factors.append(
                 {
                     "label": _label(item_id, _),
                     "value": _value(item_id, answers[item_id], _),
-                    "flag": bool(answers[item_id]),
+                    "flag": item_id in risky,
                 }
             )
     if "diagnoses" in answers:
@@ -347,7 +332,7 @@ def _health(answers: Mapping[str, Any], scores: Mapping[str, Any], _: Translate)
             {
                 "label": _("Osteoporosis"),
                 "value": _("Yes") if osteoporosis else _("Not reported"),
-                "flag": osteoporosis,
+                "flag": "osteoporosis" in risky,
             }
         )
     for item_id in ("long_term_steroids", "heart_or_lung_disease", "prior_spine_infection"):
@@ -356,7 +341,7 @@ def _health(answers: Mapping[str, Any], scores: Mapping[str, Any], _: Translate)
                 {
                     "label": _label(item_id, _),
                     "value": _value(item_id, answers[item_id], _),
-                    "flag": bool(answers[item_id]),
+                    "flag": item_id in risky,
                 }
             )
     return factors
@@ -374,7 +359,7 @@ def _mood(answers: Mapping[str, Any], scores: Mapping[str, Any], _: Translate) -
                 "label": name,
                 "value": value,
                 "max": 6,
-                "positive": value >= POSITIVE_SCREEN,
+                "positive": value >= SCREEN_POSITIVE,
             }
         )
     return mood
@@ -424,6 +409,9 @@ def build_summary(
         for check in evaluation.get("checks") or []
     ]
     name = patient["name"]
+    # Which risk factors hold is asked of the rule itself, so the bold marks in the care and
+    # health facts can never disagree with the risk_factors topic's reasons.
+    risky = risk_factors_present(answers, as_of) if as_of else frozenset()
     return {
         "lang": "en",
         "title": _("Pre-consultation summary – %(name)s", name=name),
@@ -442,8 +430,8 @@ def build_summary(
         "topics": topics,
         "pain": _pain(answers, scores, _),
         "surgery": _surgery(answers, as_of, _),
-        "care": _care(answers, _),
-        "health": _health(answers, scores, _),
+        "care": _care(answers, risky, _),
+        "health": _health(answers, scores, risky, _),
         "mood": _mood(answers, scores, _),
         "goals": _labels("goals", answers.get("goals"), _),
         "concerns": _labels("concerns", answers.get("concerns"), _),

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+from hypothesis import HealthCheck, given, settings
+
 from screening.summary.body_map import REGIONS, body_map_svg
-from tests.summary.conftest import example_answers, make_summary
+from tests.evaluation.strategies import answer_sets
+from tests.summary.conftest import AS_OF, example_answers, make_summary
 
 
 def test_plain_data_only() -> None:
@@ -79,3 +82,29 @@ def test_body_map_shades_only_known_regions() -> None:
     assert 'fill="#c2410c"' not in none
     every = body_map_svg(REGIONS)
     assert 'fill="#ffffff"' not in every.replace('fill="none"', "")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers=answer_sets(AS_OF))
+def test_bold_health_marks_match_the_risk_factors_topic(answers: dict) -> None:
+    """Every marked care or health fact is a reason of the risk_factors topic, and back."""
+    summary = make_summary(answers)
+    marked = [f for f in summary["care"] + summary["health"] if f["flag"]]
+    topic = next((t for t in summary["topics"] if t["id"] == "risk_factors"), None)
+    assert len(marked) == (len(topic["reasons"]) if topic else 0)
+
+
+def test_marks_follow_the_rule_not_a_copy_of_it() -> None:
+    answers = dict(
+        example_answers("after_fusion"),
+        smoking="former",
+        opioid_use="daily",
+        weight_kg=110,  # BMI 35.9 at 175 cm
+        diabetes="yes_insulin",
+    )
+    marked = {
+        f["label"]
+        for f in make_summary(answers)["care"] + make_summary(answers)["health"]
+        if f["flag"]
+    }
+    assert marked == {"Opioids now", "BMI", "Diabetes"}
