@@ -16,13 +16,14 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from screening.extensions import limiter
+from screening.questionnaire.model import N_
 from screening.routes import public, staff_only
 from screening.services import staff as staff_service
 from screening.staff.access import client_ip, signed_in_staff
 from screening.staff.blueprint import bp
 from screening.staff.forms import ActionForm, SignInForm
 
-SIGN_IN_FAILED = "Email or password is not right."
+SIGN_IN_FAILED = N_("Email or password is not right.")  # translated when shown
 
 
 def safe_next(target: str | None) -> str | None:
