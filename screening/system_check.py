@@ -48,6 +48,12 @@ def main() -> int:
             "  macOS: brew install pango",
             file=sys.stderr,
         )
+    if shutil.which("pdftotext") is None:
+        print(
+            "NOTE: poppler-utils (pdftotext) not found; the PDF text checks will be skipped.\n"
+            "  Debian/Ubuntu: sudo apt-get install -y poppler-utils",
+            file=sys.stderr,
+        )
     if chromium_path() is None:
         message = (
             "NOTE: Chromium not found; the browser tests will be skipped.\n"
