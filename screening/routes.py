@@ -11,8 +11,7 @@ function (`view.access`) and, for staff routes, enforce it:
   a browser); signed-in staff with the wrong role get 403.
 
 A test walks `app.url_map` and fails when an endpoint has no declaration, so a new route cannot
-quietly ship without deciding who may see it. Blueprints whose views are all patient-link may
-instead declare a default with `declare_blueprint_default`; an explicit decorator always wins.
+quietly ship without deciding who may see it.
 """
 
 from __future__ import annotations
@@ -32,8 +31,6 @@ View = TypeVar("View", bound=Callable[..., Any])
 
 # Endpoints that belong to Flask itself rather than to a view of ours.
 EXEMPT_ENDPOINTS = frozenset({"static"})
-
-_BLUEPRINT_DEFAULTS: dict[str, Access] = {}
 
 
 @dataclass(frozen=True)
@@ -78,21 +75,11 @@ def staff_only(*roles: str) -> Callable[[View], View]:
     return decorate
 
 
-def declare_blueprint_default(blueprint_name: str, kind: AccessKind) -> None:
-    """Let every view of a blueprint default to `kind` (never "staff": staff views must say)."""
-    if kind == "staff":
-        raise ValueError("staff views must be declared one by one with staff_only(...)")
-    _BLUEPRINT_DEFAULTS[blueprint_name] = Access(kind)
-
-
 def access_for(app: Flask, endpoint: str) -> Access | None:
     """The declared access of an endpoint, or None when it has none (a bug the tests catch)."""
     view = app.view_functions.get(endpoint)
     declared = getattr(view, "access", None)
-    if isinstance(declared, Access):
-        return declared
-    blueprint = endpoint.rpartition(".")[0]
-    return _BLUEPRINT_DEFAULTS.get(blueprint) if blueprint else None
+    return declared if isinstance(declared, Access) else None
 
 
 def undeclared_endpoints(app: Flask) -> list[str]:
