@@ -17,18 +17,10 @@ from sqlalchemy import select
 
 from screening.extensions import db
 from screening.models import Screening, ScreeningStatus, StaffRole, StaffUser
+from screening.questionnaire import QUESTIONNAIRE
 from screening.services import audit
-from screening.services.access import (
-    format_resume_code,
-    hash_resume_code,
-    hash_token,
-    new_public_id,
-    new_resume_code,
-    new_token,
-)
-from screening.services.screenings import name_search_key
-
-QUESTIONNAIRE_VERSION = "1"
+from screening.services.access import format_resume_code, new_public_id
+from screening.services.screenings import issue_link, name_search_key
 
 
 class InvitationError(ValueError):
@@ -52,17 +44,9 @@ class IssuedLink:
     expires_at: datetime
 
 
-def name_search(first_name: str, last_name: str) -> str | None:
-    """The queue's search form of a name, made exactly as for self-started screenings."""
-    return name_search_key(first_name, last_name)
-
-
 def _new_secrets(screening: Screening, secret_key: str) -> tuple[str, str]:
-    token = new_token()
-    code = new_resume_code()
-    screening.token_hash = hash_token(token)
-    screening.device_token_hash = None
-    screening.resume_code_hash = hash_resume_code(code, secret_key)
+    """A new link and code (see screenings.issue_link), the code formatted for the letter."""
+    token, code = issue_link(screening, secret_key)
     return token, format_resume_code(code)
 
 
@@ -105,10 +89,10 @@ def create_invitation(
         public_id=new_public_id(),
         status=ScreeningStatus.INVITED,
         answers_json="{}",
-        questionnaire_version=QUESTIONNAIRE_VERSION,
+        questionnaire_version=QUESTIONNAIRE.version,
         patient_first_name=first,
         patient_last_name=last,
-        patient_name_search=name_search(first, last),
+        patient_name_search=name_search_key(first, last),
         invited_date_of_birth=patient.date_of_birth,
         appointment_at=appointment_at.astimezone(UTC),
         clinician_id=clinician.id,

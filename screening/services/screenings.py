@@ -101,19 +101,31 @@ class NewScreening:
         return access.format_resume_code(self.resume_code)
 
 
-def start_screening() -> NewScreening:
-    """Create a self-started screening; the token and code are shown to the patient once."""
+def issue_link(screening: Screening, secret_key: str) -> tuple[str, str]:
+    """Give a screening a new private link and resume code; returns both in clear (show once).
+
+    Only their hashes are stored. Any earlier link, including one issued to a device after a
+    resume code, stops working. The one place link secrets are made, for self-started and
+    invited screenings alike; does not commit.
+    """
     token = access.new_token()
     code = access.new_resume_code()
+    screening.token_hash = access.hash_token(token)
+    screening.device_token_hash = None
+    screening.resume_code_hash = access.hash_resume_code(code, secret_key)
+    return token, code
+
+
+def start_screening() -> NewScreening:
+    """Create a self-started screening; the token and code are shown to the patient once."""
     screening = Screening(
         public_id=access.new_public_id(),
         status=ScreeningStatus.IN_PROGRESS.value,
         answers_json="{}",
         questionnaire_version=QUESTIONNAIRE.version,
-        token_hash=access.hash_token(token),
-        resume_code_hash=access.hash_resume_code(code, current_app.config["SECRET_KEY"]),
         dob_failures=0,
     )
+    token, code = issue_link(screening, current_app.config["SECRET_KEY"])
     db.session.add(screening)
     db.session.commit()
     return NewScreening(screening, token, code)
