@@ -383,7 +383,7 @@ def build_summary(
     submitted_at: datetime | None = None,
     appointment_at: datetime | None = None,
     clinician: str | None = None,
-    questionnaire_version: str = "1",
+    questionnaire_version: str = QUESTIONNAIRE.version,
     zone: tzinfo | None = None,
 ) -> dict:
     """The view model of one screening's summary (see the module docstring).
