@@ -47,7 +47,6 @@ DONE_STATUSES = (ScreeningStatus.SUBMITTED.value, ScreeningStatus.REVIEWED.value
 REVIEW_STEP = "review"
 WARNING_STEP = "warning_signs"
 # Most serious first; only emergency and urgent are shown to the patient.
-SEVERITY = {"emergency": 0, "urgent": 1, "review": 2, "routine": 3}
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -416,7 +415,7 @@ def warning_due(section_id: str, before: str | None, after: str | None) -> str |
         return None
     if section_id == WARNING_STEP:
         return after
-    if before is None or SEVERITY[after] < SEVERITY.get(before, 99):
+    if before is None or TRIAGE_RANK[after] < TRIAGE_RANK.get(before, len(TRIAGE_RANK)):
         return after
     return None
 
