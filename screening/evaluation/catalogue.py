@@ -19,6 +19,9 @@ RULES_VERSION = "1"
 # Most serious first: "triage is the first level whose rule holds".
 TRIAGE_LEVELS: tuple[str, ...] = ("emergency", "urgent", "review", "routine")
 TRIAGE_RANK: dict[str, int] = {level: rank for rank, level in enumerate(TRIAGE_LEVELS)}
+# The levels acted on at once: the patient is told (go to an emergency department / call the
+# clinic today) and staff acknowledge the red flags.
+ACT_NOW_LEVELS: tuple[str, ...] = ("emergency", "urgent")
 
 TRIAGE_TITLES: dict[str, str] = {
     "emergency": N_("Emergency: possible cauda equina syndrome"),

@@ -34,6 +34,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, StringField
 from wtforms.widgets import DateInput
 
+from screening.evaluation.catalogue import ACT_NOW_LEVELS
 from screening.extensions import csrf, limiter
 from screening.models import Screening
 from screening.patient.errors import place_errors
@@ -505,7 +506,7 @@ def warning(token: str) -> Response:
             )
         screenings.acknowledge_warning(screening)
         return redirect(_step_url(token, next_id))
-    if level not in ("emergency", "urgent"):
+    if level not in ACT_NOW_LEVELS:
         return redirect(_step_url(token, next_id))
     return _page("patient/warning.html", level=level, form=form, next_url=_step_url(token, next_id))
 

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
+from screening.evaluation.catalogue import ACT_NOW_LEVELS
 from screening.extensions import db
 from screening.models import Screening, ScreeningStatus, StaffUser
 from screening.services import audit
@@ -33,11 +34,10 @@ from screening.services.screenings import name_search_key as stored_form
 PER_PAGE = 50
 UPCOMING_DAYS = 7
 STATUSES: tuple[str, ...] = tuple(status.value for status in ScreeningStatus)
-TRIAGE_LEVELS: tuple[str, ...] = ("emergency", "urgent", "review", "routine")
-FLAGGED = ("emergency", "urgent")
-# Ranks below this sort first (emergency 0, urgent 1); the rest, and unsubmitted screenings
+FLAGGED = ACT_NOW_LEVELS
+# Ranks below this sort first (emergency, urgent); the rest, and unsubmitted screenings
 # (rank NULL), share the next bucket and sort by appointment.
-_AFTER_URGENT = 2
+_AFTER_URGENT = len(ACT_NOW_LEVELS)
 
 
 @dataclass(frozen=True)

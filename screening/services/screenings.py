@@ -28,7 +28,7 @@ from flask import abort, current_app
 from sqlalchemy import or_, select, update
 
 from screening.evaluation import RULES_VERSION, assess_triage, evaluate
-from screening.evaluation.catalogue import TRIAGE_RANK
+from screening.evaluation.catalogue import ACT_NOW_LEVELS, TRIAGE_RANK
 from screening.extensions import db
 from screening.models import Screening, ScreeningStatus
 from screening.questionnaire import (
@@ -411,7 +411,7 @@ def warning_due(section_id: str, before: str | None, after: str | None) -> str |
     Shown whenever the warning-signs step is saved with such a result, and after any other
     save that makes the level more serious than it was.
     """
-    if after not in ("emergency", "urgent"):
+    if after not in ACT_NOW_LEVELS:
         return None
     if section_id == WARNING_STEP:
         return after
