@@ -215,18 +215,13 @@ def _pain(answers: Mapping[str, Any], scores: Mapping[str, Any], _: Translate) -
     if answers.get("night_pain"):
         pattern.append(_("Night or rest pain"))
 
-    facts: list[dict] = []
-    for item_id in ("pain_duration", "walking_limit", "leg_weakness", "numbness_tingling"):
-        if item_id in answers:
-            value = answers[item_id]
-            facts.append(
-                {
-                    "label": _label(item_id, _),
-                    "value": _value(item_id, value, _),
-                    # Progressive weakness is a red flag; walking stopped is worth the eye.
-                    "flag": value in ("getting_worse", "cannot_walk"),
-                }
-            )
+    # Progressive weakness is a red flag; walking stopped is worth the eye.
+    facts = _answer_facts(
+        answers,
+        ("pain_duration", "walking_limit", "leg_weakness", "numbness_tingling"),
+        lambda item_id, value: value in ("getting_worse", "cannot_walk"),
+        _,
+    )
 
     regions = answers.get("pain_regions") or []
     return {
@@ -278,19 +273,32 @@ def _surgery(answers: Mapping[str, Any], as_of: date | None, _: Translate) -> di
     }
 
 
+def _answer_facts(
+    answers: Mapping[str, Any],
+    item_ids: tuple[str, ...],
+    flagged: Callable[[str, Any], bool],
+    _: Translate,
+) -> list[dict]:
+    """ "Label: value" facts for the answered items among `item_ids`, in that order."""
+    return [
+        {
+            "label": _label(item_id, _),
+            "value": _value(item_id, answers[item_id], _),
+            "flag": flagged(item_id, answers[item_id]),
+        }
+        for item_id in item_ids
+        if item_id in answers
+    ]
+
+
 def _care(answers: Mapping[str, Any], risky: frozenset[str], _: Translate) -> list[dict]:
     """Care so far, with `flag` on daily opioids (one of the risk-factor rules)."""
-    facts = []
-    for item_id in ("physical_therapy", "injections", "opioid_use", "mri_when"):
-        if item_id in answers:
-            value = answers[item_id]
-            facts.append(
-                {
-                    "label": _label(item_id, _),
-                    "value": _value(item_id, value, _),
-                    "flag": item_id in risky,
-                }
-            )
+    facts = _answer_facts(
+        answers,
+        ("physical_therapy", "injections", "opioid_use", "mri_when"),
+        lambda item_id, value: item_id in risky,
+        _,
+    )
     for item_id in ("medications_tried", "diagnoses"):
         if answers.get(item_id):
             facts.append(
@@ -317,15 +325,9 @@ def _health(
             weight=answers.get("weight_kg"),
         )
         factors.append({"label": _("BMI"), "value": detail, "flag": "bmi" in risky})
-    for item_id in ("smoking", "diabetes", "blood_thinners"):
-        if item_id in answers:
-            factors.append(
-                {
-                    "label": _label(item_id, _),
-                    "value": _value(item_id, answers[item_id], _),
-                    "flag": item_id in risky,
-                }
-            )
+    factors += _answer_facts(
+        answers, ("smoking", "diabetes", "blood_thinners"), lambda i, v: i in risky, _
+    )
     if "diagnoses" in answers:
         osteoporosis = "osteoporosis" in (answers.get("diagnoses") or [])
         factors.append(
@@ -335,15 +337,12 @@ def _health(
                 "flag": "osteoporosis" in risky,
             }
         )
-    for item_id in ("long_term_steroids", "heart_or_lung_disease", "prior_spine_infection"):
-        if item_id in answers:
-            factors.append(
-                {
-                    "label": _label(item_id, _),
-                    "value": _value(item_id, answers[item_id], _),
-                    "flag": item_id in risky,
-                }
-            )
+    factors += _answer_facts(
+        answers,
+        ("long_term_steroids", "heart_or_lung_disease", "prior_spine_infection"),
+        lambda i, v: i in risky,
+        _,
+    )
     return factors
 
 
