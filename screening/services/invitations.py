@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from screening.extensions import db
 from screening.models import Screening, ScreeningStatus, StaffRole, StaffUser
 from screening.questionnaire import QUESTIONNAIRE
@@ -114,12 +112,6 @@ def create_invitation(
     db.session.commit()
     assert screening.expires_at is not None
     return IssuedLink(screening.public_id, token, code, screening.expires_at)
-
-
-def screening_by_public_id(public_id: str) -> Screening | None:
-    if not public_id or len(public_id) > 32:
-        return None
-    return db.session.scalar(select(Screening).where(Screening.public_id == public_id))
 
 
 def revoke(screening: Screening, *, actor: str, ip: str | None = None) -> None:

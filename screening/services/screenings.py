@@ -145,6 +145,13 @@ def find_by_token(token: str) -> Screening:
     return screening
 
 
+def find_by_public_id(public_id: str) -> Screening | None:
+    """The screening a staff URL names, or None (public ids are random: nothing to guess)."""
+    if not public_id or len(public_id) > 32:
+        return None
+    return db.session.scalar(select(Screening).where(Screening.public_id == public_id))
+
+
 def find_by_resume_code(text: str) -> Screening | None:
     """The screening a typed resume code belongs to, or None (typos forgiven, see access)."""
     code = access.normalise_resume_code(text or "")

@@ -22,6 +22,7 @@ from screening.routes import staff_only
 from screening.services import audit
 from screening.services import invitations as invitation_service
 from screening.services import queue as queue_service
+from screening.services import screenings as screening_service
 from screening.services.summaries import SummaryError, summary_for
 from screening.staff.access import client_ip, current_staff_user
 from screening.staff.blueprint import bp
@@ -31,7 +32,7 @@ CLINICAL = (StaffRole.CLINICIAN,)
 
 
 def screening_or_404(public_id: str) -> Screening:
-    screening = invitation_service.screening_by_public_id(public_id)
+    screening = screening_service.find_by_public_id(public_id)
     if screening is None:
         abort(404)
     return screening
