@@ -136,27 +136,14 @@ def _letter(x: float, y: float, letter: str) -> str:
     )
 
 
-def body_map_svg(pain_regions: Iterable[str], *, label: str = "Pain regions") -> str:
-    """The SVG markup for the body diagram with `pain_regions` shaded.
-
-    The front view is on the left, the back view on the right (the captions under them are
-    the caller's HTML). `label` (the caller's translated words) names the image for screen
-    readers; it is escaped here so the markup stays well-formed whatever it holds.
-    """
-    chosen = {code for code in pain_regions if code in REGIONS}
-    label = _escape(label)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="body-map" role="img" '
-        f'aria-label="{label}" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
-        f'height="{HEIGHT}">',
-        f"<title>{label}</title>",
-    ]
+def _figures(chosen: set[str]) -> str:
+    """Both views' shapes and side letters, in the diagram's own units (WIDTH x HEIGHT)."""
     paths: dict[str, list[str]] = {"neutral": [], "unshaded": [], "shaded": []}
     for view, dx in (("front", _FRONT_X), ("back", _BACK_X)):
         for fill, subpaths in _figure(view, dx, chosen).items():
             paths[fill] += subpaths
     colours = {"neutral": NEUTRAL, "unshaded": UNSHADED, "shaded": SHADED}
-    parts.append(f'<g stroke="{OUTLINE}" stroke-width="1.2" stroke-linejoin="round">')
+    parts = [f'<g stroke="{OUTLINE}" stroke-width="1.2" stroke-linejoin="round">']
     for fill, subpaths in paths.items():
         if subpaths:
             parts.append(f'<path fill="{colours[fill]}" d="{"".join(subpaths)}"/>')
@@ -172,7 +159,71 @@ def body_map_svg(pain_regions: Iterable[str], *, label: str = "Pain regions") ->
         f'<path fill="none" stroke="{OUTLINE}" stroke-width="1.6" stroke-linecap="round" '
         f'd="{letters}"/>'
     )
-    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _known(pain_regions: Iterable[str]) -> set[str]:
+    return {code for code in pain_regions if code in REGIONS}
+
+
+def body_map_svg(pain_regions: Iterable[str], *, label: str = "Pain regions") -> str:
+    """The SVG markup for the body diagram with `pain_regions` shaded.
+
+    The front view is on the left, the back view on the right (the captions under them are
+    the caller's HTML). `label` (the caller's translated words) names the image for screen
+    readers; it is escaped here so the markup stays well-formed whatever it holds.
+    """
+    label = _escape(label)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="body-map" role="img" '
+        f'aria-label="{label}" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
+        f'height="{HEIGHT}"><title>{label}</title>{_figures(_known(pain_regions))}</svg>'
+    )
+
+
+# The PDF's "pain at a glance" chart, in millimetres (the SVG is drawn at exactly this size,
+# whatever the page size). Score bars on the left, one per CHART_ROW_MM from the top; the
+# PDF template writes each bar's label in the line just above it (pdf.css sets the label
+# lines to CHART_ROW_MM), so text and bars line up without any text inside the SVG (WeasyPrint
+# lays out SVG text far more slowly than the same words in the page).
+CHART_WIDTH_MM = 180
+CHART_HEIGHT_MM = 40
+CHART_ROW_MM = 12.5
+BAR_WIDTH_MM = 100
+BAR_HEIGHT_MM = 2.8
+BAR_TOP_IN_ROW_MM = 8.2
+BAR_TRACK = "#eef1f4"
+BAR_EDGE = "#8a96a3"
+
+
+def pain_chart_svg(steps: Iterable[int], pain_regions: Iterable[str], *, label: str) -> str:
+    """Score bars (each step 0-10 out of 10, top to bottom) beside the body diagram.
+
+    `label` is the whole chart in words (scores and regions) for screen readers.
+    """
+    label = _escape(label)
+    scale = CHART_HEIGHT_MM / HEIGHT
+    left = CHART_WIDTH_MM - WIDTH * scale
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="pain-chart" role="img" '
+        f'aria-label="{label}" viewBox="0 0 {CHART_WIDTH_MM} {CHART_HEIGHT_MM}" '
+        f'width="{CHART_WIDTH_MM}mm" height="{CHART_HEIGHT_MM}mm"><title>{label}</title>'
+    ]
+    for row, step in enumerate(steps):
+        top = _fmt(row * CHART_ROW_MM + BAR_TOP_IN_ROW_MM)
+        filled = _fmt(BAR_WIDTH_MM * max(0, min(int(step), 10)) / 10)
+        parts.append(
+            f'<rect x="0" y="{top}" width="{BAR_WIDTH_MM}" height="{BAR_HEIGHT_MM}" '
+            f'fill="{BAR_TRACK}" stroke="{BAR_EDGE}" stroke-width=".2"/>'
+        )
+        if filled != "0":
+            parts.append(
+                f'<rect x="0" y="{top}" width="{filled}" height="{BAR_HEIGHT_MM}" fill="{SHADED}"/>'
+            )
+    parts.append(
+        f'<g transform="translate({_fmt(round(left, 2))} 0) scale({_fmt(round(scale, 5))})">'
+        f"{_figures(_known(pain_regions))}</g></svg>"
+    )
     return "".join(parts)
 
 

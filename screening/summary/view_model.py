@@ -236,6 +236,7 @@ def _pain(answers: Mapping[str, Any], scores: Mapping[str, Any], _: Translate) -
         "pattern": pattern,
         "facts": facts,
         "regions": _labels("pain_regions", regions, _),
+        "region_codes": list(regions),
         "body_map_svg": body_map_svg(
             regions,
             label=_(
