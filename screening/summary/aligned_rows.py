@@ -29,9 +29,11 @@ FONT_FILE = Path(__file__).resolve().parent.parent / "fonts" / "DejaVuSans.ttf"
 FONT_SIZE_PX = 8.5 * 96 / 72
 # Clear space after the longest cell of a column.
 GAP_PX = 14.0
-# The last column hangs only when it starts at most this far in (148 mm, leaving at least
-# 34 mm on A4); beyond that (labels far longer than the English ones) rows simply wrap.
-MAX_HANG_PX = 560.0
+# Where the last column starts (135.5 mm in, leaving 46 mm on A4), so that pdf.css can hang
+# wrapped free text there with one fixed rule (`.hang`). The English labels need at most
+# 507 px; rows whose other columns need more (long translations) start the last column
+# where they end, and do not hang.
+LAST_COLUMN_PX = 512.0
 EN_SPACE = "\u2002"
 # Thinner spaces that make up the rest of a gap (up to four of them): three-per-em, four-per-em,
 # six-per-em, thin and hair spaces.
@@ -84,25 +86,30 @@ def fill(units: int) -> str:
 
 @dataclass(frozen=True)
 class AlignedRows:
-    """Rows ready to print, one string each; `hang_px` is where the last column starts (CSS
-    pixels), so wrapped free text can continue under it."""
+    """Rows ready to print, one string each; `hangs` when the last column starts at
+    LAST_COLUMN_PX, so wrapped free text can continue under it (pdf.css `.hang`)."""
 
     lines: list[str]
-    hang_px: float
+    hangs: bool
 
 
 def aligned_rows(rows: Sequence[Sequence[str]]) -> AlignedRows:
     """Lay out `rows` (the header first, all the same length) as aligned lines of text.
 
-    Each column but the last is as wide as its longest cell plus a gap.
+    Each column but the last is as wide as its longest cell plus a gap; the one before the
+    last widens so that the last starts at LAST_COLUMN_PX when it can.
     """
     if not rows:
-        return AlignedRows(lines=[], hang_px=0.0)
+        return AlignedRows(lines=[], hangs=False)
     count = len(rows[0])
     if any(len(row) != count for row in rows):
         raise ValueError("every row needs the same number of cells")
     gap = math.ceil(GAP_PX * _font()[1] / FONT_SIZE_PX)
     widths = [max(width_units(row[column]) for row in rows) + gap for column in range(count - 1)]
+    last_column = math.floor(LAST_COLUMN_PX * _font()[1] / FONT_SIZE_PX)
+    hangs = sum(widths) <= last_column
+    if hangs and widths:
+        widths[-1] += last_column - sum(widths)
     lines = []
     for row in rows:
         line, x, column_start = "", 0, 0
@@ -112,5 +119,4 @@ def aligned_rows(rows: Sequence[Sequence[str]]) -> AlignedRows:
             line += padded
             x += width_units(padded)  # exact: fill's small misses never add up
         lines.append(line + row[-1])
-    hang = round(units_to_px(sum(widths)), 2)
-    return AlignedRows(lines=lines, hang_px=hang if hang <= MAX_HANG_PX else 0.0)
+    return AlignedRows(lines=lines, hangs=hangs)

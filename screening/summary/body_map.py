@@ -209,17 +209,22 @@ def pain_chart_svg(steps: Iterable[int], pain_regions: Iterable[str], *, label: 
         f'aria-label="{label}" viewBox="0 0 {CHART_WIDTH_MM} {CHART_HEIGHT_MM}" '
         f'width="{CHART_WIDTH_MM}mm" height="{CHART_HEIGHT_MM}mm"><title>{label}</title>'
     ]
+    # All tracks as one path and all filled parts as another: WeasyPrint draws an SVG node by
+    # node, parsing each one's attributes again on every render.
+    tracks, filled = [], []
     for row, step in enumerate(steps):
         top = _fmt(row * CHART_ROW_MM + BAR_TOP_IN_ROW_MM)
-        filled = _fmt(BAR_WIDTH_MM * max(0, min(int(step), 10)) / 10)
+        tracks.append(f"M0,{top}h{BAR_WIDTH_MM}v{BAR_HEIGHT_MM}h-{BAR_WIDTH_MM}Z")
+        length = _fmt(BAR_WIDTH_MM * max(0, min(int(step), 10)) / 10)
+        if length != "0":
+            filled.append(f"M0,{top}h{length}v{BAR_HEIGHT_MM}h-{length}Z")
+    if tracks:
         parts.append(
-            f'<rect x="0" y="{top}" width="{BAR_WIDTH_MM}" height="{BAR_HEIGHT_MM}" '
-            f'fill="{BAR_TRACK}" stroke="{BAR_EDGE}" stroke-width=".2"/>'
+            f'<path fill="{BAR_TRACK}" stroke="{BAR_EDGE}" stroke-width=".2" '
+            f'd="{"".join(tracks)}"/>'
         )
-        if filled != "0":
-            parts.append(
-                f'<rect x="0" y="{top}" width="{filled}" height="{BAR_HEIGHT_MM}" fill="{SHADED}"/>'
-            )
+    if filled:
+        parts.append(f'<path fill="{SHADED}" d="{"".join(filled)}"/>')
     parts.append(
         f'<g transform="translate({_fmt(round(left, 2))} 0) scale({_fmt(round(scale, 5))})">'
         f"{_figures(_known(pain_regions))}</g></svg>"

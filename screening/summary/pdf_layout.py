@@ -49,7 +49,7 @@ def pdf_layout(summary: dict[str, Any]) -> dict[str, Any]:
 def surgery_rows(surgery: dict[str, Any] | None) -> AlignedRows:
     """The surgery table as aligned lines of text, header first; the levels (free text) last."""
     if not surgery or not surgery.get("rows"):
-        return AlignedRows(lines=[], hang_px=0.0)
+        return AlignedRows(lines=[], hangs=False)
     header = [_("Year"), _("Procedure"), _("Region"), _("Approach"), _("Outcome"), _("Levels")]
     rows = [header]
     for row in surgery["rows"]:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from itertools import cycle, islice
+from pathlib import Path
 
 import pytest
+from flask_babel import gettext
 
 from screening.questionnaire import QUESTIONNAIRE
+from screening.summary import render, view_model
 from screening.summary.aligned_rows import (
-    MAX_HANG_PX,
+    LAST_COLUMN_PX,
     AlignedRows,
     aligned_rows,
     fill,
@@ -18,6 +21,12 @@ from screening.summary.aligned_rows import (
 )
 from screening.summary.render import render_pdf
 from tests.summary.conftest import example_answers, make_summary
+
+
+def surgeon_label(sub_id: str, code: str) -> str:
+    """The words the summary prints for a surgery answer code."""
+    item = QUESTIONNAIRE.item("surgeries").sub_item(sub_id)
+    return view_model._value(sub_id, code, gettext, item)
 
 
 def _codes(sub_id: str) -> list[str]:
@@ -51,7 +60,8 @@ def test_every_row_starts_its_cells_where_the_header_does() -> None:
     for row_starts in starts[1:]:
         for column, (start, header_start) in enumerate(zip(row_starts, starts[0], strict=True)):
             assert abs(start - header_start) <= 40, (column, start, header_start)  # < 0.2 pt
-    assert abs(units_to_px(starts[0][-1]) - laid_out.hang_px) < 0.1  # wraps hang at Levels
+    assert laid_out.hangs
+    assert abs(units_to_px(starts[0][-1]) - LAST_COLUMN_PX) < 0.1  # wraps hang at Levels
 
 
 def test_fill_comes_within_a_tenth_of_a_point_of_any_gap_wider_than_an_en_space() -> None:
@@ -62,9 +72,21 @@ def test_fill_comes_within_a_tenth_of_a_point_of_any_gap_wider_than_an_en_space(
 def test_rows_of_unequal_length_are_refused_and_overlong_rows_do_not_hang() -> None:
     with pytest.raises(ValueError, match="same number of cells"):
         aligned_rows([["a", "b"], ["c"]])
-    assert aligned_rows([]) == AlignedRows(lines=[], hang_px=0.0)
-    wide = aligned_rows([["W" * 60, "W" * 40, "levels"]])
-    assert wide.hang_px == 0.0 and MAX_HANG_PX > 0
+    assert aligned_rows([]) == AlignedRows(lines=[], hangs=False)
+    assert not aligned_rows([["W" * 60, "W" * 40, "levels"]]).hangs
+
+
+def test_the_longest_english_labels_still_hang_where_the_css_says() -> None:
+    """Every procedure, region, approach and outcome label fits before LAST_COLUMN_PX, the
+    same place pdf.css hangs wrapped levels."""
+    longest = [
+        max((surgeon_label(sub_id, code) for code in _codes(sub_id)), key=width_units)
+        for sub_id in ("procedure", "region", "approach", "outcome")
+    ]
+    assert aligned_rows([HEADER, ["2026 (10 y ago)", *longest, "L4-L5"]]).hangs
+    css = (Path(render.__file__).parent / "pdf.css").read_text()
+    hang = re.search(r"\.hang \{ padding-left: ([\d.]+)px; text-indent: -([\d.]+)px; \}", css)
+    assert hang and float(hang[1]) == float(hang[2]) == LAST_COLUMN_PX
 
 
 def _words(bbox_html: str) -> list[tuple[float, float, str]]:
