@@ -96,8 +96,8 @@ class AlignedRows:
 def aligned_rows(rows: Sequence[Sequence[str]]) -> AlignedRows:
     """Lay out `rows` (the header first, all the same length) as aligned lines of text.
 
-    Each column but the last is as wide as its longest cell plus a gap; the one before the
-    last widens so that the last starts at LAST_COLUMN_PX when it can.
+    Each column but the last is as wide as its longest cell plus a gap, and the spare width
+    is shared among them so that the last starts at LAST_COLUMN_PX when it can.
     """
     if not rows:
         return AlignedRows(lines=[], hangs=False)
@@ -108,8 +108,10 @@ def aligned_rows(rows: Sequence[Sequence[str]]) -> AlignedRows:
     widths = [max(width_units(row[column]) for row in rows) + gap for column in range(count - 1)]
     last_column = math.floor(LAST_COLUMN_PX * _font()[1] / FONT_SIZE_PX)
     hangs = sum(widths) <= last_column
-    if hangs and widths:
-        widths[-1] += last_column - sum(widths)
+    if hangs and widths:  # share the spare width out, as a table spreads its columns
+        spare = last_column - sum(widths)
+        for column in range(len(widths)):
+            widths[column] += spare // len(widths) + (column < spare % len(widths))
     lines = []
     for row in rows:
         line, x, column_start = "", 0, 0
