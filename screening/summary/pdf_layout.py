@@ -14,11 +14,16 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from screening.questionnaire.model import N_
 from screening.summary.aligned_rows import AlignedRows, aligned_rows
 from screening.summary.body_map import pain_chart_svg
 
 # The scores drawn as bars, top to bottom, with the words the PDF prints above each bar.
-SCORE_LABELS = (("back", "Back pain"), ("leg", "Leg pain"), ("interference", "Interference"))
+SCORE_LABELS = (
+    ("back", N_("Back pain")),
+    ("leg", N_("Leg pain")),
+    ("interference", N_("Interference")),
+)
 
 
 def pdf_layout(summary: dict[str, Any]) -> dict[str, Any]:
