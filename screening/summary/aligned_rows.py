@@ -61,6 +61,10 @@ def units_to_px(units: float) -> float:
     return units * FONT_SIZE_PX / _font()[1]
 
 
+def px_to_units(px: float) -> float:
+    return px * _font()[1] / FONT_SIZE_PX
+
+
 @cache
 def _fillers() -> dict[int, str]:
     """Up to four fine spaces for each total width they can make, in font units."""
@@ -104,9 +108,9 @@ def aligned_rows(rows: Sequence[Sequence[str]]) -> AlignedRows:
     count = len(rows[0])
     if any(len(row) != count for row in rows):
         raise ValueError("every row needs the same number of cells")
-    gap = math.ceil(GAP_PX * _font()[1] / FONT_SIZE_PX)
+    gap = math.ceil(px_to_units(GAP_PX))
     widths = [max(width_units(row[column]) for row in rows) + gap for column in range(count - 1)]
-    last_column = math.floor(LAST_COLUMN_PX * _font()[1] / FONT_SIZE_PX)
+    last_column = math.floor(px_to_units(LAST_COLUMN_PX))
     hangs = sum(widths) <= last_column
     if hangs and widths:  # share the spare width out, as a table spreads its columns
         spare = last_column - sum(widths)

@@ -29,12 +29,9 @@ SCORE_LABELS = (
 def pdf_layout(summary: dict[str, Any]) -> dict[str, Any]:
     """The PDF template's `pdf` context: `scores`, `pain_chart_svg` and `surgery_rows`."""
     pain = summary["pain"]
-    scores = [
-        {"label": _(label), "value": pain[key]["value"], "max": pain[key]["max"]}
-        for key, label in SCORE_LABELS
-        if pain.get(key)
-    ]
-    steps = [pain[key]["step"] for key, _label in SCORE_LABELS if pain.get(key)]
+    present = [(label, pain[key]) for key, label in SCORE_LABELS if pain.get(key)]
+    scores = [{"label": _(label), "value": s["value"], "max": s["max"]} for label, s in present]
+    steps = [score["step"] for _label, score in present]
     in_words = "; ".join(
         [_("%(label)s %(value)s of %(max)s", **score) for score in scores]
         + [
