@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import combinations_with_replacement
 from pathlib import Path
 
@@ -75,6 +75,7 @@ def _fillers() -> dict[int, str]:
     return made
 
 
+@lru_cache(maxsize=4096)  # a handful of widths recur on every render
 def fill(units: int) -> str:
     """Spaces as close as they come to `units` wide (a gap of at least one en space)."""
     en = width_units(EN_SPACE)

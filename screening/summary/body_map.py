@@ -136,18 +136,23 @@ def _letter(x: float, y: float, letter: str) -> str:
     )
 
 
-def _figures(chosen: set[str]) -> str:
-    """Both views' shapes and side letters, in the diagram's own units (WIDTH x HEIGHT)."""
+# The outline's stroke, set once on the group that holds the figures.
+_OUTLINE_ATTRIBUTES = f'stroke="{OUTLINE}" stroke-width="1.2" stroke-linejoin="round"'
+
+
+def _figures(chosen: set[str], group_attributes: str = "") -> str:
+    """Both views' shapes and side letters, in the diagram's own units (WIDTH x HEIGHT), as
+    one <g> carrying the outline's stroke and `group_attributes` (a transform, say): every
+    extra group costs WeasyPrint a node to draw."""
     paths: dict[str, list[str]] = {"neutral": [], "unshaded": [], "shaded": []}
     for view, dx in (("front", _FRONT_X), ("back", _BACK_X)):
         for fill, subpaths in _figure(view, dx, chosen).items():
             paths[fill] += subpaths
     colours = {"neutral": NEUTRAL, "unshaded": UNSHADED, "shaded": SHADED}
-    parts = [f'<g stroke="{OUTLINE}" stroke-width="1.2" stroke-linejoin="round">']
+    parts = [f"<g {group_attributes + ' ' if group_attributes else ''}{_OUTLINE_ATTRIBUTES}>"]
     for fill, subpaths in paths.items():
         if subpaths:
             parts.append(f'<path fill="{colours[fill]}" d="{"".join(subpaths)}"/>')
-    parts.append("</g>")
     # Side letters beside the shoulders: the front view mirrors the patient, the back does not.
     letters = (
         _letter(_FRONT_X - 38, 30, "R")
@@ -155,10 +160,7 @@ def _figures(chosen: set[str]) -> str:
         + _letter(_BACK_X - 38, 30, "L")
         + _letter(_BACK_X + 38, 30, "R")
     )
-    parts.append(
-        f'<path fill="none" stroke="{OUTLINE}" stroke-width="1.6" stroke-linecap="round" '
-        f'd="{letters}"/>'
-    )
+    parts.append(f'<path fill="none" stroke-width="1.6" stroke-linecap="round" d="{letters}"/></g>')
     return "".join(parts)
 
 
@@ -225,10 +227,8 @@ def pain_chart_svg(steps: Iterable[int], pain_regions: Iterable[str], *, label: 
         )
     if filled:
         parts.append(f'<path fill="{SHADED}" d="{"".join(filled)}"/>')
-    parts.append(
-        f'<g transform="translate({_fmt(round(left, 2))} 0) scale({_fmt(round(scale, 5))})">'
-        f"{_figures(_known(pain_regions))}</g></svg>"
-    )
+    transform = f'transform="translate({_fmt(round(left, 2))} 0) scale({_fmt(round(scale, 5))})"'
+    parts.append(f"{_figures(_known(pain_regions), transform)}</svg>")
     return "".join(parts)
 
 
