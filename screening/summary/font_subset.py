@@ -6,9 +6,10 @@ fonts-dejavu-core puts them in /usr/share/fonts/truetype/dejavu). The shipped fi
 this way; run it again only to change COVERAGE, then run the tests and `make bench`.
 
 Why: WeasyPrint copies and subsets every font it embeds on every render, and its cost grows
-with the whole font, not just the glyphs used. The full DejaVu Sans (6,253 glyphs, 740 KB a
-face) cost about 2.5 ms a summary, a tenth of the render; these files (about 1,900 glyphs)
-cost about 0.9 ms, and the PDF looks the same (same glyphs, advance widths and kerning).
+with the whole font, not just the glyphs used. The full DejaVu Sans (6,253 glyphs, about
+700 KB a face) cost about 3 ms a summary, a tenth of the render; these files (2,839 glyphs,
+217 KB) about 1.5 ms, and the pages are the same pixel for pixel (same glyphs, advance
+widths and kerning).
 
 What is kept: Latin with every accent (Western, Central and Eastern European, Vietnamese,
 Turkish), Greek, Cyrillic, Hebrew and Arabic (with the shaping rules that join Arabic

@@ -55,9 +55,14 @@ def test_shipped_face_covers_every_range_and_what_the_template_prints(face: str)
     not (SYSTEM_DEJAVU / FACES[0]).is_file(), reason="Debian's fonts-dejavu-core is not installed"
 )
 @pytest.mark.parametrize("face", FACES)
-def test_subsetting_the_full_font_again_gives_the_shipped_file(face: str, tmp_path: Path) -> None:
+def test_subsetting_the_full_font_again_gives_the_shipped_face(face: str, tmp_path: Path) -> None:
+    """The shipped files match COVERAGE (compared by content, not bytes, which may differ
+    between fontTools releases)."""
     subset_face(SYSTEM_DEJAVU / face, tmp_path / face)
-    assert (tmp_path / face).read_bytes() == (FONTS_DIR / face).read_bytes()
+    with TTFont(str(tmp_path / face)) as fresh, TTFont(str(FONTS_DIR / face)) as shipped:
+        assert fresh.getBestCmap() == shipped.getBestCmap()
+        assert fresh.getGlyphOrder() == shipped.getGlyphOrder()
+        assert sorted(fresh.keys()) == sorted(shipped.keys())
 
 
 def test_subset_command_names_missing_source_files(tmp_path: Path, capsys) -> None:
