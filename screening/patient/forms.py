@@ -154,6 +154,17 @@ class StepForm(FlaskForm):
     return_to = HiddenField()
 
 
+def _unit_field(units: tuple[tuple[str, str], ...]) -> RadioField:
+    """The unit choice beside a measurement, metric first and by default. Not validated as a
+    choice: the conversion below reads anything but the imperial code as metric."""
+    return RadioField(
+        lazy_gettext("Unit"),
+        choices=[SelectChoice(value, lazy_gettext(label)) for value, label in units],
+        default=units[0][0],
+        validate_choice=False,
+    )
+
+
 @cache
 def step_form_class(section_id: str) -> type[StepForm]:
     """The form class of one section (cached: the definition never changes at run time)."""
@@ -165,12 +176,7 @@ def step_form_class(section_id: str) -> type[StepForm]:
             continue
         attrs[item.id] = _field_for(item)
         if item.id == "height_cm":
-            attrs["height_unit"] = RadioField(
-                lazy_gettext("Unit"),
-                choices=[SelectChoice(v, lazy_gettext(label)) for v, label in HEIGHT_UNITS],
-                default="cm",
-                validate_choice=False,
-            )
+            attrs["height_unit"] = _unit_field(HEIGHT_UNITS)
             attrs["height_ft"] = StringField(
                 lazy_gettext("Feet"), render_kw={"inputmode": "numeric", "autocomplete": "off"}
             )
@@ -178,12 +184,7 @@ def step_form_class(section_id: str) -> type[StepForm]:
                 lazy_gettext("Inches"), render_kw={"inputmode": "decimal", "autocomplete": "off"}
             )
         if item.id == "weight_kg":
-            attrs["weight_unit"] = RadioField(
-                lazy_gettext("Unit"),
-                choices=[SelectChoice(v, lazy_gettext(label)) for v, label in WEIGHT_UNITS],
-                default="kg",
-                validate_choice=False,
-            )
+            attrs["weight_unit"] = _unit_field(WEIGHT_UNITS)
     return type(f"{section_id.title().replace('_', '')}StepForm", (StepForm,), attrs)
 
 

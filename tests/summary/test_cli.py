@@ -5,25 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import Result
+from flask.testing import FlaskCliRunner
 
 from screening.commands import pdf as pdf_command_module
 from tests.conftest import EXAMPLES
 from tests.summary.conftest import VALID_EXAMPLES, example_answers, make_summary
 
 
+def run_pdf(runner: FlaskCliRunner, name: str, out: Path) -> Result:
+    """`screening pdf` on one example answer set, as of the examples' date."""
+    args = ["pdf", str(EXAMPLES / f"{name}.answers.json"), "-o", str(out), "--as-of", "2026-11-21"]
+    return runner.invoke(args=args)
+
+
 @pytest.mark.parametrize("name", VALID_EXAMPLES)
 def test_examples_render(runner, tmp_path: Path, name: str, pdftotext, pdfinfo) -> None:
     out = tmp_path / f"{name}.pdf"
-    result = runner.invoke(
-        args=[
-            "pdf",
-            str(EXAMPLES / f"{name}.answers.json"),
-            "-o",
-            str(out),
-            "--as-of",
-            "2026-11-21",
-        ]
-    )
+    result = run_pdf(runner, name, out)
     assert result.exit_code == 0, result.output
     pdf = out.read_bytes()
     summary = make_summary(example_answers(name))
@@ -41,16 +40,7 @@ def test_examples_render(runner, tmp_path: Path, name: str, pdftotext, pdfinfo) 
 @pytest.mark.parametrize("name", ["invalid_answers", "not_json"])
 def test_invalid_input_exits_2_and_writes_nothing(runner, tmp_path: Path, name: str) -> None:
     out = tmp_path / "summary.pdf"
-    result = runner.invoke(
-        args=[
-            "pdf",
-            str(EXAMPLES / f"{name}.answers.json"),
-            "-o",
-            str(out),
-            "--as-of",
-            "2026-11-21",
-        ]
-    )
+    result = run_pdf(runner, name, out)
     assert result.exit_code == 2
     assert not out.exists() and list(tmp_path.iterdir()) == []
     errors = result.stderr.splitlines()
