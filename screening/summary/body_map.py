@@ -189,11 +189,11 @@ def body_map_svg(pain_regions: Iterable[str], *, label: str = "Pain regions") ->
 # lines to CHART_ROW_MM), so text and bars line up without any text inside the SVG (WeasyPrint
 # lays out SVG text far more slowly than the same words in the page).
 CHART_WIDTH_MM = 180
-CHART_HEIGHT_MM = 40
-CHART_ROW_MM = 12.5
+CHART_HEIGHT_MM = 56
+CHART_ROW_MM = 11
 BAR_WIDTH_MM = 100
-BAR_HEIGHT_MM = 2.8
-BAR_TOP_IN_ROW_MM = 8.2
+BAR_HEIGHT_MM = 2.4
+BAR_TOP_IN_ROW_MM = 8.3
 BAR_TRACK = "#eef1f4"
 BAR_EDGE = "#8a96a3"
 

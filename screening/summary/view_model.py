@@ -9,6 +9,16 @@ key is always present (None or [] when there is nothing to show), so templates c
 without guessing. Items that were not answered, or do not apply, are left out rather than shown
 as blanks. Wording comes from the questionnaire definition; a handful of first-person patient
 labels ("Yes, I do now") are reworded for the surgeon in `SURGEON_WORDING`.
+
+Both questionnaire versions render: a version 1 answer set simply lacks the version 2 items
+(phone, neck and arm pain, onset, cancer status, hands, balance, wound, claim, surgery month),
+which are left out like any unanswered item, and a version 1 evaluation has no `triage_rules`,
+so its banner shows its level title and red flags as they were found.
+
+What a surgeon asked for is laid out here once for both renderings: the triage rules in words
+at the top, medicines and allergies before the topics (surgical planning), a reason given
+under several topics written out once and referred to after ("same reason as 1"), BMI of 30
+or more marked.
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ from screening.evaluation.topics import SCREEN_POSITIVE
 from screening.questionnaire import QUESTIONNAIRE, parse_iso_date
 from screening.questionnaire.model import N_
 from screening.summary.body_map import body_map_svg
+from screening.summary.triage_words import CANCER_STATUS_WORDS, ONSET_WORDS, rule_lines
 
 # Patient wording that reads oddly in a surgeon's summary (first person), reworded here.
 SURGEON_WORDING: dict[tuple[str, Any], str] = {
@@ -53,6 +64,21 @@ SURGEON_WORDING: dict[tuple[str, Any], str] = {
     ("leg_weakness", "none"): N_("None"),
     ("leg_weakness", "stable"): N_("Yes, stable"),
     ("leg_weakness", "getting_worse"): N_("Yes, getting worse"),
+    ("work_demand", "sedentary"): N_("Mostly sitting"),
+    ("work_demand", "light"): N_("Light"),
+    ("work_demand", "heavy"): N_("Heavy (lifting, manual labour)"),
+    ("compensation_claim", "no"): N_("No"),
+    ("compensation_claim", "yes"): N_("Yes"),
+    ("compensation_claim", "prefer_not_to_say"): N_("Not stated"),
+    ("balance_problem", "none"): N_("Steady"),
+    ("balance_problem", "stable"): N_("Unsteady, not changing"),
+    ("balance_problem", "getting_worse"): N_("Unsteady, getting worse"),
+    ("hand_clumsiness", True): N_("New clumsiness"),
+    ("hand_clumsiness", False): N_("No new clumsiness"),
+    ("wound_problem", True): N_("Red, swollen, hot or leaking"),
+    ("wound_problem", False): N_("No problem reported"),
+    ("injection_within_3_months", True): N_("Yes, in the last 3 months"),
+    ("injection_within_3_months", False): N_("Not in the last 3 months"),
     # The surgery table: clinical terms, not the patient's plain-language explanations.
     ("procedure", "discectomy"): N_("Discectomy"),
     ("procedure", "laminectomy"): N_("Laminectomy"),
@@ -68,13 +94,59 @@ SURGEON_WORDING: dict[tuple[str, Any], str] = {
     ("approach", "open"): N_("Open"),
     ("approach", "minimally_invasive"): N_("Minimally invasive"),
     ("approach", "unknown"): N_("Unknown"),
+    **{("warning_signs_onset", code): words for code, words in ONSET_WORDS.items()},
+    **{("cancer_status", code): words for code, words in CANCER_STATUS_WORDS.items()},
 }
+
+# Short month names for the surgery table ("Apr 2019").
+MONTHS = (
+    N_("Jan"),
+    N_("Feb"),
+    N_("Mar"),
+    N_("Apr"),
+    N_("May"),
+    N_("Jun"),
+    N_("Jul"),
+    N_("Aug"),
+    N_("Sep"),
+    N_("Oct"),
+    N_("Nov"),
+    N_("Dec"),
+)
+
+# The pain scores drawn as bars, top to bottom, with their labels (both renderings).
+SCORE_LABELS = (
+    ("back", N_("Back pain")),
+    ("leg", N_("Leg pain")),
+    ("neck", N_("Neck pain")),
+    ("arm", N_("Arm pain")),
+    ("interference", N_("Interference")),
+)
+# Answer items behind each score, read from the answers first (the stored score otherwise).
+_SCORE_ITEMS = {
+    "back": "back_pain_nrs",
+    "leg": "leg_pain_nrs",
+    "neck": "neck_pain_nrs",
+    "arm": "arm_pain_nrs",
+    "interference": "interference_nrs",
+}
+_SCORE_IDS = {
+    "back": "back_pain",
+    "leg": "leg_pain",
+    "neck": "neck_pain",
+    "arm": "arm_pain",
+    "interference": "interference",
+}
+
+# BMI classes of obesity (evaluation spec, risk_factors): from 30 the BMI is marked.
+BMI_MARKED_FROM = 30.0
 
 # Red flags that are not a single questionnaire item, for an id the catalogue does not know
 # (a summary of an evaluation stored under other rules).
 _FALLBACK_FLAG_WORDS = {"progressive_weakness": N_("Leg weakness getting worse")}
 
-OWN_WORDS_ITEMS = ("visit_reason", "current_medications", "allergies", "other_treatments")
+# The patient's own words shown at the end (medicines and allergies are at the top).
+OWN_WORDS_ITEMS = ("visit_reason", "other_treatments", "goals_text")
 
 Translate = Callable[..., str]
 
@@ -93,11 +165,11 @@ def _label(item_id: str, _: Translate) -> str:
 
 def _value(item_id: str, value: Any, _: Translate, item: Any = None) -> str:
     """The wording of one answer: surgeon wording first, then the questionnaire's own label."""
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
     key = (item_id, value)
     if key in SURGEON_WORDING:
         return _(SURGEON_WORDING[key])
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
     item = item or _item(item_id)
     if item.codes:
         return _(item.code_label(value))
@@ -107,10 +179,6 @@ def _value(item_id: str, value: Any, _: Translate, item: Any = None) -> str:
 def _labels(item_id: str, values: Any, _: Translate) -> list[str]:
     item = _item(item_id)
     return [_(item.code_label(v)) for v in values or []]
-
-
-def _fmt_date(value: date | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def _fmt_datetime(value: datetime | None, zone: tzinfo | None = None) -> str | None:
@@ -123,8 +191,12 @@ def _fmt_datetime(value: datetime | None, zone: tzinfo | None = None) -> str | N
     return f"{value:%Y-%m-%d %H:%M} {zone}".strip()
 
 
-def _red_flag_text(flag_id: str, _: Translate) -> str:
-    """The catalogue's plain words; an id it does not know (other rules) falls back to labels."""
+def _red_flag_text(flag_id: str, answers: Mapping[str, Any], _: Translate) -> str:
+    """The catalogue's plain words (with the cancer's status where known); an id the
+    catalogue does not know (other rules) falls back to labels."""
+    if flag_id == "cancer_history" and answers.get("cancer_status") in CANCER_STATUS_WORDS:
+        status = _(CANCER_STATUS_WORDS[answers["cancer_status"]])
+        return _("History of cancer (%(status)s)", status=status)
     if flag_id in RED_FLAGS:
         return _(RED_FLAGS[flag_id])
     if flag_id in _FALLBACK_FLAG_WORDS:
@@ -145,6 +217,7 @@ def _patient(answers: Mapping[str, Any], scores: Mapping[str, Any], _: Translate
         if "work_demand" in answers:
             demand = _value("work_demand", answers["work_demand"], _)
             work = f"{work} – {_('job')}: {demand}"
+    claim = answers.get("compensation_claim")
     return {
         "first_name": first,
         "last_name": last,
@@ -152,24 +225,85 @@ def _patient(answers: Mapping[str, Any], scores: Mapping[str, Any], _: Translate
         "date_of_birth": answers.get("date_of_birth"),
         "age": scores.get("age"),
         "sex": _value("sex", sex, _) if sex else None,
+        "phone": answers.get("phone"),
+        "email": answers.get("email"),
         "work": work,
         "caregiver": answers.get("caregiver"),
+        # An injury or disability claim or legal case: worth knowing before the visit.
+        "claim": (
+            {"text": _value("compensation_claim", claim, _), "flag": claim == "yes"}
+            if claim
+            else None
+        ),
     }
 
 
-def _triage(evaluation: Mapping[str, Any], _: Translate) -> dict:
+# Level headings of a version 2 banner, whose sentences below name the rules: version 1's
+# emergency title named cauda equina, the only emergency rule it had.
+_V2_HEADINGS = {
+    "emergency": N_("Emergency: the patient was told to go to an emergency department now"),
+}
+
+
+def _triage(
+    evaluation: Mapping[str, Any],
+    answers: Mapping[str, Any],
+    as_of: date | None,
+    age: int | None,
+    _: Translate,
+) -> dict:
+    """The banner: level title; for version 2 the rules in words; then the red flags.
+
+    `flags` are the red flags the rules' sentences have not already named (all of them for
+    version 1, which has no `triage_rules`, and for the review level).
+    """
     level = evaluation.get("triage") or "routine"
+    rule_ids = evaluation.get("triage_rules")
+    lines = rule_lines(list(rule_ids or []), answers, as_of=as_of, age=age, _=_)
+    named = frozenset().union(*(line.names_flags for line in lines)) if lines else frozenset()
     flags = [
-        {"id": flag_id, "text": _red_flag_text(flag_id, _)}
+        {"id": flag_id, "text": _red_flag_text(flag_id, answers, _)}
         for flag_id in evaluation.get("red_flags") or []
+        if flag_id not in named
     ]
     routine = level not in TRIAGE_TITLES or level == "routine"
+    title = TRIAGE_TITLES.get(level, level)
+    if rule_ids is not None and level in _V2_HEADINGS:
+        title = _V2_HEADINGS[level]
     return {
         "level": level,
         "routine": routine,
-        "title": _(TRIAGE_TITLES.get(level, level)),
+        "title": _(title),
+        "rules": [{"id": line.rule_id, "text": line.text} for line in lines],
+        # Heading of the flag list: "Red flags" alone, "Other red flags" after the rules.
+        "flags_heading": _("Other red flags:") if lines else _("Red flags:"),
         "red_flags": flags,
     }
+
+
+def _topics(evaluation: Mapping[str, Any], _: Translate) -> list[dict]:
+    """The topics, numbered, with a reason already given under an earlier topic replaced by
+    a reference to it: `same_as` on a reason is that topic's number, and on the topic when
+    every one of its reasons is the same as one earlier topic's."""
+    first_given: dict[str, int] = {}
+    topics = []
+    for number, topic in enumerate(evaluation.get("topics") or [], start=1):
+        reasons = []
+        for text in topic.get("reasons") or []:
+            reasons.append({"text": text, "same_as": first_given.get(text)})
+            first_given.setdefault(text, number)
+        earlier = {reason["same_as"] for reason in reasons}
+        same_as = earlier.pop() if len(earlier) == 1 and None not in earlier else None
+        topics.append(
+            {
+                "id": topic.get("id"),
+                "number": number,
+                "title": _(topic.get("title") or topic.get("id") or ""),
+                "same_as": same_as,
+                "reasons": [] if same_as else reasons,
+            }
+        )
+    return topics
 
 
 def _score(value: Any, maximum: int) -> dict | None:
@@ -192,9 +326,10 @@ def _sides(answers: Mapping[str, Any], codes: tuple[str, ...], _: Translate) -> 
 
 
 def _pain(answers: Mapping[str, Any], scores: Mapping[str, Any], _: Translate) -> dict:
-    back = answers.get("back_pain_nrs", scores.get("back_pain"))
-    leg = answers.get("leg_pain_nrs", scores.get("leg_pain"))
-    interference = answers.get("interference_nrs", scores.get("interference"))
+    values = {
+        key: answers.get(_SCORE_ITEMS[key], scores.get(_SCORE_IDS[key])) for key in _SCORE_IDS
+    }
+    back, leg = values["back"], values["leg"]
     pattern: list[str] = []
     if back is not None and leg is not None and (back or leg):
         if leg > back:
@@ -206,6 +341,9 @@ def _pain(answers: Mapping[str, Any], scores: Mapping[str, Any], _: Translate) -
     below_knee = _sides(answers, ("below_knee", "foot"), _)
     if below_knee:
         pattern.append(_("Radiating below the knee (%(side)s)", side=below_knee))
+    arm = _sides(answers, ("arm",), _)
+    if arm:
+        pattern.append(_("Arm pain (%(side)s)", side=arm))
     if answers.get("worse_standing_walking"):
         pattern.append(_("Worse standing or walking"))
     if answers.get("relief_sitting_bending"):
@@ -215,19 +353,35 @@ def _pain(answers: Mapping[str, Any], scores: Mapping[str, Any], _: Translate) -
     if answers.get("night_pain"):
         pattern.append(_("Night or rest pain"))
 
-    # Progressive weakness is a red flag; walking stopped is worth the eye.
+    # Progressive weakness is a red flag; walking stopped, new hand clumsiness and worse
+    # balance (possible myelopathy) are worth the eye.
     facts = _answer_facts(
         answers,
-        ("pain_duration", "walking_limit", "leg_weakness", "numbness_tingling"),
-        lambda item_id, value: value in ("getting_worse", "cannot_walk"),
+        (
+            "pain_duration",
+            "walking_limit",
+            "leg_weakness",
+            "numbness_tingling",
+            "hand_clumsiness",
+            "balance_problem",
+        ),
+        lambda item_id, value: (
+            value in ("getting_worse", "cannot_walk")
+            or (item_id == "hand_clumsiness" and value is True)
+        ),
         _,
     )
 
     regions = answers.get("pain_regions") or []
+    region_words = _labels("pain_regions", regions, _)
+    scores_shown = [
+        {"id": key, "label": _(label), **score}
+        for key, label in SCORE_LABELS
+        if (score := _score(values[key], 10)) is not None
+    ]
     return {
-        "back": _score(back, 10),
-        "leg": _score(leg, 10),
-        "interference": _score(interference, 10),
+        **{key: _score(value, 10) for key, value in values.items()},
+        "scores": scores_shown,
         "duration": (
             _value("pain_duration", answers["pain_duration"], _)
             if "pain_duration" in answers
@@ -235,29 +389,60 @@ def _pain(answers: Mapping[str, Any], scores: Mapping[str, Any], _: Translate) -
         ),
         "pattern": pattern,
         "facts": facts,
-        "regions": _labels("pain_regions", regions, _),
+        "regions": region_words,
         "region_codes": list(regions),
+        # What the two figures of the diagram are, said once under it in both renderings.
+        "diagram_legend": _(
+            "Front view on the left, back view on the right; shaded where it hurts"
+        ),
+        "in_words": "; ".join(
+            [_("%(label)s %(value)s of %(max)s", **score) for score in scores_shown]
+            + [_("Pain regions: %(regions)s", regions=", ".join(region_words) or _("none"))]
+        ),
         "body_map_svg": body_map_svg(
             regions,
-            label=_(
-                "Pain regions: %(regions)s",
-                regions=", ".join(_labels("pain_regions", regions, _)) or _("none"),
-            ),
+            label=_("Pain regions: %(regions)s", regions=", ".join(region_words) or _("none")),
         ),
     }
+
+
+def _time_since(year: Any, month: Any, as_of: date | None, _: Translate) -> str | None:
+    """How long ago an operation was, in calendar months as the rules count them (a range when
+    only the year is known), or in years from two years on."""
+    if as_of is None or not isinstance(year, int):
+        return None
+    elapsed = (as_of.year - year) * 12 + as_of.month
+    if isinstance(month, int):
+        low = high = elapsed - month
+    else:
+        low, high = max(0, elapsed - 12), elapsed - 1
+    if low >= 24:
+        return _("%(n)s y ago", n=low // 12 if low == high else as_of.year - year)
+    if low == high:
+        return _("%(n)s mo ago", n=low)
+    return _("%(low)s–%(high)s mo ago", low=low, high=high)
 
 
 def _surgery(answers: Mapping[str, Any], as_of: date | None, _: Translate) -> dict | None:
     if not answers.get("prior_spine_surgery"):
         return None
     rows = []
-    entries = sorted(answers.get("surgeries") or [], key=lambda e: e.get("year", 0), reverse=True)
+    entries = sorted(
+        answers.get("surgeries") or [],
+        key=lambda e: (e.get("year", 0), e.get("month") or 0),
+        reverse=True,
+    )
     for entry in entries:
-        year = entry.get("year")
+        year, month = entry.get("year"), entry.get("month")
+        when = str(year)
+        if isinstance(month, int) and 1 <= month <= 12:
+            when = f"{_(MONTHS[month - 1])} {year}"
         rows.append(
             {
                 "year": year,
-                "years_ago": (as_of.year - year) if (as_of and isinstance(year, int)) else None,
+                "month": month,
+                "when": when,
+                "ago": _time_since(year, month, as_of, _),
                 "procedure": _value(
                     "procedure", entry.get("procedure"), _, _surgery_item("procedure")
                 ),
@@ -271,6 +456,7 @@ def _surgery(answers: Mapping[str, Any], as_of: date | None, _: Translate) -> di
     return {
         "rows": rows,
         "symptoms_since": _value("symptoms_since_surgery", since, _) if since else None,
+        "wound": _answer_facts(answers, ("wound_problem",), lambda i, v: v is True, _),
     }
 
 
@@ -288,15 +474,31 @@ def _answer_facts(
             "flag": flagged(item_id, answers[item_id]),
         }
         for item_id in item_ids
-        if item_id in answers
+        if item_id in answers and answers[item_id] is not None
     ]
+
+
+def _planning(answers: Mapping[str, Any], risky: frozenset[str], _: Translate) -> dict:
+    """Medicines, allergies and blood thinners: what surgical planning needs first."""
+
+    def text(item_id: str) -> str | None:
+        value = answers.get(item_id)
+        return value if isinstance(value, str) and value.strip() else None
+
+    return {
+        "medications": text("current_medications"),
+        "allergies": text("allergies"),
+        "facts": _answer_facts(
+            answers, ("blood_thinners",), lambda i, v: v is True or i in risky, _
+        ),
+    }
 
 
 def _care(answers: Mapping[str, Any], risky: frozenset[str], _: Translate) -> list[dict]:
     """Care so far, with `flag` on daily opioids (one of the risk-factor rules)."""
     facts = _answer_facts(
         answers,
-        ("physical_therapy", "injections", "opioid_use", "mri_when"),
+        ("physical_therapy", "injections", "injection_within_3_months", "opioid_use", "mri_when"),
         lambda item_id, value: item_id in risky,
         _,
     )
@@ -312,6 +514,20 @@ def _care(answers: Mapping[str, Any], risky: frozenset[str], _: Translate) -> li
     return facts
 
 
+def _bmi_fact(answers: Mapping[str, Any], bmi: float, flagged: bool, _: Translate) -> dict:
+    """BMI with height and weight; from 30 marked, with its obesity class."""
+    detail = _(
+        "%(bmi)s (%(height)s cm, %(weight)s kg)",
+        bmi=bmi,
+        height=answers.get("height_cm"),
+        weight=answers.get("weight_kg"),
+    )
+    if bmi >= BMI_MARKED_FROM:
+        obesity_class = 1 if bmi < 35 else 2 if bmi < 40 else 3
+        detail = _("%(detail)s, obesity class %(n)s", detail=detail, n=obesity_class)
+    return {"label": _("BMI"), "value": detail, "flag": flagged or bmi >= BMI_MARKED_FROM}
+
+
 def _health(
     answers: Mapping[str, Any], scores: Mapping[str, Any], risky: frozenset[str], _: Translate
 ) -> list[dict]:
@@ -319,16 +535,8 @@ def _health(
     factors: list[dict] = []
     bmi = scores.get("bmi")
     if bmi is not None:
-        detail = _(
-            "%(bmi)s (%(height)s cm, %(weight)s kg)",
-            bmi=bmi,
-            height=answers.get("height_cm"),
-            weight=answers.get("weight_kg"),
-        )
-        factors.append({"label": _("BMI"), "value": detail, "flag": "bmi" in risky})
-    factors += _answer_facts(
-        answers, ("smoking", "diabetes", "blood_thinners"), lambda i, v: i in risky, _
-    )
+        factors.append(_bmi_fact(answers, bmi, "bmi" in risky, _))
+    factors += _answer_facts(answers, ("smoking", "diabetes"), lambda i, v: i in risky, _)
     if "diagnoses" in answers:
         osteoporosis = "osteoporosis" in (answers.get("diagnoses") or [])
         factors.append(
@@ -367,7 +575,7 @@ def _mood(answers: Mapping[str, Any], scores: Mapping[str, Any], _: Translate) -
 
 def _own_words(answers: Mapping[str, Any], _: Translate) -> list[dict]:
     words = []
-    for item_id in (*OWN_WORDS_ITEMS, "goals_text"):
+    for item_id in OWN_WORDS_ITEMS:
         text = answers.get(item_id)
         if isinstance(text, str) and text.strip():
             words.append({"id": item_id, "label": _label(item_id, _), "text": text})
@@ -388,22 +596,15 @@ def build_summary(
 ) -> dict:
     """The view model of one screening's summary (see the module docstring).
 
-    `evaluation` is the stored evaluation dict (`Evaluation.to_dict()` as kept in JSON).
-    Wording goes through Flask-Babel's gettext, which also works without an app (the CLI).
-    Times are written in `zone` (the clinic's, CLINIC_TIMEZONE), or as given when it is None.
+    `evaluation` is the stored evaluation dict (`Evaluation.to_dict()` as kept in JSON), of
+    rules version 1 or 2. Wording goes through Flask-Babel's gettext, which also works without
+    an app (the CLI). Times are written in `zone` (the clinic's, CLINIC_TIMEZONE), or as given
+    when it is None.
     """
     _ = gettext
     scores = evaluation.get("scores") or {}
     as_of = parse_iso_date(evaluation.get("as_of"))
     patient = _patient(answers, scores, _)
-    topics = [
-        {
-            "id": topic.get("id"),
-            "title": _(topic.get("title") or topic.get("id") or ""),
-            "reasons": list(topic.get("reasons") or []),
-        }
-        for topic in evaluation.get("topics") or []
-    ]
     checks = [
         {"id": check.get("id"), "message": check.get("message", "")}
         for check in evaluation.get("checks") or []
@@ -426,8 +627,9 @@ def build_summary(
         "as_of": evaluation.get("as_of"),
         "disclaimer": _("Decision support for the consultation, not a diagnosis."),
         "patient": patient,
-        "triage": _triage(evaluation, _),
-        "topics": topics,
+        "triage": _triage(evaluation, answers, as_of, patient["age"], _),
+        "planning": _planning(answers, risky, _),
+        "topics": _topics(evaluation, _),
         "pain": _pain(answers, scores, _),
         "surgery": _surgery(answers, as_of, _),
         "care": _care(answers, risky, _),

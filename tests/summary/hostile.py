@@ -60,4 +60,6 @@ def hostile_answers(base: dict[str, Any]) -> dict[str, Any]:
         },
     ]
     answers["symptoms_since_surgery"] = "worse"
+    answers["wound_problem"] = False
+    answers["email"] = "<b>x</b>{{7*7}}@example.org"
     return answers

@@ -121,7 +121,7 @@ def test_columns_line_up_in_the_pdf_for_every_answer_code(pdftotext) -> None:
     words = _words(pdftotext(render_pdf(summary), "-bbox"))
     header_y = next(y for x, y, word in words if word == "Procedure")
     header = {word: x for x, y, word in words if abs(y - header_y) < 0.5}
-    columns = [header[name] for name in ("Year", "Procedure", "Region", "Approach", "Outcome")]
+    columns = [header[name] for name in ("When", "Procedure", "Region", "Approach", "Outcome")]
     for row in summary["surgery"]["rows"]:
         row_y = next(
             y
