@@ -1,0 +1,72 @@
+"""The patient blueprint object and the small helpers every patient page uses.
+
+Route modules (link_access, steps, warning_pages, finish) register on `bp`;
+`screening.patient.views` imports them all, so importing that module yields a complete blueprint.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    make_response,
+    render_template,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+
+from screening.questionnaire import QUESTIONNAIRE, Section
+
+bp = Blueprint("patient", __name__)
+
+STEP_COUNT = len(QUESTIONNAIRE.sections)
+SESSION_CONFIRMED = "confirmed"
+MAX_CONFIRMED_IN_SESSION = 5
+RESUME_RATE_LIMIT = "10 per minute"
+# Generous (a waiting room shares one address), but stops a script filling the database.
+START_RATE_LIMIT = "30 per minute"
+
+
+def timed_out_message() -> str:
+    return _(
+        "For your safety this page timed out. Your answers are still here — "
+        "please press Save and continue again."
+    )
+
+
+def _csrf_ok(form: FlaskForm) -> bool:
+    """The form's own CSRF check (the app-wide one is switched off for these views)."""
+    if not form.meta.csrf:
+        return True
+    return bool(form.csrf_token.validate(form))
+
+
+def _page(template: str, status: int = 200, **context: Any) -> Response:
+    return make_response(render_template(template, **context), status)
+
+
+def _section_or_404(section_id: str) -> Section:
+    try:
+        return QUESTIONNAIRE.section(section_id)
+    except KeyError:
+        abort(404)
+
+
+def _step_url(token: str, section_id: str) -> str:
+    return url_for(".step", token=token, section_id=section_id)
+
+
+def _next_section_id(section_id: str) -> str:
+    ids = [s.id for s in QUESTIONNAIRE.sections]
+    position = ids.index(section_id)
+    return ids[min(position + 1, len(ids) - 1)]
+
+
+def _previous_section_id(section_id: str) -> str | None:
+    ids = [s.id for s in QUESTIONNAIRE.sections]
+    position = ids.index(section_id)
+    return ids[position - 1] if position > 0 else None
