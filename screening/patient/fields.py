@@ -21,6 +21,7 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectChoice,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -29,7 +30,7 @@ from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 
 from screening.patient.units import HEIGHT_UNITS, WEIGHT_UNITS, _unit_field
 from screening.questionnaire import QUESTIONNAIRE, Item, ItemType
-from screening.questionnaire.conditions import Condition, Equals, OneOf
+from screening.questionnaire.conditions import Condition
 from screening.questionnaire.model import N_
 
 T = ItemType
@@ -49,7 +50,15 @@ AUTOCOMPLETE = {
     "last_name": "family-name",
     "date_of_birth": "bday",
     "sex": "sex",
+    "phone": "tel",
+    "email": "email",
 }
+# The keyboard a phone shows for a text item with a checked shape (the page is `novalidate`,
+# so the browser does not judge these: the validator does, with its own words).
+INPUT_TYPES = {"phone": "tel", "email": "email"}
+# An optional choice among this many codes or more is a drop-down with a blank first choice
+# (a surgery month: twelve radio buttons are a long scroll on a phone for a "maybe").
+SELECT_FROM = 7
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -77,6 +86,8 @@ def _field_for(item: Item) -> Any:
             render_kw["maxlength"] = item.max_length
         if item.id in AUTOCOMPLETE:
             render_kw["autocomplete"] = AUTOCOMPLETE[item.id]
+        if item.format in INPUT_TYPES:
+            render_kw["type"] = INPUT_TYPES[item.format]
         if item.type is T.LONG_TEXT:
             render_kw["rows"] = 4
             return TextAreaField(label, render_kw=render_kw)
@@ -100,6 +111,9 @@ def _field_for(item: Item) -> Any:
     if item.type is T.MULTI:
         return MultiCheckboxField(label, choices=_choices(item), validate_choice=False)
     if item.type is T.INTEGER:
+        if item.codes and not item.required and len(item.codes) >= SELECT_FROM:
+            blank = SelectChoice("", lazy_gettext("I don't remember"))
+            return SelectField(label, choices=[blank, *_choices(item)], validate_choice=False)
         if item.codes:
             return RadioField(label, choices=_choices(item), validate_choice=False)
         if item.presentation == "scale":
@@ -153,15 +167,28 @@ def step_form_class(section_id: str) -> type[StepForm]:
     return type(f"{section_id.title().replace('_', '')}StepForm", (StepForm,), attrs)
 
 
+def _form_value(value: Any) -> str:
+    """A canonical value as the form posts it (true/false are the radios `yes`/`no`)."""
+    return ("yes" if value else "no") if isinstance(value, bool) else str(value)
+
+
 def condition_attributes(condition: Condition | None) -> dict[str, str] | None:
-    """`data-*` hints for patient.js to show an item only when it applies (progressive)."""
-    if isinstance(condition, OneOf):
-        return {"name": condition.item, "values": " ".join(str(v) for v in condition.values)}
-    if isinstance(condition, Equals):
-        value = condition.value
-        shown = ("yes" if value else "no") if isinstance(value, bool) else str(value)
-        return {"name": condition.item, "values": shown}
-    return None
+    """`data-*` hints for patient.js to show an item only when it applies (progressive).
+
+    `name` lists the fields to read and `values` the posted values that make the item apply:
+    it applies when any ticked or chosen value of those fields is listed. A condition over
+    several fields is put this way only when every field shares the same values (the four
+    cauda equina signs, each "yes"); otherwise None, and the item is always shown with its
+    "only if..." words.
+    """
+    pairs = condition.any_of_answers() if condition is not None else None
+    if not pairs:
+        return None
+    value_sets = {tuple(_form_value(v) for v in values) for _name, values in pairs}
+    if len(value_sets) != 1:
+        return None
+    names = list(dict.fromkeys(name for name, _values in pairs))
+    return {"name": " ".join(names), "values": " ".join(value_sets.pop())}
 
 
 def field_errors_for_path(path: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Response,
     redirect,
@@ -25,6 +27,7 @@ from screening.patient.forms import (
 )
 from screening.patient.link_access import _confirmed, _open
 from screening.patient.review import review_sections
+from screening.patient.warning_words import reports_back_or_leg_pain, words_for
 from screening.questionnaire import QUESTIONNAIRE
 from screening.routes import patient_link
 from screening.services import screenings
@@ -108,7 +111,22 @@ def done(token: str) -> Response:
     screening = _open(token, allow_done=True, allow_unconfirmed=True)
     if not screening.is_locked:
         return redirect(url_for(".resume_link", token=token))
-    return _page("patient/done.html", screening=screening, show_warning=_confirmed(screening))
+    return _page("patient/done.html", **_done_context(screening, _confirmed(screening)))
+
+
+def _done_context(screening: Screening, show_warning: bool) -> dict[str, Any]:
+    """The confirmation page: any warning first and alone, the signs to watch for, next steps.
+
+    Nothing from the answers is shown to a browser that has not confirmed the date of birth of
+    an invited screening (`show_warning` False).
+    """
+    words = words_for(screening) if show_warning else None
+    return {
+        "screening": screening,
+        "show_warning": show_warning,
+        "words": words,
+        "watch_for_signs": show_warning and reports_back_or_leg_pain(screening.answers),
+    }
 
 
 @bp.get("/s/<token>/later")

@@ -160,7 +160,7 @@ def resume() -> Response:
     if problem:
         return _problem_page(problem)
     if screening.is_locked:
-        return _page("patient/done.html", screening=screening, show_warning=False)
+        return _page("patient/done.html", screening=screening, show_warning=False, words=None)
     token = screenings.replace_token(screening)
     flash(_("Welcome back. Your answers are saved."), "success")
     return redirect(url_for(".resume_link", token=token))

@@ -76,13 +76,14 @@ def _render_step(
         notice=notice,
         focus_id=focus_id,
         previous_url=_step_url(token, previous) if previous else None,
-        blocks=_blocks(section),
+        blocks=_blocks(section, screening.answers),
         body_groups=body_groups,
         max_entries=MAX_GROUP_ENTRIES_POSTED,
     )
 
 
 def _condition_hint(condition_item: str) -> str:
+    """The "only if..." words of an item whose definition gives none (a general fallback)."""
     hints = {
         "work_status": _(
             "Only answer this if you have a job, even if you are off work now. Otherwise, skip it."
@@ -95,16 +96,35 @@ def _condition_hint(condition_item: str) -> str:
     return hints.get(condition_item, _("Only if it applies to you."))
 
 
-def _blocks(section: Section) -> list[dict[str, Any]]:
-    """Items in runs that share one "applies when", so patient.js can show or hide each run."""
+def _blocks(section: Section, answers: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Items in runs that share one "applies when", so patient.js can show or hide each run.
+
+    An item whose rule reads only answers from other steps (a surgery scar, asked on the
+    warning-signs step, depends on the surgery step) is decided here from the stored answers:
+    shown plainly when it applies, left out when it does not. The rest carry their rule for
+    the script and their "only if..." words for a page read without it.
+    """
+    answers = answers or {}
     blocks: list[dict[str, Any]] = []
     for item in section.items:
-        condition = condition_attributes(item.applies_when)
-        if blocks and blocks[-1]["condition"] == condition:
+        rule = item.applies_when
+        if rule is not None and not rule.depends_on() & set(section.item_ids):
+            if not rule.holds(answers):
+                continue
+            rule = None
+        condition = condition_attributes(rule)
+        if rule is not None and blocks and blocks[-1]["rule"] == rule:
             blocks[-1]["members"].append(item)
             continue
-        hint = _condition_hint(condition["name"]) if condition else ""
-        blocks.append({"condition": condition, "hint": hint, "members": [item]})
+        if rule is None and blocks and blocks[-1]["rule"] is None:
+            blocks[-1]["members"].append(item)
+            continue
+        hint = ""
+        if rule is not None and item.only_if:
+            hint = _(item.only_if)
+        elif rule is not None:
+            hint = _condition_hint(sorted(rule.depends_on())[0])
+        blocks.append({"rule": rule, "condition": condition, "hint": hint, "members": [item]})
     return blocks
 
 
@@ -120,7 +140,9 @@ def step(token: str, section_id: str) -> Response:
     form_class = step_form_class(section.id)
     if request.method == "GET":
         answers = screening.answers
-        if section.id == "about" and "first_name" not in answers:
+        # Offered until the patient saves their own (phone is required from version 2 on, so
+        # a version 1 screening is offered the invitation's phone and email too).
+        if section.id == "about" and "phone" not in answers:
             answers = {**screenings.invitation_prefill(screening), **answers}
         data = form_data_from_answers(section, answers)
         form = form_class(data=data, return_to=_return_to(request.args.get("from")))

@@ -17,6 +17,7 @@ from screening.patient.blueprint import (
     bp,
 )
 from screening.patient.link_access import _open
+from screening.patient.warning_words import words_for
 from screening.questionnaire import QUESTIONNAIRE
 from screening.routes import patient_link
 from screening.services import screenings
@@ -47,6 +48,7 @@ def warning(token: str) -> Response:
             return _page(
                 "patient/warning.html",
                 level=level,
+                words=words_for(screening),
                 form=form,
                 timed_out=True,
                 next_url=_step_url(token, next_id),
@@ -55,4 +57,10 @@ def warning(token: str) -> Response:
         return redirect(_step_url(token, next_id))
     if level not in ACT_NOW_LEVELS:
         return redirect(_step_url(token, next_id))
-    return _page("patient/warning.html", level=level, form=form, next_url=_step_url(token, next_id))
+    return _page(
+        "patient/warning.html",
+        level=level,
+        words=words_for(screening),
+        form=form,
+        next_url=_step_url(token, next_id),
+    )

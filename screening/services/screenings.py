@@ -249,6 +249,10 @@ def invitation_prefill(screening: Screening) -> dict[str, Any]:
         prefill["last_name"] = screening.patient_last_name
     if screening.invited_date_of_birth:
         prefill["date_of_birth"] = screening.invited_date_of_birth.isoformat()
+    if screening.invited_phone:
+        prefill["phone"] = screening.invited_phone
+    if screening.invited_email:
+        prefill["email"] = screening.invited_email
     return prefill
 
 
@@ -410,6 +414,17 @@ def current_triage(screening: Screening) -> str | None:
     if screening.is_locked:
         return screening.triage
     return triage_of(screening.answers)
+
+
+def current_triage_rules(screening: Screening) -> tuple[str, ...]:
+    """The triage rules that hold (rules version 2: `cauda_equina`, ...), for the patient's
+    message; empty before the warning-signs step or for a version 1 evaluation."""
+    if screening.is_locked:
+        return tuple((screening.evaluation or {}).get("triage_rules") or ())
+    answers = screening.answers
+    if triage_of(answers) is None:
+        return ()
+    return tuple(getattr(assess_triage(answers, today()), "triage_rules", ()))
 
 
 def warning_due(section_id: str, before: str | None, after: str | None) -> str | None:
