@@ -19,7 +19,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from screening.models import Screening
 from screening.questionnaire import QUESTIONNAIRE, Section
+from screening.services import screenings
+from screening.services.screenings import REVIEW_STEP
 
 bp = Blueprint("patient", __name__)
 
@@ -70,3 +73,14 @@ def _previous_section_id(section_id: str) -> str | None:
     ids = [s.id for s in QUESTIONNAIRE.sections]
     position = ids.index(section_id)
     return ids[position - 1] if position > 0 else None
+
+
+def step_progress(screening: Screening, number: int) -> dict[str, int]:
+    """Where the patient is ("Step 3 of 8") and how much is done (complete steps of 7).
+
+    The bar shows what is done, not the position: the review step of an empty form is
+    "Step 8 of 8" but nothing is filled in, and a full bar there would say otherwise.
+    """
+    steps = [s.id for s in QUESTIONNAIRE.sections if s.id != REVIEW_STEP]
+    done = sum(screenings.section_complete(screening, section_id) for section_id in steps)
+    return {"number": number, "step_count": STEP_COUNT, "done": done, "total": len(steps)}

@@ -164,6 +164,9 @@ def step_form_class(section_id: str) -> type[StepForm]:
             )
         if item.id == "weight_kg":
             attrs["weight_unit"] = _unit_field(WEIGHT_UNITS)
+            # Set when an unlikely weight was queried ("is that right?"); the same weight sent
+            # again with it is taken as confirmed.
+            attrs["weight_confirmed"] = HiddenField()
     return type(f"{section_id.title().replace('_', '')}StepForm", (StepForm,), attrs)
 
 

@@ -17,7 +17,13 @@ from wtforms import FieldList
 from screening.patient.fields import StepForm
 from screening.patient.parsing import parse_date_typed, parse_number, parse_whole_number
 from screening.patient.posted_names import MAX_GROUP_ENTRIES_POSTED
-from screening.patient.units import CM_PER_INCH, KG_PER_POUND
+from screening.patient.units import (
+    KG_PER_POUND,
+    height_cm_from,
+    other_unit_likely,
+    plain_number,
+    weight_kg_from,
+)
 from screening.questionnaire import QUESTIONNAIRE, Item, ItemType, Section
 
 T = ItemType
@@ -99,8 +105,13 @@ def _shape_height(form: StepForm, out: Shaped) -> None:
         out.add_error("height_in", _("Enter a number."))
     if feet is None or inches is None:
         return
-    out.answers["height_cm"] = round((feet * 12 + inches) * CM_PER_INCH, 1)
+    out.answers["height_cm"] = height_cm_from(feet, inches)
     out.height_in_feet = True
+
+
+def weight_signature(text: str, unit: str) -> str:
+    """What the patient confirmed with "is that right?": the number and unit as posted."""
+    return f"{' '.join(text.split())} {unit}"
 
 
 def _shape_weight(form: StepForm, out: Shaped) -> None:
@@ -112,10 +123,35 @@ def _shape_weight(form: StepForm, out: Shaped) -> None:
     if number is None:
         out.add_error("weight_kg", _("Enter a number."))
         return
-    if form.weight_unit.data == "lb":
-        out.weight_in_pounds = True
-        number = number * KG_PER_POUND
-    out.answers["weight_kg"] = round(number, 1)
+    unit = "lb" if form.weight_unit.data == "lb" else "kg"
+    out.weight_in_pounds = unit == "lb"
+    weight_kg = weight_kg_from(number, unit)
+    signature = weight_signature(text, unit)
+    if (
+        other_unit_likely(number, unit, out.answers.get("height_cm"))
+        and form.weight_confirmed.data != signature
+    ):
+        # Asked once; sending the same weight again means "yes, that is right".
+        form.weight_confirmed.data = signature
+        out.add_error("weight_kg", _unlikely_weight_message(number, unit, weight_kg))
+        return
+    out.answers["weight_kg"] = weight_kg
+
+
+def _unlikely_weight_message(number: float, unit: str, weight_kg: float) -> str:
+    if unit == "kg":
+        return _(
+            "%(kg)s kilograms is about %(lb)d pounds. Is that right? If you meant pounds, "
+            "choose Pounds. If it is right, press Save and continue again.",
+            kg=plain_number(number),
+            lb=round(number / KG_PER_POUND),
+        )
+    return _(
+        "%(lb)s pounds is about %(kg)d kilograms. Is that right? If you meant kilograms, "
+        "choose Kilograms. If it is right, press Save and continue again.",
+        lb=plain_number(number),
+        kg=round(weight_kg),
+    )
 
 
 def _shape_group(item: Item, form_field: FieldList, out: Shaped) -> None:

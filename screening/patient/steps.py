@@ -7,6 +7,7 @@ from typing import Any
 from flask import (
     Response,
     abort,
+    current_app,
     redirect,
     request,
     url_for,
@@ -24,8 +25,10 @@ from screening.patient.blueprint import (
     _section_or_404,
     _step_url,
     bp,
+    step_progress,
     timed_out_message,
 )
+from screening.patient.drafts import apply_draft, step_draft, storable_answers, unsaved_items
 from screening.patient.errors import place_errors
 from screening.patient.finish import _review
 from screening.patient.forms import (
@@ -40,6 +43,7 @@ from screening.patient.forms import (
     unknown_names,
 )
 from screening.patient.link_access import _open
+from screening.patient.warning_words import WarningWords, words_for
 from screening.questionnaire import QUESTIONNAIRE, ItemType, Section
 from screening.routes import patient_link
 from screening.services import screenings
@@ -59,6 +63,7 @@ def _render_step(
     notice: str | None = None,
     focus_id: str | None = None,
     status: int = 200,
+    warning: WarningWords | None = None,
 ) -> Response:
     number = QUESTIONNAIRE.step_number(section.id)
     previous = _previous_section_id(section.id)
@@ -79,6 +84,8 @@ def _render_step(
         blocks=_blocks(section, screening.answers),
         body_groups=body_groups,
         max_entries=MAX_GROUP_ENTRIES_POSTED,
+        words=warning,
+        progress=step_progress(screening, number),
     )
 
 
@@ -144,7 +151,13 @@ def step(token: str, section_id: str) -> Response:
         # a version 1 screening is offered the invitation's phone and email too).
         if section.id == "about" and "phone" not in answers:
             answers = {**screenings.invitation_prefill(screening), **answers}
-        data = form_data_from_answers(section, answers)
+        data = apply_draft(
+            section,
+            form_data_from_answers(section, answers),
+            screening.draft.get(section.id),
+            answers,
+            current_app.config.get("MEASUREMENT_UNITS"),
+        )
         form = form_class(data=data, return_to=_return_to(request.args.get("from")))
         return _render_step(token, screening, section, form)
     return _post_step(token, screening, section, form_class)
@@ -173,28 +186,37 @@ def _post_step(
     finishing_later = "later" in formdata
     partial = going_back or finishing_later
     shaped = shape_answers(section, form)
-    if shaped.errors:
-        validated = screenings.check_section(screening, section.id, shaped.answers)
-        errors = validated.errors
-        if partial:
-            errors = [e for e in errors if e.item_id in shaped.answered]
-        summary, group_errors = place_errors(section, form, shaped, errors)
-        return _render_step(
-            token, screening, section, form, summary=summary, group_errors=group_errors
-        )
+    checked = screenings.check_section(screening, section.id, shaped.answers)
+    errors = checked.errors
+    if partial:
+        # Going back or stopping for now: blank answers are fine, typed ones must be right.
+        errors = [e for e in errors if e.item_id in shaped.answered]
+    faulty = unsaved_items(section, shaped, errors)
 
     before = screenings.current_triage(screening)
     try:
-        validated = screenings.save_section(screening, section.id, shaped.answers, partial=partial)
+        # What is right is stored even when something else on the step is not; the text of
+        # what is not is kept as the step's draft (nothing typed is lost).
+        validated = screenings.save_section(
+            screening,
+            section.id,
+            storable_answers(shaped.answers, faulty),
+            partial=partial or bool(shaped.errors or errors),
+            draft=step_draft(section, formdata, faulty),
+        )
     except ScreeningLocked:
         return redirect(url_for(".done", token=token))
-    if validated.errors:
-        summary, group_errors = place_errors(section, form, shaped, validated.errors)
-        notice = (
-            _("Please fix the answers marked below before you go back. Blank answers are fine.")
-            if partial
-            else None
-        )
+    errors = errors or validated.errors
+    if shaped.errors or errors:
+        summary, group_errors = place_errors(section, form, shaped, errors)
+        notice = None
+        if finishing_later:
+            notice = _("Please fix the answers marked below, or leave them blank, before you save.")
+        elif going_back:
+            notice = _(
+                "Please fix the answers marked below before you go back. Blank answers are fine."
+            )
+        after = screenings.current_triage(screening)
         return _render_step(
             token,
             screening,
@@ -203,6 +225,9 @@ def _post_step(
             summary=summary,
             group_errors=group_errors,
             notice=notice,
+            warning=words_for(screening)
+            if screenings.warning_due(section.id, before, after)
+            else None,
         )
 
     if finishing_later:
