@@ -85,6 +85,19 @@ class Config:
         self.SELF_START_ENABLED = _env_bool("SELF_START_ENABLED", True)
         self.INVITATION_EXPIRY_DAYS = _env_int("INVITATION_EXPIRY_DAYS", 7)
         self.DOB_MAX_ATTEMPTS = _env_int("DOB_MAX_ATTEMPTS", 5)
+        # Units the height and weight questions start in: "us" (feet and inches, pounds) or
+        # "metric" (centimeters, kilograms). A patient can always switch.
+        self.MEASUREMENT_UNITS = (env("MEASUREMENT_UNITS") or "us").strip().lower()
+        if self.MEASUREMENT_UNITS not in ("us", "metric"):
+            raise ConfigError(
+                f"MEASUREMENT_UNITS must be us or metric, not {self.MEASUREMENT_UNITS!r}"
+            )
+
+        # Alerts to the clinic about a warning sign: the patient pages say the clinic "is
+        # being told" only when one of these is set (the rest of the alert settings sit with
+        # the outbox worker).
+        self.ALERT_EMAIL_TO = env("ALERT_EMAIL_TO", "")
+        self.ALERT_WEBHOOK_URL = env("ALERT_WEBHOOK_URL", "")
 
         # The surgeon's PDF.
         self.PDF_PAGE_SIZE = env("PDF_PAGE_SIZE", "Letter")

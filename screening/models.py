@@ -108,6 +108,10 @@ class Screening(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dob_failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Contact details the clinic entered on the invitation; the patient's own answers
+    # (phone, email) may differ and are kept in the answers.
+    invited_phone: Mapped[str | None] = mapped_column(String(20))
+    invited_email: Mapped[str | None] = mapped_column(String(254))
 
     # Evaluation stored at submission (issue 3); triage is indexed for the staff queue.
     triage: Mapped[str | None] = mapped_column(String(20), index=True)
@@ -122,6 +126,11 @@ class Screening(db.Model):
     review_note: Mapped[str | None] = mapped_column(Text)
     flags_acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     flags_acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+
+    # v2patient: what the patient typed on each step as typed, keyed by step then field name
+    # (the text of answers that could not be saved, and the units height and weight were given
+    # in), so a reload or a later visit shows it again. Never read clinically.
+    draft_json: Mapped[str | None] = mapped_column(Text)
 
     summary: Mapped[Summary | None] = relationship(
         back_populates="screening", uselist=False, cascade="all, delete-orphan"
@@ -139,6 +148,11 @@ class Screening(db.Model):
     @property
     def evaluation(self) -> dict[str, Any] | None:
         return json.loads(self.evaluation_json) if self.evaluation_json else None
+
+    @property
+    def draft(self) -> dict[str, dict[str, Any]]:
+        """The typed-but-unsaved text and chosen units per step (see `draft_json`)."""
+        return json.loads(self.draft_json) if self.draft_json else {}
 
     @property
     def is_locked(self) -> bool:

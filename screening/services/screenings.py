@@ -249,6 +249,10 @@ def invitation_prefill(screening: Screening) -> dict[str, Any]:
         prefill["last_name"] = screening.patient_last_name
     if screening.invited_date_of_birth:
         prefill["date_of_birth"] = screening.invited_date_of_birth.isoformat()
+    if screening.invited_phone:
+        prefill["phone"] = screening.invited_phone
+    if screening.invited_email:
+        prefill["email"] = screening.invited_email
     return prefill
 
 
@@ -317,6 +321,7 @@ def save_section(
     raw_answers: Mapping[str, Any],
     *,
     partial: bool = False,
+    draft: Mapping[str, Any] | None = None,
 ) -> Validated:
     """Validate one step and merge it into the stored answers (one commit).
 
@@ -324,6 +329,8 @@ def save_section(
     complete, but still refuses anything typed that is not valid, so nothing invalid is stored
     and nothing typed is silently lost. Answers that stop applying are dropped, in this step and
     in others. Returns the validation; nothing is stored when it has errors that count.
+    `draft` (when given) replaces this step's draft: the text typed but not stored, and the
+    units height and weight were typed in (see screening.patient.drafts).
     Raises ScreeningLocked after submission.
     """
     section = _section(section_id)
@@ -359,6 +366,8 @@ def save_section(
             patient_last_name=last,
             patient_name_search=name_search_key(first, last),
         )
+    if draft is not None:
+        values["draft_json"] = _with_step_draft(screening, section.id, draft)
     if warning_due(section.id, before, after) == "emergency":
         # Shown again on this save, and again needs "I understand".
         values["warning_acknowledged_at"] = None
@@ -367,6 +376,16 @@ def save_section(
         raise ScreeningLocked(screening.public_id)
     db.session.commit()
     return Validated(validated.answers, [])
+
+
+def _with_step_draft(
+    screening: Screening, section_id: str, draft: Mapping[str, Any]
+) -> str | None:
+    """The screening's drafts with this step's replaced (None when no step has one)."""
+    drafts = {k: v for k, v in screening.draft.items() if k != section_id}
+    if draft:
+        drafts[section_id] = dict(draft)
+    return json.dumps(drafts, sort_keys=True, ensure_ascii=False) if drafts else None
 
 
 def _update_open(screening: Screening, values: Mapping[str, Any]) -> bool:
@@ -381,8 +400,11 @@ def _update_open(screening: Screening, values: Mapping[str, Any]) -> bool:
 
 
 def section_complete(screening: Screening, section_id: str) -> bool:
-    """A step is complete when its stored answers pass the validator as they are."""
+    """A step is complete when its stored answers pass the validator as they are, and no
+    typed text of it waits in the draft (an answer that could not be saved)."""
     section = _section(section_id)
+    if (screening.draft.get(section_id) or {}).get("unsaved"):
+        return False
     answers = screening.answers
     own = {k: v for k, v in answers.items() if k in section.item_ids}
     return validate_section(section, own, today(), context=_without_section(answers, section)).ok
@@ -410,6 +432,17 @@ def current_triage(screening: Screening) -> str | None:
     if screening.is_locked:
         return screening.triage
     return triage_of(screening.answers)
+
+
+def current_triage_rules(screening: Screening) -> tuple[str, ...]:
+    """The triage rules that hold (rules version 2: `cauda_equina`, ...), for the patient's
+    message; empty before the warning-signs step or for a version 1 evaluation."""
+    if screening.is_locked:
+        return tuple((screening.evaluation or {}).get("triage_rules") or ())
+    answers = screening.answers
+    if triage_of(answers) is None:
+        return ()
+    return tuple(getattr(assess_triage(answers, today()), "triage_rules", ()))
 
 
 def warning_due(section_id: str, before: str | None, after: str | None) -> str | None:
@@ -478,6 +511,8 @@ def submit(screening: Screening, consent: bool, *, now: datetime | None = None) 
             triage=triage,
             triage_rank=TRIAGE_RANK[triage],
             rules_version=RULES_VERSION,
+            # Typed drafts are only for finishing the form; nothing unsent is kept after.
+            draft_json=None,
         )
         .execution_options(synchronize_session=False)
     )

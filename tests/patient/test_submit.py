@@ -154,7 +154,7 @@ def test_export_prints_exactly_the_answers(client: FlaskClient, runner: FlaskCli
     record = lines[0]
     screening = load_screening(token)
     assert record["id"] == screening.public_id
-    assert record["questionnaire_version"] == "1"
+    assert record["questionnaire_version"] == "2"
     assert record["answers"] == {**ANSWERS, "consent_confirm": True}
     assert record["submitted_at"].endswith("Z") and "T" in record["submitted_at"]
     events = db.session.execute(select(AuditEvent).where(AuditEvent.action == "export")).scalars()

@@ -23,9 +23,29 @@ BASE = example_answers("disc_herniation")
 WARNING_IDS = QUESTIONNAIRE.section("warning_signs").item_ids
 
 
-def warning_answers(**yes: bool) -> dict[str, Any]:
-    answers = {item_id: False for item_id in WARNING_IDS}
-    answers.update(yes)
+CAUDA_EQUINA_SIGNS = (
+    "bladder_bowel_change",
+    "saddle_numbness",
+    "both_legs_symptoms",
+    "sexual_dysfunction_new",
+)
+
+
+def warning_answers(**given: Any) -> dict[str, Any]:
+    """A complete warning-signs step for a patient without earlier surgery: every sign no,
+    except those given; the follow-up questions answered when they apply."""
+    answers: dict[str, Any] = {
+        item_id: False
+        for item_id in WARNING_IDS
+        if QUESTIONNAIRE.item(item_id).type == "yes_no"
+        and QUESTIONNAIRE.item(item_id).applies_when is None
+    }
+    answers["balance_problem"] = "none"
+    answers.update(given)
+    if any(answers.get(sign) for sign in CAUDA_EQUINA_SIGNS):
+        answers.setdefault("warning_signs_onset", "within_2_weeks")
+    if answers.get("cancer_history"):
+        answers.setdefault("cancer_status", "treated_over_5_years_ago")
     return answers
 
 
@@ -114,7 +134,7 @@ def test_review_level_shows_nothing_alarming(client: FlaskClient) -> None:
     page = text(client.get(response.location))
     assert "emergency department now" not in page
     assert "Please call us today" not in page
-    fill_steps(client, token, {**BASE, "cancer_history": True})
+    fill_steps(client, token, {**BASE, **warning_answers(cancer_history=True)})
     submit(client, token)
     done = text(client.get(f"/s/{token}/done"))
     assert "emergency department now" not in done and "Please call us today" not in done
@@ -132,7 +152,7 @@ def test_final_page_repeats_the_emergency_message(client: FlaskClient) -> None:
 
 def test_final_page_repeats_the_urgent_message(client: FlaskClient) -> None:
     token, _code = start(client)
-    fill_steps(client, token, {**BASE, "both_legs_symptoms": True})
+    fill_steps(client, token, {**BASE, **warning_answers(both_legs_symptoms=True)})
     submit(client, token)
     assert "Please call us today" in text(client.get(f"/s/{token}/done"))
 

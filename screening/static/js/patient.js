@@ -1,26 +1,36 @@
 // Progressive enhancement for the patient steps; every step works without this file.
-// - Shows questions that apply only after an earlier answer (job demand, surgery details),
-//   hides them otherwise. The server drops answers that do not apply, whatever is sent.
+// - Shows questions that apply only after an earlier answer (job demand, surgery details, when
+//   warning signs began), hides them otherwise. The server drops answers that do not apply,
+//   whatever is sent.
 // - Shows only the inputs of the chosen unit (centimeters or feet and inches).
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
 
-  function checkedValue(form, name) {
-    var checked = form.querySelector("input[name='" + name + "']:checked");
-    return checked ? checked.value : null;
+  function checkedValues(form, names) {
+    var values = [];
+    names.forEach(function (name) {
+      form.querySelectorAll("input[name='" + name + "']:checked").forEach(function (input) {
+        values.push(input.value);
+      });
+    });
+    return values;
   }
 
   function update(form) {
+    // A block applies when any chosen value of its fields is one of its values (a yes to any
+    // of several questions, or any of several ticked boxes).
     form.querySelectorAll("[data-show-name]").forEach(function (block) {
-      var value = checkedValue(form, block.getAttribute("data-show-name"));
+      var names = block.getAttribute("data-show-name").split(" ");
       var values = block.getAttribute("data-show-values").split(" ");
-      block.hidden = values.indexOf(value) === -1;
+      block.hidden = !checkedValues(form, names).some(function (value) {
+        return values.indexOf(value) !== -1;
+      });
     });
     form.querySelectorAll("[data-unit-for]").forEach(function (block) {
-      var value = checkedValue(form, block.getAttribute("data-unit-for"));
+      var chosen = checkedValues(form, [block.getAttribute("data-unit-for")]);
       // With no unit chosen yet, show everything rather than hide a place to type.
-      block.hidden = value !== null && value !== block.getAttribute("data-unit");
+      block.hidden = chosen.length > 0 && chosen[0] !== block.getAttribute("data-unit");
     });
   }
 

@@ -1,0 +1,209 @@
+"""Opening a screening: start, resume by code, the private link, and the date-of-birth check.
+
+Access travels in the URL (`/s/<token>/...`), never answers in a cookie; the Flask session only
+remembers which invited screenings had their date of birth confirmed in this browser.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.widgets import DateInput
+
+from screening.extensions import limiter
+from screening.models import Screening
+from screening.patient.blueprint import (
+    _csrf_ok,
+    _page,
+    _step_url,
+    bp,
+)
+from screening.patient.forms import (
+    parse_date_typed,
+)
+from screening.questionnaire import QUESTIONNAIRE, parse_iso_date
+from screening.routes import patient_link, public
+from screening.services import screenings
+
+SESSION_CONFIRMED = "confirmed"
+MAX_CONFIRMED_IN_SESSION = 5
+RESUME_RATE_LIMIT = "10 per minute"
+# Generous (a waiting room shares one address), but stops a script filling the database.
+START_RATE_LIMIT = "30 per minute"
+
+
+class StartForm(FlaskForm):
+    """Only a CSRF token: starting needs nothing else."""
+
+
+class ResumeForm(FlaskForm):
+    code = StringField(
+        lazy_gettext("Your resume code"),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+
+
+class ConfirmBirthDateForm(FlaskForm):
+    date_of_birth = StringField(widget=DateInput(), render_kw={"autocomplete": "bday"})
+
+
+def _problem_page(problem: str) -> Response:
+    """Revoked, expired or locked: a friendly page with the clinic's phone, never any data."""
+    pages = {
+        "locked": (
+            403,
+            _("This link is locked"),
+            _(
+                "The date of birth did not match too many times, so we locked this link "
+                "to keep your information safe."
+            ),
+        ),
+        "expired": (
+            410,
+            _("This link has expired"),
+            _("Links work for a limited time to keep your information safe."),
+        ),
+        "revoked": (
+            410,
+            _("This link no longer works"),
+            _("The clinic has replaced or cancelled this link."),
+        ),
+    }
+    status, heading, text = pages[problem]
+    return _page("patient/link_problem.html", status, problem=problem, heading=heading, text=text)
+
+
+def _confirmed(screening: Screening) -> bool:
+    if not screenings.needs_date_of_birth(screening):
+        return True
+    return screening.public_id in session.get(SESSION_CONFIRMED, [])
+
+
+def _remember_confirmed(screening: Screening) -> None:
+    confirmed = [p for p in session.get(SESSION_CONFIRMED, []) if p != screening.public_id]
+    confirmed.append(screening.public_id)
+    session[SESSION_CONFIRMED] = confirmed[-MAX_CONFIRMED_IN_SESSION:]
+
+
+def _open(token: str, *, allow_done: bool = False, allow_unconfirmed: bool = False) -> Screening:
+    """The screening behind a link, or abort with the page the patient should see instead."""
+    screening = screenings.find_by_token(token)
+    problem = screenings.link_problem(screening)
+    if problem:
+        abort(_problem_page(problem))
+    if screening.is_locked and not allow_done:
+        abort(redirect(url_for(".done", token=token)))
+    if not allow_unconfirmed and not _confirmed(screening):
+        abort(redirect(url_for(".confirm", token=token)))
+    return screening
+
+
+# -- start and resume ------------------------------------------------------------------------
+
+
+@bp.get("/")
+@public
+def home() -> Response:
+    return start()
+
+
+@bp.route("/start", methods=["GET", "POST"])
+@public
+@limiter.limit(START_RATE_LIMIT, methods=["POST"])
+def start() -> Response:
+    if not current_app.config.get("SELF_START_ENABLED", True):
+        return _page("patient/self_start_off.html", 200 if request.method == "GET" else 403)
+    form = StartForm()
+    if request.method == "GET":
+        return _page("patient/start.html", form=form)
+    if not _csrf_ok(form):
+        return _page("patient/start.html", form=form, timed_out=True)
+    new = screenings.start_screening()
+    link = url_for(".resume_link", token=new.token, _external=True)
+    # Shown once, straight from the POST: the code exists in plain text only now.
+    return _page(
+        "patient/started.html",
+        link=link,
+        code=new.formatted_code,
+        first_step=_step_url(new.token, QUESTIONNAIRE.sections[0].id),
+    )
+
+
+@bp.route("/resume", methods=["GET", "POST"])
+@public
+@limiter.limit(RESUME_RATE_LIMIT, methods=["POST"])
+def resume() -> Response:
+    form = ResumeForm()
+    if request.method == "GET":
+        return _page("patient/resume.html", form=form)
+    if not _csrf_ok(form):
+        return _page("patient/resume.html", form=form, timed_out=True)
+    screening = screenings.find_by_resume_code(form.code.data or "")
+    if screening is None:
+        form.code.errors = [
+            _("We could not find a form with that code. Please check it and try again.")
+        ]
+        return _page("patient/resume.html", 200, form=form)
+    problem = screenings.link_problem(screening)
+    if problem:
+        return _problem_page(problem)
+    if screening.is_locked:
+        return _page("patient/done.html", screening=screening, show_warning=False, words=None)
+    token = screenings.replace_token(screening)
+    flash(_("Welcome back. Your answers are saved."), "success")
+    return redirect(url_for(".resume_link", token=token))
+
+
+@bp.get("/s/<token>")
+@patient_link
+def resume_link(token: str) -> Response:
+    """Opening the private link, on any device: go on where the patient left off."""
+    screening = _open(token)
+    if screenings.needs_acknowledgement(screening):
+        return redirect(url_for(".warning", token=token))
+    return redirect(_step_url(token, screenings.first_incomplete_step(screening)))
+
+
+@bp.route("/s/<token>/confirm", methods=["GET", "POST"])
+@patient_link
+def confirm(token: str) -> Response:
+    """Invited screenings: the date of birth must match before any answer is shown."""
+    screening = _open(token, allow_done=True, allow_unconfirmed=True)
+    if _confirmed(screening):
+        return redirect(url_for(".resume_link", token=token))
+    form = ConfirmBirthDateForm()
+    if request.method == "GET":
+        return _page("patient/confirm.html", form=form)
+    if not _csrf_ok(form):
+        return _page("patient/confirm.html", form=form, timed_out=True)
+    typed = parse_iso_date(parse_date_typed(form.date_of_birth.data or "") or "")
+    if typed is None:
+        form.date_of_birth.errors = [_("Enter a date like 1975-03-14 (year, month, day).")]
+        return _page("patient/confirm.html", form=form)
+    check = screenings.confirm_date_of_birth(screening, typed)
+    if check.locked:
+        return _problem_page("locked")
+    if not check.confirmed:
+        form.date_of_birth.errors = [
+            _(
+                "That date does not match what the clinic has. You can try %(n)d more times.",
+                n=check.tries_left,
+            )
+        ]
+        return _page("patient/confirm.html", form=form)
+    _remember_confirmed(screening)
+    if screening.is_locked:
+        return redirect(url_for(".done", token=token))
+    return redirect(url_for(".resume_link", token=token))

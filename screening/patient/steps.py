@@ -1,0 +1,285 @@
+"""The questionnaire steps: show a step from the definition, save it, add or remove entries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    redirect,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from screening.models import Screening
+from screening.patient.blueprint import (
+    STEP_COUNT,
+    _csrf_ok,
+    _next_section_id,
+    _page,
+    _previous_section_id,
+    _section_or_404,
+    _step_url,
+    bp,
+    step_progress,
+    timed_out_message,
+)
+from screening.patient.drafts import apply_draft, step_draft, storable_answers, unsaved_items
+from screening.patient.errors import place_errors
+from screening.patient.finish import _review
+from screening.patient.forms import (
+    BODY_MAP_GROUPS,
+    MAX_GROUP_ENTRIES_POSTED,
+    StepForm,
+    condition_attributes,
+    form_data_from_answers,
+    formdata_without_entry,
+    shape_answers,
+    step_form_class,
+    unknown_names,
+)
+from screening.patient.link_access import _open
+from screening.patient.warning_words import WarningWords, words_for
+from screening.questionnaire import QUESTIONNAIRE, ItemType, Section
+from screening.routes import patient_link
+from screening.services import screenings
+from screening.services.screenings import REVIEW_STEP, ScreeningLocked
+
+# -- the steps -------------------------------------------------------------------------------
+
+
+def _render_step(
+    token: str,
+    screening: Screening,
+    section: Section,
+    form: StepForm,
+    *,
+    summary: list[tuple[str, str]] | None = None,
+    group_errors: dict[str, list[str]] | None = None,
+    notice: str | None = None,
+    focus_id: str | None = None,
+    status: int = 200,
+    warning: WarningWords | None = None,
+) -> Response:
+    number = QUESTIONNAIRE.step_number(section.id)
+    previous = _previous_section_id(section.id)
+    body_groups = [(_(title), codes) for title, codes in BODY_MAP_GROUPS]
+    return _page(
+        "patient/step.html",
+        status,
+        token=token,
+        section=section,
+        form=form,
+        number=number,
+        step_count=STEP_COUNT,
+        summary=summary or [],
+        group_errors=group_errors or {},
+        notice=notice,
+        focus_id=focus_id,
+        previous_url=_step_url(token, previous) if previous else None,
+        blocks=_blocks(section, screening.answers),
+        body_groups=body_groups,
+        max_entries=MAX_GROUP_ENTRIES_POSTED,
+        words=warning,
+        progress=step_progress(screening, number),
+    )
+
+
+def _condition_hint(condition_item: str) -> str:
+    """The "only if..." words of an item whose definition gives none (a general fallback)."""
+    hints = {
+        "work_status": _(
+            "Only answer this if you have a job, even if you are off work now. Otherwise, skip it."
+        ),
+        "prior_spine_surgery": _(
+            "Only if you answered Yes above. If you answered No, skip this part and "
+            "press Save and continue at the bottom."
+        ),
+    }
+    return hints.get(condition_item, _("Only if it applies to you."))
+
+
+def _blocks(section: Section, answers: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Items in runs that share one "applies when", so patient.js can show or hide each run.
+
+    An item whose rule reads only answers from other steps (a surgery scar, asked on the
+    warning-signs step, depends on the surgery step) is decided here from the stored answers:
+    shown plainly when it applies, left out when it does not. The rest carry their rule for
+    the script and their "only if..." words for a page read without it.
+    """
+    answers = answers or {}
+    blocks: list[dict[str, Any]] = []
+    for item in section.items:
+        rule = item.applies_when
+        if rule is not None and not rule.depends_on() & set(section.item_ids):
+            if not rule.holds(answers):
+                continue
+            rule = None
+        condition = condition_attributes(rule)
+        if rule is not None and blocks and blocks[-1]["rule"] == rule:
+            blocks[-1]["members"].append(item)
+            continue
+        if rule is None and blocks and blocks[-1]["rule"] is None:
+            blocks[-1]["members"].append(item)
+            continue
+        hint = ""
+        if rule is not None and item.only_if:
+            hint = _(item.only_if)
+        elif rule is not None:
+            hint = _condition_hint(sorted(rule.depends_on())[0])
+        blocks.append({"rule": rule, "condition": condition, "hint": hint, "members": [item]})
+    return blocks
+
+
+@bp.route("/s/<token>/step/<section_id>", methods=["GET", "POST"])
+@patient_link
+def step(token: str, section_id: str) -> Response:
+    screening = _open(token)
+    section = _section_or_404(section_id)
+    if screenings.needs_acknowledgement(screening):
+        return redirect(url_for(".warning", token=token, next=section.id))
+    if section.id == REVIEW_STEP:
+        return _review(token, screening)
+    form_class = step_form_class(section.id)
+    if request.method == "GET":
+        answers = screening.answers
+        # Offered until the patient saves their own (phone is required from version 2 on, so
+        # a version 1 screening is offered the invitation's phone and email too).
+        if section.id == "about" and "phone" not in answers:
+            answers = {**screenings.invitation_prefill(screening), **answers}
+        data = apply_draft(
+            section,
+            form_data_from_answers(section, answers),
+            screening.draft.get(section.id),
+            answers,
+            current_app.config.get("MEASUREMENT_UNITS"),
+        )
+        form = form_class(data=data, return_to=_return_to(request.args.get("from")))
+        return _render_step(token, screening, section, form)
+    return _post_step(token, screening, section, form_class)
+
+
+def _return_to(value: str | None) -> str:
+    return REVIEW_STEP if value == REVIEW_STEP else ""
+
+
+def _post_step(
+    token: str, screening: Screening, section: Section, form_class: type[StepForm]
+) -> Response:
+    formdata = request.form
+    probe = form_class(formdata=formdata)
+    if unknown_names(section, probe, formdata):
+        abort(400)
+
+    if "add_surgery" in formdata or "remove_surgery" in formdata:
+        return _change_entries(token, screening, section, form_class, formdata)
+
+    form = probe
+    if not _csrf_ok(form):
+        return _render_step(token, screening, section, form, notice=timed_out_message())
+
+    going_back = "back" in formdata
+    finishing_later = "later" in formdata
+    partial = going_back or finishing_later
+    shaped = shape_answers(section, form)
+    checked = screenings.check_section(screening, section.id, shaped.answers)
+    errors = checked.errors
+    if partial:
+        # Going back or stopping for now: blank answers are fine, typed ones must be right.
+        errors = [e for e in errors if e.item_id in shaped.answered]
+    faulty = unsaved_items(section, shaped, errors)
+
+    before = screenings.current_triage(screening)
+    try:
+        # What is right is stored even when something else on the step is not; the text of
+        # what is not is kept as the step's draft (nothing typed is lost).
+        validated = screenings.save_section(
+            screening,
+            section.id,
+            storable_answers(shaped.answers, faulty),
+            partial=partial or bool(shaped.errors or errors),
+            draft=step_draft(section, formdata, faulty),
+        )
+    except ScreeningLocked:
+        return redirect(url_for(".done", token=token))
+    errors = errors or validated.errors
+    if shaped.errors or errors:
+        summary, group_errors = place_errors(section, form, shaped, errors)
+        notice = None
+        if finishing_later:
+            notice = _("Please fix the answers marked below, or leave them blank, before you save.")
+        elif going_back:
+            notice = _(
+                "Please fix the answers marked below before you go back. Blank answers are fine."
+            )
+        after = screenings.current_triage(screening)
+        return _render_step(
+            token,
+            screening,
+            section,
+            form,
+            summary=summary,
+            group_errors=group_errors,
+            notice=notice,
+            warning=words_for(screening)
+            if screenings.warning_due(section.id, before, after)
+            else None,
+        )
+
+    if finishing_later:
+        next_id = section.id
+    elif going_back:
+        next_id = _previous_section_id(section.id) or section.id
+    elif form.return_to.data == REVIEW_STEP:
+        next_id = screenings.first_incomplete_step(screening)
+    else:
+        next_id = _next_section_id(section.id)
+
+    after = screenings.current_triage(screening)
+    if screenings.warning_due(section.id, before, after):
+        return redirect(url_for(".warning", token=token, next=next_id))
+    if finishing_later:
+        return redirect(url_for(".later", token=token))
+    return redirect(_step_url(token, next_id))
+
+
+def _change_entries(
+    token: str,
+    screening: Screening,
+    section: Section,
+    form_class: type[StepForm],
+    formdata: MultiDict,
+) -> Response:
+    """Add or remove a surgery entry without JavaScript: show the page again, save nothing."""
+    group = next((item for item in section.items if item.type is ItemType.GROUP), None)
+    if group is None:
+        abort(400)
+    focus_id = None
+    notice = None
+    if "remove_surgery" in formdata:
+        raw_index = formdata.get("remove_surgery", "")
+        if not raw_index.isdigit():
+            abort(400)
+        edited = formdata_without_entry(formdata, group.id, int(raw_index))
+        form = form_class(formdata=edited)
+        if not getattr(form, group.id).entries:
+            getattr(form, group.id).append_entry()
+        focus_id = "add_surgery"
+        notice = _(
+            "Operation %(n)d was removed. Press Save and continue to keep this change.",
+            n=int(raw_index) + 1,
+        )
+    else:
+        form = form_class(formdata=formdata)
+        entries = getattr(form, group.id)
+        if len(entries.entries) >= MAX_GROUP_ENTRIES_POSTED:
+            notice = _("You can list up to %(max)d operations.", max=MAX_GROUP_ENTRIES_POSTED)
+        else:
+            entries.append_entry()
+            new_entry = entries.entries[-1].form
+            focus_id = next(iter(new_entry)).id
+    return _render_step(token, screening, section, form, notice=notice, focus_id=focus_id)
