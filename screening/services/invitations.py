@@ -26,6 +26,7 @@ The printed letter and the emails take their sentences from one place, `invitati
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,7 +43,15 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
 
 from screening.extensions import db
-from screening.models import Screening, ScreeningStatus, StaffRole, StaffUser
+from screening.models import (
+    OutboxMessage,
+    OutboxStatus,
+    Screening,
+    ScreeningStatus,
+    StaffRole,
+    StaffUser,
+)
+from screening.outbox import cancel, enqueue_email, register_sweep
 from screening.questionnaire import QUESTIONNAIRE
 from screening.services import audit
 from screening.services.access import (
@@ -636,17 +645,11 @@ def render_invitation_email(
     return RenderedEmail(wording.subject, text, html, headers)
 
 
-def _enqueue(**message: Any) -> Any:
-    from screening.outbox import enqueue_email
-
+def _enqueue(**message: Any) -> OutboxMessage | None:
     return enqueue_email(**message)
 
 
 def _cancel_pending(screening: Screening, kind: str) -> None:
-    try:
-        from screening.outbox import cancel
-    except ImportError:  # pragma: no cover - the outbox arrives with branch redflag
-        return
     cancel(kind=kind, screening_id=screening.id)
 
 
@@ -732,6 +735,7 @@ def due_reminder(screening: Screening, now: datetime, days: tuple[int, ...]) -> 
     return days_left
 
 
+@register_sweep
 def send_due_reminders(now: datetime | None = None) -> int:
     """The worker's sweep: queue every reminder due now (one commit); returns how many.
 
@@ -772,6 +776,7 @@ def send_due_reminders(now: datetime | None = None) -> int:
             )
             count += 1
     forget_unusable_links(now)
+    scrub_delivered_emails()
     db.session.commit()
     return count
 
@@ -791,6 +796,27 @@ def forget_unusable_links(now: datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+EMAIL_KINDS = ("invitation", "reminder")
+FINISHED = (OutboxStatus.SENT.value, OutboxStatus.FAILED.value, OutboxStatus.CANCELLED.value)
+SCRUBBED = {"scrubbed": True}
+
+
+def scrub_delivered_emails() -> int:
+    """Blank the text of invitation and reminder emails the outbox has finished with: their
+    bodies hold the working link and code, which must not outlive the delivery. Does not
+    commit; the row (who, when, status) stays for the record."""
+    rows = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.kind.in_(EMAIL_KINDS),
+            OutboxMessage.status.in_(FINISHED),
+            OutboxMessage.payload_json != json.dumps(SCRUBBED),
+        )
+    ).all()
+    for row in rows:
+        row.payload_json = json.dumps(SCRUBBED)
+    return len(rows)
 
 
 # -- one identity: what the clinic entered and what the patient typed --------------------------

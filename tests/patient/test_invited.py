@@ -93,7 +93,15 @@ def test_first_save_moves_invited_to_in_progress(app: Flask, client: FlaskClient
         k: v
         for k, v in answers.items()
         if k
-        in ("first_name", "last_name", "date_of_birth", "work_status", "work_demand", "caregiver")
+        in (
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "work_status",
+            "work_demand",
+            "caregiver",
+            "phone",
+        )
     }
     assert post_step(client, token, "about", {**about, "first_name": "Jo"}).status_code == 302
     screening = load_screening(token)

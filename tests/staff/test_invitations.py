@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from screening.extensions import db
 from screening.models import AuditEvent, Screening
+from screening.questionnaire import QUESTIONNAIRE
 from screening.services.access import hash_resume_code, hash_token, normalise_resume_code
 from tests.staff.helpers import make_screening, make_user, sign_in
 
@@ -55,7 +56,7 @@ def _create(client, clinician, **changes) -> str:
 
 
 def _link_and_code(html: str) -> tuple[str, str]:
-    link = re.search(r"<code>(http://localhost/s/[^<]+)</code>", html)
+    link = re.search(r"<code>(https?://[^<]+/s/[^<]+)</code>", html)
     code = re.search(r'class="resume-code">([A-Z0-9-]+)<', html)
     assert link and code
     return link.group(1), code.group(1)
@@ -87,7 +88,7 @@ def test_creating_an_invitation(client, app, clinician, desk):
     assert screening.patient_name_search == "maria garcia"
     assert screening.invited_date_of_birth == date(1961, 3, 4)
     assert screening.clinician_id == clinician.id and screening.invited_by_id == desk.id
-    assert screening.questionnaire_version == "1"
+    assert screening.questionnaire_version == QUESTIONNAIRE.version
     local = screening.appointment_at.astimezone(ZONE)
     assert (local.hour, local.minute) == (14, 30)
     assert screening.expires_at == screening.appointment_at + timedelta(days=7)
@@ -212,9 +213,9 @@ def test_unknown_screening_ids_are_404_for_invitation_actions(client, app, desk)
 def test_the_patient_can_use_the_printed_link_and_code(client, app, clinician, desk):
     html = _create(client, clinician)
     link, code = _link_and_code(html)
-    assert "http://localhost/resume" in html  # where the code is typed
+    assert app.config["PUBLIC_BASE_URL"] + "/resume" in html  # where the code is typed
     patient = app.test_client()
-    opened = patient.get(link.removeprefix("http://localhost"))
+    opened = patient.get(link.removeprefix(app.config["PUBLIC_BASE_URL"]))
     assert opened.status_code == 302 and "/confirm" in opened.headers["Location"]
     resumed = app.test_client().post("/resume", data={"code": code.lower()})
     assert resumed.status_code == 302 and "/s/" in resumed.headers["Location"]
@@ -225,5 +226,5 @@ def test_a_revoked_link_stops_working_for_the_patient(client, app, clinician, de
     link, _ = _link_and_code(html)
     screening = db.session.scalars(select(Screening)).one()
     client.post(f"/staff/screenings/{screening.public_id}/revoke")
-    response = app.test_client().get(link.removeprefix("http://localhost"))
+    response = app.test_client().get(link.removeprefix(app.config["PUBLIC_BASE_URL"]))
     assert response.status_code == 410
