@@ -502,15 +502,20 @@ def invitation_wording(
     )
     reminder = None
     if reminder_days is not None:
-        reminder = (
-            _("A reminder: your appointment is tomorrow, and your questionnaire is not sent yet.")
-            if reminder_days <= 1
-            else _(
+        if reminder_days == 0:
+            reminder = _(
+                "A reminder: your appointment is today, and your questionnaire is not sent yet."
+            )
+        elif reminder_days == 1:
+            reminder = _(
+                "A reminder: your appointment is tomorrow, and your questionnaire is not sent yet."
+            )
+        else:
+            reminder = _(
                 "A reminder: your appointment is in %(days)d days, "
                 "and your questionnaire is not sent yet.",
                 days=reminder_days,
             )
-        )
     return InvitationWording(
         subject=(
             _("Reminder: your questionnaire for %(clinic)s", clinic=clinic)
