@@ -35,6 +35,19 @@ def _env_int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {value!r}") from exc
 
 
+def _env_days(name: str, default: str) -> tuple[int, ...]:
+    """A comma-separated list of whole days between 0 and 60, such as "3,1"."""
+    value = os.environ.get(name)
+    text = default if value is None else value
+    try:
+        days = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be whole days separated by commas, like 3,1") from exc
+    if any(day < 0 or day > 60 for day in days):
+        raise ConfigError(f"{name} must list days between 0 and 60, like 3,1")
+    return days
+
+
 def _check_timezone(name: str) -> None:
     """Fail at start-up, not on the first page that shows a time."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -98,6 +111,12 @@ class Config:
         # the outbox worker).
         self.ALERT_EMAIL_TO = env("ALERT_EMAIL_TO", "")
         self.ALERT_WEBHOOK_URL = env("ALERT_WEBHOOK_URL", "")
+        # Invitation reminders (issue 13): days before the appointment ("3,1"; empty: none),
+        # sent from this hour of the day, clinic time.
+        self.REMINDER_DAYS_BEFORE = _env_days("REMINDER_DAYS_BEFORE", "3,1")
+        self.REMINDER_HOUR = _env_int("REMINDER_HOUR", 9)
+        if not 0 <= self.REMINDER_HOUR <= 23:
+            raise ConfigError("REMINDER_HOUR must be an hour of the day, 0 to 23")
 
         # The surgeon's PDF.
         self.PDF_PAGE_SIZE = env("PDF_PAGE_SIZE", "Letter")

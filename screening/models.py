@@ -108,10 +108,6 @@ class Screening(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dob_failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Contact details the clinic entered on the invitation; the patient's own answers
-    # (phone, email) may differ and are kept in the answers.
-    invited_phone: Mapped[str | None] = mapped_column(String(20))
-    invited_email: Mapped[str | None] = mapped_column(String(254))
 
     # Evaluation stored at submission (issue 3); triage is indexed for the staff queue.
     triage: Mapped[str | None] = mapped_column(String(20), index=True)
@@ -145,6 +141,20 @@ class Screening(db.Model):
     warning_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # When an unacknowledged emergency was escalated (once per level: cleared when it rises).
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # -- branch invites (issue 13): contact, language, link seed and reminders ------------------
+    # Contact details the clinic entered on the invitation; the patient's own answers
+    # (phone, email) may differ and are kept in the answers.
+    invited_phone: Mapped[str | None] = mapped_column(String(20))
+    invited_email: Mapped[str | None] = mapped_column(String(254))
+    # The language the clinic chose for the patient's pages, emails and letter ("en", "es").
+    invited_locale: Mapped[str | None] = mapped_column(String(10))
+    # Random seed from which the invitation's link and code are derived with SECRET_KEY (see
+    # services.invitations); cleared once the link can no longer be used.
+    link_seed: Mapped[str | None] = mapped_column(String(64))
+    # The patient pressed "stop reminders"; and when an invitation or reminder email last went
+    # out (at most one email a day).
+    reminders_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     summary: Mapped[Summary | None] = relationship(
         back_populates="screening", uselist=False, cascade="all, delete-orphan"

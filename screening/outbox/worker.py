@@ -40,7 +40,9 @@ from screening.outbox.retry import retry_delay
 logger = logging.getLogger("screening.outbox")
 
 # Modules whose import registers a sweep (`@register_sweep`), one a line.
-SWEEP_MODULES: list[str] = []
+SWEEP_MODULES: list[str] = [
+    "screening.services.invitations",  # invitation reminders (issue 13)
+]
 
 # How long a claimed row stays "sending" before another worker may take it back. Longer than
 # the slowest delivery (SMTP timeout 30 s, webhook 15 s) with room to spare.

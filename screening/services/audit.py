@@ -34,6 +34,12 @@ ACTIONS: tuple[str, ...] = (
     "create_invitation",
     "revoke_invitation",
     "reissue_invitation",
+    # branch invites (issue 13)
+    "edit_invitation",
+    "email_invitation",
+    "send_reminder",
+    "stop_reminders",
+    "view_invitation_letter",
     "create_user",
     "deactivate_user",
     "reactivate_user",

@@ -1,28 +1,140 @@
-"""Invitations: staff create a screening for a named patient and hand them a private link.
+"""Invitations: staff create a screening for a named patient and hand (or email) them a link.
 
-The link's token and the short code exist in clear only in the value returned here (shown once,
-then printed or sent); the database keeps a SHA-256 of the token and an HMAC of the code. A link
-works until `expires_at` (the appointment plus INVITATION_EXPIRY_DAYS), until revoked, or until
-five wrong dates of birth lock it; reissuing replaces the token and code, so older copies of the
-link stop working, and clears the lock.
+How the link can be shown, printed and emailed again without being stored (issue 13)
+----------------------------------------------------------------------------------------
+The database never holds a working link or code. For an invitation it keeps a random 128-bit
+`link_seed`; the token and the short code are HMAC-SHA256 of that seed keyed by SECRET_KEY
+(access.link_secrets_from_seed), and only their hashes are used to find the screening. So a
+copy of the database alone opens nothing, yet the app can rebuild the same link to reprint the
+letter, email it again or put it in a reminder days later. The seed is forgotten (set to NULL)
+as soon as the link can no longer be used: on submission, revocation or expiry (the worker's
+sweep) and on reissue (a new seed replaces it). We chose this over encrypting the token because
+it needs no new dependency and no key management beyond SECRET_KEY, and over "scrub the email
+after sending" alone because reminders must carry a working link long after the first email.
+Rotating SECRET_KEY makes the seeds useless: front desk then reissues (as for any lost link).
+
+A link works until `expires_at` (the appointment plus INVITATION_EXPIRY_DAYS), until revoked,
+or until five wrong dates of birth lock it; reissuing replaces the token and code, so older
+copies of the link stop working, and clears the lock.
+
+Emails (the invitation, its reminders) are rows in the durable outbox, added in the same
+transaction as the change that causes them and delivered by `screening worker`; nothing here
+waits on SMTP. They contain no clinical content: the clinic, the appointment, the link and code,
+how long it takes and the clinic's phone, in the language the clinic chose for the patient.
+The printed letter and the emails take their sentences from one place, `invitation_wording`.
 """
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_time
+from flask import current_app, has_request_context, render_template, request
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select, update
+
 from screening.extensions import db
-from screening.models import Screening, ScreeningStatus, StaffRole, StaffUser
+from screening.models import (
+    OutboxMessage,
+    OutboxStatus,
+    Screening,
+    ScreeningStatus,
+    StaffRole,
+    StaffUser,
+)
+from screening.outbox import cancel, enqueue_email, register_sweep
 from screening.questionnaire import QUESTIONNAIRE
 from screening.services import audit
-from screening.services.access import format_resume_code, new_public_id
-from screening.services.screenings import issue_link, name_search_key
+from screening.services.access import (
+    format_resume_code,
+    link_secrets_from_seed,
+    new_link_seed,
+    new_public_id,
+)
+from screening.services.screenings import (
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    issue_link,
+    name_search_key,
+)
+
+# The languages a patient can be invited in, named in their own language (never translated).
+PATIENT_LANGUAGES: tuple[tuple[str, str], ...] = (("en", "English"), ("es", "Español"))
+MINUTES_TO_COMPLETE = 10
+WORKER_ACTOR = "worker"
+PATIENT_ACTOR = "patient"
+STOP_REMINDERS_SALT = "stop-reminders"
+
+# Questionnaire version 2's `phone` and `email` items (spec/questionnaire.md): the same limits.
+PHONE_CHARS = re.compile(r"^[0-9 +\-().]{7,20}$")
+PHONE_MIN_DIGITS, PHONE_MAX_DIGITS = 7, 15
+EMAIL_MAX = 254
 
 
 class InvitationError(ValueError):
     """The invitation cannot be made or changed; the message says why."""
+
+
+class PossibleDuplicate(InvitationError):
+    """An open invitation for the same person and appointment day exists: ask first."""
+
+    def __init__(self, existing: list[Screening]) -> None:
+        super().__init__(_("This patient may already be invited for that day."))
+        self.existing = existing
+
+
+# -- contact details -------------------------------------------------------------------------
+
+
+def clean_phone(text: str | None) -> str:
+    """The phone number as typed (trimmed), or InvitationError saying what to fix."""
+    phone = (text or "").strip()
+    if not phone:
+        raise InvitationError(_("Enter a phone number the clinic can call."))
+    digits = sum(ch.isdigit() for ch in phone)
+    if not PHONE_CHARS.match(phone) or not PHONE_MIN_DIGITS <= digits <= PHONE_MAX_DIGITS:
+        raise InvitationError(
+            _(
+                "Enter a phone number of 7 to 15 digits, for example 555-0100. "
+                "Use only digits, spaces and + - ( ) ."
+            )
+        )
+    return phone
+
+
+def clean_email(text: str | None) -> str | None:
+    """The email address (trimmed), None when left empty, or InvitationError."""
+    email = (text or "").strip()
+    if not email:
+        return None
+    local, _at, domain = email.partition("@")
+    valid = (
+        len(email) <= EMAIL_MAX
+        and email.count("@") == 1
+        and local
+        and "." in domain.strip(".")
+        and not any(ch.isspace() for ch in email)
+    )
+    if not valid:
+        raise InvitationError(_("Enter an email address like name@example.com, or leave it empty."))
+    return email
+
+
+def clean_locale(value: str | None) -> str | None:
+    known = {code for code, _name in PATIENT_LANGUAGES}
+    return value if value in known else None
+
+
+# -- what staff hand the patient --------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -33,8 +145,17 @@ class PatientDetails:
 
 
 @dataclass(frozen=True)
+class ContactDetails:
+    """How to reach the patient, and the language to write to them in."""
+
+    phone: str
+    email: str | None = None
+    locale: str | None = None
+
+
+@dataclass(frozen=True)
 class IssuedLink:
-    """What staff hand the patient. The token is never stored; show it now or never."""
+    """What staff hand the patient, rebuilt from the seed (never stored in clear)."""
 
     public_id: str
     token: str
@@ -42,10 +163,13 @@ class IssuedLink:
     expires_at: datetime
 
 
-def _new_secrets(screening: Screening, secret_key: str) -> tuple[str, str]:
-    """A new link and code (see screenings.issue_link), the code formatted for the letter."""
-    token, code = issue_link(screening, secret_key)
-    return token, format_resume_code(code)
+def clinic_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("CLINIC_TIMEZONE") or "UTC")
+
+
+def appointment_to_utc(day: date, clock: time, zone: ZoneInfo) -> datetime:
+    """The clinic's local appointment date and time, as an aware UTC datetime."""
+    return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
 
 
 def _expiry(appointment_at: datetime | None, now: datetime, expiry_days: int) -> datetime:
@@ -56,10 +180,75 @@ def _expiry(appointment_at: datetime | None, now: datetime, expiry_days: int) ->
     return max(appointment_at + timedelta(days=expiry_days), from_now)
 
 
-def appointment_to_utc(day: date, clock: object, zone: ZoneInfo) -> datetime:
-    """The clinic's local appointment date and time, as an aware UTC datetime."""
-    local = datetime.combine(day, clock, tzinfo=zone)  # type: ignore[arg-type]
-    return local.astimezone(UTC)
+def _check_appointment(appointment_at: datetime, now: datetime) -> None:
+    if appointment_at.tzinfo is None:
+        raise InvitationError("The appointment time needs a time zone.")
+    if appointment_at <= now:
+        raise InvitationError(
+            _("That appointment time has already passed. Enter a date and time still to come.")
+        )
+
+
+def _clinician(clinician_id: int) -> StaffUser:
+    clinician = db.session.get(StaffUser, clinician_id)
+    if clinician is None or not clinician.active or clinician.role != StaffRole.CLINICIAN:
+        raise InvitationError(_("Choose an active clinician."))
+    return clinician
+
+
+def _new_secrets(screening: Screening, secret_key: str) -> None:
+    """A new seed, hence a new link and code; every earlier link stops working."""
+    screening.link_seed = new_link_seed()
+    issue_link(screening, secret_key, seed=screening.link_seed)
+
+
+def issued_link(screening: Screening, secret_key: str) -> IssuedLink | None:
+    """The invitation's current link and code, or None when they can no longer be shown
+    (older invitations, or the seed was forgotten after submission, revocation or expiry)."""
+    if not screening.link_seed or screening.expires_at is None:
+        return None
+    token, code = _secrets(screening, secret_key)
+    return IssuedLink(screening.public_id, token, format_resume_code(code), screening.expires_at)
+
+
+def _secrets(screening: Screening, secret_key: str) -> tuple[str, str]:
+    assert screening.link_seed
+    return link_secrets_from_seed(screening.link_seed, secret_key)
+
+
+def is_open(screening: Screening, now: datetime) -> bool:
+    """Still waiting for the patient: not sent, not revoked, not expired."""
+    return (
+        screening.status in OPEN_STATUSES
+        and screening.revoked_at is None
+        and (screening.expires_at is None or screening.expires_at > now)
+    )
+
+
+def open_duplicates(
+    patient: PatientDetails, appointment_at: datetime, now: datetime
+) -> list[Screening]:
+    """Open invitations for the same name, date of birth and (clinic) appointment day."""
+    zone = clinic_zone()
+    day = appointment_at.astimezone(zone).date()
+    start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    key = name_search_key(patient.first_name, patient.last_name)
+    found = db.session.scalars(
+        select(Screening).where(
+            Screening.invited_date_of_birth == patient.date_of_birth,
+            Screening.appointment_at >= start,
+            Screening.appointment_at < end,
+            Screening.status.in_(OPEN_STATUSES),
+            Screening.revoked_at.is_(None),
+        )
+    )
+    return [
+        screening
+        for screening in found
+        if is_open(screening, now)
+        and name_search_key(screening.patient_first_name, screening.patient_last_name) == key
+    ]
 
 
 def create_invitation(
@@ -70,19 +259,28 @@ def create_invitation(
     invited_by: StaffUser,
     secret_key: str,
     expiry_days: int,
+    contact: ContactDetails | None = None,
+    confirm_duplicate: bool = False,
     ip: str | None = None,
-) -> IssuedLink:
-    """Create the screening for an invited patient and return its link secrets (once)."""
-    clinician = db.session.get(StaffUser, clinician_id)
-    if clinician is None or not clinician.active or clinician.role != StaffRole.CLINICIAN:
-        raise InvitationError("Choose an active clinician.")
-    if appointment_at.tzinfo is None:
-        raise InvitationError("The appointment time needs a time zone.")
+    now: datetime | None = None,
+) -> Screening:
+    """Create the screening for an invited patient (one commit), emailing them when an
+    address is given. Raises PossibleDuplicate unless `confirm_duplicate`."""
+    now = now or datetime.now(UTC)
+    clinician = _clinician(clinician_id)
+    _check_appointment(appointment_at, now)
     first = " ".join(patient.first_name.split())
     last = " ".join(patient.last_name.split())
     if not first or not last:
-        raise InvitationError("Enter the patient's first and last name.")
-    now = datetime.now(UTC)
+        raise InvitationError(_("Enter the patient's first and last name."))
+    contact = contact or ContactDetails(phone="")
+    phone = clean_phone(contact.phone)
+    email = clean_email(contact.email)
+    cleaned = PatientDetails(first, last, patient.date_of_birth)
+    if not confirm_duplicate:
+        existing = open_duplicates(cleaned, appointment_at, now)
+        if existing:
+            raise PossibleDuplicate(existing)
     screening = Screening(
         public_id=new_public_id(),
         status=ScreeningStatus.INVITED,
@@ -92,6 +290,9 @@ def create_invitation(
         patient_last_name=last,
         patient_name_search=name_search_key(first, last),
         invited_date_of_birth=patient.date_of_birth,
+        invited_phone=phone,
+        invited_email=email,
+        invited_locale=clean_locale(contact.locale),
         appointment_at=appointment_at.astimezone(UTC),
         clinician_id=clinician.id,
         invited_by_id=invited_by.id,
@@ -100,7 +301,7 @@ def create_invitation(
         created_at=now,
         updated_at=now,
     )
-    token, code = _new_secrets(screening, secret_key)
+    _new_secrets(screening, secret_key)
     db.session.add(screening)
     db.session.flush()
     audit.record(
@@ -108,16 +309,94 @@ def create_invitation(
         actor=invited_by.email,
         screening_public_id=screening.public_id,
         ip=ip,
+        detail="second invitation confirmed" if confirm_duplicate else None,
     )
+    if email:
+        _queue_invitation_email(screening, secret_key, now, actor=invited_by.email, ip=ip)
     db.session.commit()
-    assert screening.expires_at is not None
-    return IssuedLink(screening.public_id, token, code, screening.expires_at)
+    return screening
+
+
+@dataclass(frozen=True)
+class InvitationChanges:
+    """What front desk may change on an invitation; the link and code stay the same."""
+
+    appointment_at: datetime
+    clinician_id: int
+    phone: str
+    email: str | None
+    locale: str | None
+
+
+def can_edit(screening: Screening) -> bool:
+    """Only an invitation still waiting for the patient can be changed."""
+    return screening.invited_date_of_birth is not None and screening.status in OPEN_STATUSES
+
+
+def edit_invitation(
+    screening: Screening,
+    changes: InvitationChanges,
+    *,
+    actor: str,
+    secret_key: str,
+    expiry_days: int,
+    ip: str | None = None,
+    now: datetime | None = None,
+) -> list[str]:
+    """Change the appointment, clinician, contact details or language (one commit).
+
+    The link and code stay the same. A new appointment moves the expiry, and the reminders
+    follow it (they are worked out from the appointment when due). When the appointment or the
+    email address changes and the link still works, the patient is emailed the updated
+    invitation. Returns the names of what changed (also audited, without the values).
+    """
+    now = now or datetime.now(UTC)
+    if not can_edit(screening):
+        raise InvitationError(_("This screening is already sent; its invitation cannot change."))
+    clinician = _clinician(changes.clinician_id)
+    phone = clean_phone(changes.phone)
+    email = clean_email(changes.email)
+    locale = clean_locale(changes.locale)
+    appointment_at = changes.appointment_at.astimezone(UTC)
+    changed: list[str] = []
+    if appointment_at != screening.appointment_at:
+        _check_appointment(appointment_at, now)
+        screening.appointment_at = appointment_at
+        screening.expires_at = _expiry(appointment_at, now, expiry_days)
+        changed.append("appointment")
+    for name, attribute, value in (
+        ("clinician", "clinician_id", clinician.id),
+        ("phone", "invited_phone", phone),
+        ("email", "invited_email", email),
+        ("language", "invited_locale", locale),
+    ):
+        if getattr(screening, attribute) != value:
+            setattr(screening, attribute, value)
+            changed.append(name)
+    if not changed:
+        return changed
+    screening.updated_at = now
+    audit.record(
+        "edit_invitation",
+        actor=actor,
+        screening_public_id=screening.public_id,
+        ip=ip,
+        detail="changed: " + ", ".join(changed),
+    )
+    if "appointment" in changed:
+        _cancel_pending(screening, "reminder")
+    if email and ("appointment" in changed or "email" in changed) and is_open(screening, now):
+        _queue_invitation_email(screening, secret_key, now, actor=actor, ip=ip, reason="updated")
+    db.session.commit()
+    return changed
 
 
 def revoke(screening: Screening, *, actor: str, ip: str | None = None) -> None:
-    """Stop the private link working at once (the answers stay stored)."""
+    """Stop the private link working at once (the answers stay stored); no more reminders."""
     if screening.revoked_at is None:
         screening.revoked_at = datetime.now(UTC)
+    screening.link_seed = None
+    _cancel_pending(screening, "reminder")
     audit.record("revoke_invitation", actor=actor, screening_public_id=screening.public_id, ip=ip)
     db.session.commit()
 
@@ -137,14 +416,462 @@ def reissue(
 ) -> IssuedLink:
     """A new token and code (old ones stop working), unlocked, with a fresh expiry."""
     if not can_reissue(screening):
-        raise InvitationError("This screening is already submitted; it needs no new link.")
+        raise InvitationError(_("This screening is already submitted; it needs no new link."))
     now = datetime.now(UTC)
-    token, code = _new_secrets(screening, secret_key)
+    _new_secrets(screening, secret_key)
     screening.revoked_at = None
     screening.locked_at = None
     screening.dob_failures = 0
     screening.expires_at = _expiry(screening.appointment_at, now, expiry_days)
     audit.record("reissue_invitation", actor=actor, screening_public_id=screening.public_id, ip=ip)
     db.session.commit()
+    link = issued_link(screening, secret_key)
+    assert link is not None
+    return link
+
+
+def email_again(
+    screening: Screening,
+    *,
+    actor: str,
+    secret_key: str,
+    ip: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Email the same link and code again (no reissue); one commit."""
+    now = now or datetime.now(UTC)
+    if not screening.invited_email:
+        raise InvitationError(_("Add the patient's email address first (Edit invitation)."))
+    if not is_open(screening, now) or not screening.link_seed:
+        raise InvitationError(_("This link no longer works. Reissue it to send a new one."))
+    _queue_invitation_email(screening, secret_key, now, actor=actor, ip=ip, reason="again")
+    db.session.commit()
+
+
+# -- wording shared by the letter and the emails ----------------------------------------------
+
+
+def appointment_words(moment: datetime, locale: str) -> str:
+    """The appointment as the letter and the emails name it, in the clinic's time zone."""
+    local = moment.astimezone(clinic_zone())
+    return _(
+        "%(date)s at %(time)s",
+        date=format_date(local.date(), "full", locale=locale),
+        time=format_time(local.time(), "short", locale=locale),
+    )
+
+
+@dataclass(frozen=True)
+class InvitationWording:
+    """Every sentence the patient reads, for the letter, the email and the reminder alike."""
+
+    subject: str
+    heading: str
+    greeting: str
+    reminder: str | None
+    appointment: str | None
+    ask: str
+    open_link: str
+    scan: str
+    type_link: str
+    code_label: str
+    come_back: str
+    date_of_birth_first: str
+    works_until: str
+    keep_private: str
+    questions: str
+    stop_reminders: str
+    no_reply: str
+
+
+def patient_locale(screening: Screening) -> str:
+    return screening.invited_locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+
+
+def invitation_wording(
+    screening: Screening, *, resume_url: str, reminder_days: int | None = None
+) -> InvitationWording:
+    """The invitation's sentences in the current (forced) locale. No clinical content."""
+    locale = patient_locale(screening)
+    clinic = current_app.config["CLINIC_NAME"]
+    phone = current_app.config["CLINIC_PHONE"]
+    name = f"{screening.patient_first_name or ''} {screening.patient_last_name or ''}".strip()
     assert screening.expires_at is not None
-    return IssuedLink(screening.public_id, token, code, screening.expires_at)
+    expiry = format_date(
+        screening.expires_at.astimezone(clinic_zone()).date(), "long", locale=locale
+    )
+    reminder = None
+    if reminder_days is not None:
+        if reminder_days == 0:
+            reminder = _(
+                "A reminder: your appointment is today, and your questionnaire is not sent yet."
+            )
+        elif reminder_days == 1:
+            reminder = _(
+                "A reminder: your appointment is tomorrow, and your questionnaire is not sent yet."
+            )
+        else:
+            reminder = _(
+                "A reminder: your appointment is in %(days)d days, "
+                "and your questionnaire is not sent yet.",
+                days=reminder_days,
+            )
+    return InvitationWording(
+        subject=(
+            _("Reminder: your questionnaire for %(clinic)s", clinic=clinic)
+            if reminder
+            else _("Your questionnaire for %(clinic)s", clinic=clinic)
+        ),
+        heading=_("Before your visit: a short health questionnaire"),
+        greeting=_("Dear %(name)s,", name=name) if name else _("Hello,"),
+        reminder=reminder,
+        appointment=(
+            _(
+                "Your appointment at %(clinic)s is on %(when)s.",
+                clinic=clinic,
+                when=appointment_words(screening.appointment_at, locale),
+            )
+            if screening.appointment_at
+            else None
+        ),
+        ask=_(
+            "Please answer our questions about your back and legs before then. "
+            "It takes about %(minutes)d minutes.",
+            minutes=MINUTES_TO_COMPLETE,
+        ),
+        open_link=_("Open your private link:"),
+        scan=_("Scan this code with your phone camera:"),
+        type_link=_("Or type this link:"),
+        code_label=_("Your code:"),
+        come_back=_(
+            "To come back later, open the link again, or go to %(url)s and enter your code.",
+            url=resume_url,
+        ),
+        date_of_birth_first=_("We will ask for your date of birth first."),
+        works_until=_("The link works until %(when)s.", when=expiry),
+        keep_private=_("Keep this private: the link opens your answers."),
+        questions=_("Questions? Call us at %(phone)s.", phone=phone),
+        stop_reminders=_("Do not want reminders? Stop them here:"),
+        no_reply=_("This email was sent by %(clinic)s. Please do not reply to it.", clinic=clinic),
+    )
+
+
+# -- links that work outside a request (the worker) -------------------------------------------
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL from PUBLIC_BASE_URL (in a request without it: the request's host)."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if not base and has_request_context():
+        base = request.url_root
+    if not base:
+        raise RuntimeError("Set PUBLIC_BASE_URL (for example https://screening.example.org).")
+    parts = urlsplit(base)
+    adapter = current_app.url_map.bind(
+        parts.netloc, script_name=parts.path.rstrip("/") or "/", url_scheme=parts.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def patient_link_url(token: str) -> str:
+    return public_url("patient.resume_link", token=token)
+
+
+def resume_url() -> str:
+    return public_url("patient.resume")
+
+
+def stop_reminders_token(screening: Screening) -> str:
+    """A signed token naming the screening: enough to stop its reminders, nothing else."""
+    serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=STOP_REMINDERS_SALT)
+    return str(serializer.dumps(screening.public_id))
+
+
+def screening_for_stop_token(token: str) -> Screening | None:
+    serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=STOP_REMINDERS_SALT)
+    try:
+        public_id = serializer.loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(public_id, str):
+        return None
+    return db.session.scalar(select(Screening).where(Screening.public_id == public_id))
+
+
+def stop_reminders(screening: Screening, *, ip: str | None = None) -> bool:
+    """The patient's one click: no more reminders (audited). False when already stopped."""
+    if screening.reminders_stopped_at is not None:
+        return False
+    screening.reminders_stopped_at = datetime.now(UTC)
+    _cancel_pending(screening, "reminder")
+    audit.record(
+        "stop_reminders", actor=PATIENT_ACTOR, screening_public_id=screening.public_id, ip=ip
+    )
+    db.session.commit()
+    return True
+
+
+# -- emails -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+    headers: dict[str, str]
+
+
+def render_invitation_email(
+    screening: Screening, secret_key: str, *, reminder_days: int | None = None
+) -> RenderedEmail:
+    """The invitation (or reminder) email in the patient's language, links from
+    PUBLIC_BASE_URL. Uses the same wording as the printed letter."""
+    token, code = _secrets(screening, secret_key)
+    stop_url = public_url("reminders.stop", token=stop_reminders_token(screening))
+    with force_locale(patient_locale(screening)):
+        wording = invitation_wording(
+            screening, resume_url=resume_url(), reminder_days=reminder_days
+        )
+        context = {
+            "wording": wording,
+            "link": patient_link_url(token),
+            "code": format_resume_code(code),
+            "stop_url": stop_url,
+            "lang": patient_locale(screening),
+        }
+        text = render_template("email/invitation.txt", **context)
+        html = render_template("email/invitation.html", **context)
+    headers = {
+        # Mail programs show their own "unsubscribe" button; RFC 8058 one-click is a POST.
+        "List-Unsubscribe": f"<{stop_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    return RenderedEmail(wording.subject, text, html, headers)
+
+
+def _enqueue(**message: Any) -> OutboxMessage | None:
+    return enqueue_email(**message)
+
+
+def _cancel_pending(screening: Screening, kind: str) -> None:
+    cancel(kind=kind, screening_id=screening.id)
+
+
+def _queue_invitation_email(
+    screening: Screening,
+    secret_key: str,
+    now: datetime,
+    *,
+    actor: str,
+    ip: str | None,
+    reason: str = "new",
+) -> None:
+    """Add the invitation email to the outbox (same transaction) and audit it."""
+    assert screening.invited_email and screening.link_seed
+    email = render_invitation_email(screening, secret_key)
+    # New and updated invitations are keyed by the moment (a double click within the same
+    # minute sends one); the seed part changes on reissue.
+    key = f"invitation:{screening.public_id}:{screening.link_seed[:8]}:{reason}:{now:%Y%m%d%H%M}"
+    queued = _enqueue(
+        kind="invitation",
+        to=screening.invited_email,
+        subject=email.subject,
+        text=email.text,
+        html=email.html,
+        dedupe_key=key,
+        screening_id=screening.id,
+        headers=email.headers,
+    )
+    if queued is None:
+        return
+    screening.last_emailed_at = now
+    audit.record(
+        "email_invitation",
+        actor=actor,
+        screening_public_id=screening.public_id,
+        ip=ip,
+        detail=f"invitation email queued ({reason})",
+    )
+
+
+# -- reminders (found by the worker's sweep) --------------------------------------------------
+
+
+def reminder_days() -> tuple[int, ...]:
+    """REMINDER_DAYS_BEFORE (config checks it: whole days, 0 to 60), largest first."""
+    return tuple(sorted(set(current_app.config.get("REMINDER_DAYS_BEFORE", (3, 1))), reverse=True))
+
+
+def _reminder_candidates(now: datetime, latest_day: int) -> Iterable[Screening]:
+    return db.session.scalars(
+        select(Screening).where(
+            Screening.status.in_(OPEN_STATUSES),
+            Screening.invited_email.is_not(None),
+            Screening.link_seed.is_not(None),
+            Screening.reminders_stopped_at.is_(None),
+            Screening.revoked_at.is_(None),
+            Screening.locked_at.is_(None),
+            Screening.expires_at > now,
+            Screening.appointment_at > now,
+            Screening.appointment_at <= now + timedelta(days=latest_day + 1),
+        )
+    )
+
+
+def due_reminder(screening: Screening, now: datetime, days: tuple[int, ...]) -> int | None:
+    """How many days before the appointment today's reminder is, or None if none is due.
+
+    Counted in clinic calendar days (CLINIC_TIMEZONE), so a daylight-saving change between
+    now and the appointment moves nothing; sent from REMINDER_HOUR clinic time; at most one
+    email a day, counting the invitation itself.
+    """
+    assert screening.appointment_at is not None
+    zone = clinic_zone()
+    local_now = now.astimezone(zone)
+    days_left = (screening.appointment_at.astimezone(zone).date() - local_now.date()).days
+    if days_left not in days:
+        return None
+    if local_now.hour < int(current_app.config.get("REMINDER_HOUR", 9)):
+        return None
+    last = screening.last_emailed_at
+    if last is not None and last.astimezone(zone).date() == local_now.date():
+        return None
+    return days_left
+
+
+@register_sweep
+def send_due_reminders(now: datetime | None = None) -> int:
+    """The worker's sweep: queue every reminder due now (one commit); returns how many.
+
+    The dedupe key names the screening, the appointment day and the reminder, so a sweep run
+    twice (two workers, a crash and restart) never sends the same reminder twice; a
+    rescheduled appointment gets its own reminders. Also forgets seeds no longer needed.
+    """
+    now = now or datetime.now(UTC)
+    days = reminder_days()
+    count = 0
+    secret_key = current_app.config["SECRET_KEY"]
+    if days:
+        for screening in list(_reminder_candidates(now, max(days))):
+            days_left = due_reminder(screening, now, days)
+            if days_left is None:
+                continue
+            assert screening.appointment_at is not None and screening.invited_email
+            day = screening.appointment_at.astimezone(clinic_zone()).date()
+            email = render_invitation_email(screening, secret_key, reminder_days=days_left)
+            queued = _enqueue(
+                kind="reminder",
+                to=screening.invited_email,
+                subject=email.subject,
+                text=email.text,
+                html=email.html,
+                dedupe_key=f"reminder:{screening.public_id}:{day.isoformat()}:{days_left}",
+                screening_id=screening.id,
+                headers=email.headers,
+            )
+            if queued is None:
+                continue
+            screening.last_emailed_at = now
+            audit.record(
+                "send_reminder",
+                actor=WORKER_ACTOR,
+                screening_public_id=screening.public_id,
+                detail=f"reminder queued, {days_left} days before the appointment",
+            )
+            count += 1
+    forget_unusable_links(now)
+    scrub_delivered_emails()
+    db.session.commit()
+    return count
+
+
+def forget_unusable_links(now: datetime) -> int:
+    """Drop the seed of links that can no longer be used (sent, revoked or expired); does
+    not commit. After this the link exists nowhere, not even derivably."""
+    result = db.session.execute(
+        update(Screening)
+        .where(
+            Screening.link_seed.is_not(None),
+            Screening.status.in_(DONE_STATUSES)
+            | Screening.revoked_at.is_not(None)
+            | (Screening.expires_at <= now),
+        )
+        .values(link_seed=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+EMAIL_KINDS = ("invitation", "reminder")
+FINISHED = (OutboxStatus.SENT.value, OutboxStatus.FAILED.value, OutboxStatus.CANCELLED.value)
+SCRUBBED = {"scrubbed": True}
+
+
+def scrub_delivered_emails() -> int:
+    """Blank the text of invitation and reminder emails the outbox has finished with: their
+    bodies hold the working link and code, which must not outlive the delivery. Does not
+    commit; the row (who, when, status) stays for the record."""
+    rows = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.kind.in_(EMAIL_KINDS),
+            OutboxMessage.status.in_(FINISHED),
+            OutboxMessage.payload_json != json.dumps(SCRUBBED),
+        )
+    ).all()
+    for row in rows:
+        row.payload_json = json.dumps(SCRUBBED)
+    return len(rows)
+
+
+# -- one identity: what the clinic entered and what the patient typed --------------------------
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One detail where the patient's answer differs from the invitation; both are kept."""
+
+    what: str  # "name", "date_of_birth", "phone", "email"
+    invited: str
+    typed: str
+
+
+def _comparable(text: str | None) -> str:
+    return name_search_key(text, None) or ""
+
+
+def _digits(text: str | None) -> str:
+    return "".join(ch for ch in text or "" if ch.isdigit())
+
+
+def details_differ(screening: Screening) -> list[Difference]:
+    """Where the patient's typed name, date of birth, phone or email differ from the
+    invitation. Case, accents and spacing in names, and punctuation in phone numbers, do not
+    count. Self-started screenings have only the typed identity: nothing differs."""
+    if screening.invited_date_of_birth is None:
+        return []
+    answers = screening.answers
+    found: list[Difference] = []
+    invited_name = f"{screening.patient_first_name or ''} {screening.patient_last_name or ''}"
+    if "first_name" in answers or "last_name" in answers:
+        typed_name = f"{answers.get('first_name') or ''} {answers.get('last_name') or ''}"
+        if _comparable(typed_name) != _comparable(invited_name):
+            found.append(Difference("name", invited_name.strip(), typed_name.strip()))
+    typed_birth = answers.get("date_of_birth")
+    if typed_birth and typed_birth != screening.invited_date_of_birth.isoformat():
+        found.append(
+            Difference("date_of_birth", screening.invited_date_of_birth.isoformat(), typed_birth)
+        )
+    typed_phone = answers.get("phone")
+    if screening.invited_phone and typed_phone and _digits(typed_phone) != _digits(
+        screening.invited_phone
+    ):
+        found.append(Difference("phone", screening.invited_phone, str(typed_phone)))
+    typed_email = answers.get("email")
+    if (
+        screening.invited_email
+        and typed_email
+        and str(typed_email).strip().casefold() != screening.invited_email.casefold()
+    ):
+        found.append(Difference("email", screening.invited_email, str(typed_email)))
+    return found

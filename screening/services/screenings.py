@@ -84,6 +84,30 @@ def name_search_key(first: str | None, last: str | None) -> str | None:
     return " ".join(plain.casefold().split())[:210]
 
 
+def is_invited(screening: Screening) -> bool:
+    """Made by the clinic for a named patient (self-started screenings have no invited DOB)."""
+    return screening.invited_date_of_birth is not None
+
+
+def name_columns(screening: Screening, first: str | None, last: str | None) -> dict[str, Any]:
+    """The name columns to store when the patient types their name (issue 13, one identity).
+
+    Self-started: the typed name is the record's name. Invited: the record keeps the name the
+    clinic entered (the typed one stays in the answers); the typed name is added to the search
+    key, so the queue finds the patient under either.
+    """
+    typed = name_search_key(first, last)
+    if not is_invited(screening):
+        return {
+            "patient_first_name": first,
+            "patient_last_name": last,
+            "patient_name_search": typed,
+        }
+    invited = name_search_key(screening.patient_first_name, screening.patient_last_name)
+    both = invited if not typed or typed == invited else f"{invited or ''} {typed}".strip()
+    return {"patient_name_search": both[:210] if both else None}
+
+
 # -- start and open --------------------------------------------------------------------------
 
 
@@ -100,15 +124,21 @@ class NewScreening:
         return access.format_resume_code(self.resume_code)
 
 
-def issue_link(screening: Screening, secret_key: str) -> tuple[str, str]:
+def issue_link(
+    screening: Screening, secret_key: str, *, seed: str | None = None
+) -> tuple[str, str]:
     """Give a screening a new private link and resume code; returns both in clear (show once).
 
     Only their hashes are stored. Any earlier link, including one issued to a device after a
     resume code, stops working. The one place link secrets are made, for self-started and
-    invited screenings alike; does not commit.
+    invited screenings alike; does not commit. Invitations pass a `seed` (stored by the
+    invitation service) so the same link can be shown or emailed again; see
+    access.link_secrets_from_seed.
     """
-    token = access.new_token()
-    code = access.new_resume_code()
+    if seed is not None:
+        token, code = access.link_secrets_from_seed(seed, secret_key)
+    else:
+        token, code = access.new_token(), access.new_resume_code()
     screening.token_hash = access.hash_token(token)
     screening.device_token_hash = None
     screening.resume_code_hash = access.hash_resume_code(code, secret_key)
@@ -362,12 +392,7 @@ def save_section(
         "updated_at": now,
     }
     if "first_name" in answers or "last_name" in answers:
-        first, last = answers.get("first_name"), answers.get("last_name")
-        values.update(
-            patient_first_name=first,
-            patient_last_name=last,
-            patient_name_search=name_search_key(first, last),
-        )
+        values.update(name_columns(screening, answers.get("first_name"), answers.get("last_name")))
     if draft is not None:
         values["draft_json"] = _with_step_draft(screening, section.id, draft)
     if warning_due(section.id, before, after) == "emergency":

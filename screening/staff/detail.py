@@ -102,6 +102,10 @@ def screening_detail(public_id: str):  # type: ignore[no-untyped-def]
         link_state=link_state(screening),
         can_manage_link=current_user.role in (StaffRole.FRONT_DESK, StaffRole.ADMIN),
         can_reissue=invitation_service.can_reissue(screening),
+        can_edit_invitation=invitation_service.can_edit(screening),
+        can_show_letter=invitation_service.is_open(screening, datetime.now(UTC))
+        and screening.link_seed is not None,
+        differences=invitation_service.details_differ(screening),
         has_pdf=clinical and screening.summary is not None,
         flagged=flagged,
         red_flag_panel=red_flags.panel(screening) if flagged else None,

@@ -16,11 +16,18 @@ from wtforms import (
     SelectChoice,
     SelectField,
     StringField,
+    TelField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from screening.services.invitations import (
+    PATIENT_LANGUAGES,
+    InvitationError,
+    clean_email,
+    clean_phone,
+)
 from screening.services.staff import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, ROLE_LABELS
 
 
@@ -92,12 +99,54 @@ class InvitationForm(StaffForm):
         coerce=int,
         validators=[DataRequired(_l("Choose the clinician the patient will see."))],
     )
+    # Contact and language (issue 13); checked by the invitation service's own rules, the
+    # same as questionnaire version 2's phone and email items.
+    phone = TelField(_l("Phone"), validators=[Length(max=20)])
+    email = EmailField(_l("Email (optional)"), validators=[Optional(), Length(max=254)])
+    locale = SelectField(
+        _l("Language for the patient"),
+        choices=[SelectChoice(code, name) for code, name in PATIENT_LANGUAGES],
+        default="en",
+    )
+    # Set once staff have seen "already invited?" and still want a second invitation.
+    confirm_duplicate = HiddenField()
+
+    def validate_phone(self, field: TelField) -> None:
+        _check(clean_phone, field)
+
+    def validate_email(self, field: EmailField) -> None:
+        _check(clean_email, field)
 
     def validate_date_of_birth(self, field: DateField) -> None:
         if field.data and field.data >= date.today():
             raise ValidationError(_l("The date of birth must be in the past."))
         if field.data and field.data.year < 1900:
             raise ValidationError(_l("Check the year of birth."))
+
+
+class EditInvitationForm(StaffForm):
+    """What front desk may change on an invitation; the link and code stay the same."""
+
+    appointment_date = InvitationForm.appointment_date
+    appointment_time = InvitationForm.appointment_time
+    clinician_id = InvitationForm.clinician_id
+    phone = InvitationForm.phone
+    email = InvitationForm.email
+    locale = InvitationForm.locale
+
+    def validate_phone(self, field: TelField) -> None:
+        _check(clean_phone, field)
+
+    def validate_email(self, field: EmailField) -> None:
+        _check(clean_email, field)
+
+
+def _check(clean: Any, field: Any) -> None:
+    """Run one of the invitation service's checks; its message becomes the field's error."""
+    try:
+        clean(field.data)
+    except InvitationError as error:
+        raise ValidationError(str(error)) from error
 
 
 class NewUserForm(StaffForm):

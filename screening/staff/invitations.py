@@ -1,34 +1,34 @@
-"""Invitations: create one, see its private link and QR code once, revoke or reissue it.
+"""Invitations: create, edit, revoke, reissue, and the letter page (print or email again).
 
-The link page is rendered straight from the POST (never redirected to, never cached): the token
-exists in clear only in that response, since the database keeps just its hash.
+Post, then redirect (issue 13): creating and reissuing redirect to the letter page, so a reload
+repeats a harmless GET and makes nothing new. The letter page rebuilds the link and code from
+the invitation's seed (see services.invitations), so front desk can print or email the same
+letter again without reissuing; every showing is audited and the page is never cached.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import segno
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from screening.models import Screening
 from screening.routes import staff_only
+from screening.services import audit
 from screening.services import invitations as invitation_service
 from screening.services import staff as staff_service
-from screening.services.invitations import IssuedLink
 from screening.staff.access import client_ip, current_staff_user
 from screening.staff.blueprint import bp, clinic_zone
 from screening.staff.detail import screening_or_404
-from screening.staff.forms import ActionForm, InvitationForm
+from screening.staff.forms import ActionForm, EditInvitationForm, InvitationForm
 
 INVITERS = ("front_desk", "admin")
-
-
-def patient_link_url(token: str) -> str:
-    """The absolute private link the patient opens (the patient blueprint serves /s/<token>)."""
-    return request.url_root.rstrip("/") + "/s/" + token
 
 
 def qr_data_uri(url: str) -> str:
@@ -36,45 +36,39 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=6, border=2)
 
 
-def _resume_url() -> str:
-    """Where a patient types the short code (the patient blueprint's resume page)."""
-    try:
-        return url_for("patient.resume", _external=True)
-    except BuildError:
-        return request.url_root
+def _clinician_choices(form: InvitationForm | EditInvitationForm) -> bool:
+    """Fill the clinician select; False when there is no active clinician to choose."""
+    clinicians = staff_service.active_clinicians()
+    form.clinician_id.choices = [SelectChoice("0", _("Choose a clinician"))] + [
+        SelectChoice(str(user.id), user.display_name or user.email) for user in clinicians
+    ]
+    return bool(clinicians)
 
 
-def _link_page(issued: IssuedLink, *, reissued: bool) -> str:
-    screening = screening_or_404(issued.public_id)
-    url = patient_link_url(issued.token)
-    return render_template(
-        "staff/invitation_link.html",
-        screening=screening,
-        issued=issued,
-        link=url,
-        qr=qr_data_uri(url),
-        start_url=_resume_url(),
-        reissued=reissued,
-    )
+def _config_int(name: str) -> int:
+    return int(current_app.config[name])
 
 
 @bp.route("/invitations/new", methods=["GET", "POST"])
 @staff_only(*INVITERS)
 def new_invitation():  # type: ignore[no-untyped-def]
     form = InvitationForm()
-    clinicians = staff_service.active_clinicians()
-    form.clinician_id.choices = [SelectChoice("0", _("Choose a clinician"))] + [
-        SelectChoice(str(user.id), user.display_name or user.email) for user in clinicians
-    ]
+    has_clinicians = _clinician_choices(form)
+    duplicates: list[Screening] = []
     if form.validate_on_submit():
         assert form.date_of_birth.data and form.appointment_date.data
         assert form.appointment_time.data
         try:
-            issued = invitation_service.create_invitation(
+            screening = invitation_service.create_invitation(
                 invitation_service.PatientDetails(
                     first_name=form.first_name.data or "",
                     last_name=form.last_name.data or "",
                     date_of_birth=form.date_of_birth.data,
+                ),
+                contact=invitation_service.ContactDetails(
+                    phone=form.phone.data or "",
+                    email=form.email.data,
+                    locale=form.locale.data,
                 ),
                 appointment_at=invitation_service.appointment_to_utc(
                     form.appointment_date.data, form.appointment_time.data, clinic_zone()
@@ -82,17 +76,134 @@ def new_invitation():  # type: ignore[no-untyped-def]
                 clinician_id=form.clinician_id.data or 0,
                 invited_by=current_staff_user(),
                 secret_key=current_app.config["SECRET_KEY"],
-                expiry_days=int(current_app.config["INVITATION_EXPIRY_DAYS"]),
+                expiry_days=_config_int("INVITATION_EXPIRY_DAYS"),
+                confirm_duplicate=form.confirm_duplicate.data == "yes",
                 ip=client_ip(),
             )
+        except invitation_service.PossibleDuplicate as duplicate:
+            duplicates = duplicate.existing
+            form.confirm_duplicate.data = "yes"
         except invitation_service.InvitationError as error:
-            form.clinician_id.errors = [str(error)]
+            form.appointment_date.errors = [str(error)]
         else:
-            return _link_page(issued, reissued=False)
+            flash(
+                _("Invitation created and emailed to the patient.")
+                if screening.invited_email
+                else _("Invitation created."),
+                "success",
+            )
+            return redirect(url_for("staff.invitation_letter", public_id=screening.public_id))
     return render_template(
         "staff/invitation_new.html",
         form=form,
-        no_clinicians=not clinicians,
+        no_clinicians=not has_clinicians,
+        duplicates=duplicates,
+        zone=current_app.config.get("CLINIC_TIMEZONE"),
+    )
+
+
+@bp.get("/screenings/<public_id>/invitation")
+@staff_only(*INVITERS)
+def invitation_letter(public_id: str):  # type: ignore[no-untyped-def]
+    """The letter to print: the link, QR code and code, in the patient's language."""
+    screening = screening_or_404(public_id)
+    issued = invitation_service.issued_link(screening, current_app.config["SECRET_KEY"])
+    if issued is None or not invitation_service.is_open(screening, datetime.now(UTC)):
+        flash(_("This link can no longer be shown. Reissue it to print a new letter."), "error")
+        return redirect(url_for("staff.screening_detail", public_id=public_id))
+    audit.record_and_commit(
+        "view_invitation_letter",
+        actor=current_user.email,
+        screening_public_id=public_id,
+        ip=client_ip(),
+    )
+    link = invitation_service.patient_link_url(issued.token)
+    with force_locale(invitation_service.patient_locale(screening)):
+        wording = invitation_service.invitation_wording(
+            screening, resume_url=invitation_service.resume_url()
+        )
+    return render_template(
+        "staff/invitation_link.html",
+        screening=screening,
+        issued=issued,
+        link=link,
+        qr=qr_data_uri(link),
+        wording=wording,
+        letter_lang=invitation_service.patient_locale(screening),
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/screenings/<public_id>/invitation/email")
+@staff_only(*INVITERS)
+def email_invitation(public_id: str) -> Response:
+    screening = screening_or_404(public_id)
+    if ActionForm().validate_on_submit():
+        try:
+            invitation_service.email_again(
+                screening,
+                actor=current_user.email,
+                secret_key=current_app.config["SECRET_KEY"],
+                ip=client_ip(),
+            )
+        except invitation_service.InvitationError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("The invitation is on its way to %(email)s.", email=screening.invited_email))
+    return redirect(url_for("staff.screening_detail", public_id=public_id))
+
+
+@bp.route("/screenings/<public_id>/invitation/edit", methods=["GET", "POST"])
+@staff_only(*INVITERS)
+def edit_invitation(public_id: str):  # type: ignore[no-untyped-def]
+    screening = screening_or_404(public_id)
+    if not invitation_service.can_edit(screening):
+        flash(_("This screening is already sent; its invitation cannot change."), "error")
+        return redirect(url_for("staff.screening_detail", public_id=public_id))
+    form = EditInvitationForm()
+    _clinician_choices(form)
+    if not form.is_submitted():
+        assert screening.appointment_at is not None
+        local = screening.appointment_at.astimezone(clinic_zone())
+        form.appointment_date.data = local.date()
+        form.appointment_time.data = local.time().replace(tzinfo=None)
+        form.clinician_id.data = screening.clinician_id
+        form.phone.data = screening.invited_phone
+        form.email.data = screening.invited_email
+        form.locale.data = screening.invited_locale or "en"
+    elif form.validate_on_submit():
+        assert form.appointment_date.data and form.appointment_time.data
+        try:
+            changed = invitation_service.edit_invitation(
+                screening,
+                invitation_service.InvitationChanges(
+                    appointment_at=invitation_service.appointment_to_utc(
+                        form.appointment_date.data, form.appointment_time.data, clinic_zone()
+                    ),
+                    clinician_id=form.clinician_id.data or 0,
+                    phone=form.phone.data or "",
+                    email=form.email.data,
+                    locale=form.locale.data,
+                ),
+                actor=current_user.email,
+                secret_key=current_app.config["SECRET_KEY"],
+                expiry_days=_config_int("INVITATION_EXPIRY_DAYS"),
+                ip=client_ip(),
+            )
+        except invitation_service.InvitationError as error:
+            form.appointment_date.errors = [str(error)]
+        else:
+            flash(
+                _("Invitation updated. The link and code stay the same.")
+                if changed
+                else _("Nothing changed."),
+                "success",
+            )
+            return redirect(url_for("staff.screening_detail", public_id=public_id))
+    return render_template(
+        "staff/invitation_edit.html",
+        form=form,
+        screening=screening,
         zone=current_app.config.get("CLINIC_TIMEZONE"),
     )
 
@@ -109,19 +220,20 @@ def revoke_invitation(public_id: str) -> Response:
 
 @bp.post("/screenings/<public_id>/reissue")
 @staff_only(*INVITERS)
-def reissue_invitation(public_id: str):  # type: ignore[no-untyped-def]
+def reissue_invitation(public_id: str) -> Response:
     screening = screening_or_404(public_id)
     if not ActionForm().validate_on_submit():
         return redirect(url_for("staff.screening_detail", public_id=public_id))
     try:
-        issued = invitation_service.reissue(
+        invitation_service.reissue(
             screening,
             actor=current_user.email,
             secret_key=current_app.config["SECRET_KEY"],
-            expiry_days=int(current_app.config["INVITATION_EXPIRY_DAYS"]),
+            expiry_days=_config_int("INVITATION_EXPIRY_DAYS"),
             ip=client_ip(),
         )
     except invitation_service.InvitationError as error:
         flash(str(error), "error")
         return redirect(url_for("staff.screening_detail", public_id=public_id))
-    return _link_page(issued, reissued=True)
+    flash(_("New link and code made. The old ones no longer work."), "success")
+    return redirect(url_for("staff.invitation_letter", public_id=public_id))

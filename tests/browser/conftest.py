@@ -112,6 +112,8 @@ def live_app(tmp_path: Path) -> Iterator[Flask]:
 @pytest.fixture
 def live_server(live_app: Flask) -> Iterator[LiveServer]:
     server = LiveServer(live_app)
+    # Links in letters and emails are built from PUBLIC_BASE_URL: the address patients open.
+    live_app.config["PUBLIC_BASE_URL"] = server.url
     server.start()
     yield server
     server.stop()

@@ -87,6 +87,7 @@ def test_front_desk_invites_and_clinician_reviews_the_emergency_first(
     page.get_by_label("Appointment date").fill(appointment.isoformat())
     page.get_by_label("Appointment time").fill("10:30")
     page.get_by_label("Clinician").select_option(label="Dr Lee")
+    page.get_by_label("Phone").fill("555-010-4477")
     page.get_by_role("button", name="Create invitation").click()
     expect(page.locator("#letter-title")).to_have_text(
         "Before your visit: a short health questionnaire"

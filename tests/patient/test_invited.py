@@ -106,8 +106,10 @@ def test_first_save_moves_invited_to_in_progress(app: Flask, client: FlaskClient
     assert post_step(client, token, "about", {**about, "first_name": "Jo"}).status_code == 302
     screening = load_screening(token)
     assert screening.status == "in_progress"
-    assert screening.patient_first_name == "Jo"
-    assert screening.patient_name_search == "jo reyes"
+    # One identity (issue 13): the record keeps the invited name, the search finds both.
+    assert screening.patient_first_name == "Jordan"
+    assert screening.answers["first_name"] == "Jo"
+    assert screening.patient_name_search == "jordan reyes jo reyes"
 
 
 def test_five_wrong_dates_lock_the_link(app: Flask, client: FlaskClient) -> None:

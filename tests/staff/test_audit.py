@@ -75,6 +75,7 @@ def test_every_staff_action_leaves_one_row(client, app):
         "appointment_date": (datetime.now(UTC) + timedelta(days=3)).date().isoformat(),
         "appointment_time": "09:00",
         "clinician_id": str(clinician.id),
+        "phone": "555-0100",
     }
     assert actions_for(lambda: client.post("/staff/invitations/new", data=data)) == [
         "create_invitation"

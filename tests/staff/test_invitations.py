@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from screening.extensions import db
 from screening.models import AuditEvent, Screening
+from screening.questionnaire import QUESTIONNAIRE
 from screening.services.access import hash_resume_code, hash_token, normalise_resume_code
 from tests.staff.helpers import make_screening, make_user, sign_in
 
@@ -38,13 +39,24 @@ def _form(clinician, **changes):
         "appointment_date": appointment.isoformat(),
         "appointment_time": "14:30",
         "clinician_id": str(clinician.id),
+        "phone": "(555) 010-0123",
     }
     data.update(changes)
     return data
 
 
+def _create(client, clinician, **changes) -> str:
+    """Post the form, follow the redirect to the letter page, return its HTML."""
+    response = client.post("/staff/invitations/new", data=_form(clinician, **changes))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.headers["Location"].endswith("/invitation")
+    letter = client.get(response.headers["Location"])
+    assert letter.status_code == 200
+    return letter.get_data(as_text=True)
+
+
 def _link_and_code(html: str) -> tuple[str, str]:
-    link = re.search(r"<code>(http://localhost/s/[^<]+)</code>", html)
+    link = re.search(r"<code>(https?://[^<]+/s/[^<]+)</code>", html)
     code = re.search(r'class="resume-code">([A-Z0-9-]+)<', html)
     assert link and code
     return link.group(1), code.group(1)
@@ -57,12 +69,13 @@ def test_new_invitation_form(client, app, clinician, desk):
 
 def test_creating_an_invitation(client, app, clinician, desk):
     response = client.post("/staff/invitations/new", data=_form(clinician))
-    assert response.status_code == 200
-    html = response.get_data(as_text=True)
+    assert response.status_code == 302
+    letter = client.get(response.headers["Location"])
+    html = letter.get_data(as_text=True)
     link, code = _link_and_code(html)
-    assert "only time the link is shown" in html
+    assert "Reloading this page makes nothing new" in html
     assert 'src="data:image/svg+xml' in html  # the QR code, inline as a data: URI
-    assert response.headers["Cache-Control"] == "no-store"
+    assert letter.headers["Cache-Control"] == "no-store"
 
     screening = db.session.scalars(select(Screening)).one()
     token = link.rsplit("/", 1)[1]
@@ -75,7 +88,7 @@ def test_creating_an_invitation(client, app, clinician, desk):
     assert screening.patient_name_search == "maria garcia"
     assert screening.invited_date_of_birth == date(1961, 3, 4)
     assert screening.clinician_id == clinician.id and screening.invited_by_id == desk.id
-    assert screening.questionnaire_version == "1"
+    assert screening.questionnaire_version == QUESTIONNAIRE.version
     local = screening.appointment_at.astimezone(ZONE)
     assert (local.hour, local.minute) == (14, 30)
     assert screening.expires_at == screening.appointment_at + timedelta(days=7)
@@ -83,6 +96,8 @@ def test_creating_an_invitation(client, app, clinician, desk):
     # The token appears nowhere in storage.
     assert token not in (screening.answers_json or "")
 
+    assert screening.invited_phone == "(555) 010-0123" and screening.invited_email is None
+    assert screening.link_seed and token not in screening.link_seed
     event = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "create_invitation")
     ).one()
@@ -94,7 +109,7 @@ def test_creating_an_invitation(client, app, clinician, desk):
 
 
 def test_the_link_is_not_shown_again_on_the_detail_page(client, app, clinician, desk):
-    html = client.post("/staff/invitations/new", data=_form(clinician)).get_data(as_text=True)
+    html = _create(client, clinician)
     link, code = _link_and_code(html)
     screening = db.session.scalars(select(Screening)).one()
     detail = client.get(f"/staff/screenings/{screening.public_id}").get_data(as_text=True)
@@ -132,7 +147,7 @@ def test_an_inactive_clinician_cannot_be_chosen(client, app, clinician, desk):
 
 
 def test_revoke_then_reissue(client, app, clinician, desk):
-    html = client.post("/staff/invitations/new", data=_form(clinician)).get_data(as_text=True)
+    html = _create(client, clinician)
     old_link, old_code = _link_and_code(html)
     screening = db.session.scalars(select(Screening)).one()
     old_hash = screening.token_hash
@@ -147,8 +162,10 @@ def test_revoke_then_reissue(client, app, clinician, desk):
     screening.device_token_hash = hash_token("a-link-issued-after-a-resume-code")
     db.session.commit()
     response = client.post(f"/staff/screenings/{screening.public_id}/reissue")
-    assert response.status_code == 200
-    new_link, new_code = _link_and_code(response.get_data(as_text=True))
+    assert response.status_code == 302
+    new_link, new_code = _link_and_code(
+        client.get(response.headers["Location"]).get_data(as_text=True)
+    )
     assert new_link != old_link and new_code != old_code
     db.session.refresh(screening)
     assert screening.token_hash == hash_token(new_link.rsplit("/", 1)[1]) != old_hash
@@ -159,7 +176,13 @@ def test_revoke_then_reissue(client, app, clinician, desk):
 
     events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))
     actions = [e.action for e in events if e.action != "sign_in"]
-    assert actions == ["create_invitation", "revoke_invitation", "reissue_invitation"]
+    assert actions == [
+        "create_invitation",
+        "view_invitation_letter",
+        "revoke_invitation",
+        "reissue_invitation",
+        "view_invitation_letter",
+    ]
 
 
 def test_reissue_after_an_appointment_passed_still_gives_a_working_link(client, app, desk):
@@ -188,20 +211,20 @@ def test_unknown_screening_ids_are_404_for_invitation_actions(client, app, desk)
 
 
 def test_the_patient_can_use_the_printed_link_and_code(client, app, clinician, desk):
-    html = client.post("/staff/invitations/new", data=_form(clinician)).get_data(as_text=True)
+    html = _create(client, clinician)
     link, code = _link_and_code(html)
-    assert "http://localhost/resume" in html  # where the code is typed
+    assert app.config["PUBLIC_BASE_URL"] + "/resume" in html  # where the code is typed
     patient = app.test_client()
-    opened = patient.get(link.removeprefix("http://localhost"))
+    opened = patient.get(link.removeprefix(app.config["PUBLIC_BASE_URL"]))
     assert opened.status_code == 302 and "/confirm" in opened.headers["Location"]
     resumed = app.test_client().post("/resume", data={"code": code.lower()})
     assert resumed.status_code == 302 and "/s/" in resumed.headers["Location"]
 
 
 def test_a_revoked_link_stops_working_for_the_patient(client, app, clinician, desk):
-    html = client.post("/staff/invitations/new", data=_form(clinician)).get_data(as_text=True)
+    html = _create(client, clinician)
     link, _ = _link_and_code(html)
     screening = db.session.scalars(select(Screening)).one()
     client.post(f"/staff/screenings/{screening.public_id}/revoke")
-    response = app.test_client().get(link.removeprefix("http://localhost"))
+    response = app.test_client().get(link.removeprefix(app.config["PUBLIC_BASE_URL"]))
     assert response.status_code == 410

@@ -1,0 +1,186 @@
+"""Email invitations through the outbox and a real SMTP server (aiosmtpd), end to end."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from screening.extensions import db
+from screening.models import AuditEvent, OutboxMessage, Screening, StaffUser
+from screening.outbox.worker import run_once
+from tests.invitations.conftest import (
+    BASE_URL,
+    ZONE,
+    body_html,
+    body_text,
+    clinic_time,
+    form_data,
+    invite,
+    letter_link_and_code,
+)
+from tests.outbox.servers import SmtpServer
+
+
+def _actions(public_id: str) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.screening_public_id == public_id)
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+def test_front_desk_invites_by_email_and_the_link_opens_the_date_of_birth_check(
+    app: Flask,
+    client: FlaskClient,
+    clinician: StaffUser,
+    desk: StaffUser,
+    smtp_server: SmtpServer,
+) -> None:
+    created = client.post("/staff/invitations/new", data=form_data(clinician))
+    assert created.status_code == 302
+    letter = client.get(created.headers["Location"]).get_data(as_text=True)
+    letter_link, letter_code = letter_link_and_code(letter)
+    screening = db.session.scalars(select(Screening)).one()
+    assert screening.invited_email == "maria@example.org"
+    assert screening.invited_phone == "+1 (555) 010-0123"
+
+    assert smtp_server.received == []  # nothing is sent during the request
+    assert run_once() == 1
+    [mail] = smtp_server.received
+    assert mail.rcpt_tos == ["maria@example.org"]
+    assert mail.message["Subject"] == "Your questionnaire for Lakeside Spine Clinic"
+    assert mail.message["List-Unsubscribe"].startswith(f"<{BASE_URL}/reminders/stop/")
+    text, html = body_text(mail.message), body_html(mail.message)
+    for part in (text, html):
+        assert letter_link in part and letter_link.startswith(BASE_URL + "/s/")
+        assert letter_code in part
+        assert "Lakeside Spine Clinic" in part
+        assert "about 10 minutes" in part
+        assert "555-0100" in part
+        assert "Dear Maria García," in part
+    # The appointment named as on the letter, in clinic time.
+    local = screening.appointment_at.astimezone(ZONE)
+    assert local.hour == 14 and local.minute == 30
+    appointment_sentence = letter.split("Your appointment at")[1].split(".")[0]
+    assert appointment_sentence in text and "2:30" in appointment_sentence
+    # No clinical content, no answers.
+    for word in ("triage", "red flag", "pain score", "emergency"):
+        assert word not in text.lower()
+
+    # The patient opens the emailed link: straight to the date-of-birth form, no name shown.
+    patient = app.test_client()
+    path = urlsplit(letter_link).path
+    opened = patient.get(path)
+    assert opened.status_code == 302 and opened.headers["Location"].endswith("/confirm")
+    confirm = patient.get(opened.headers["Location"]).get_data(as_text=True)
+    assert 'name="date_of_birth"' in confirm
+    assert "Maria" not in confirm and "García" not in confirm
+    answered = patient.post(opened.headers["Location"], data={"date_of_birth": "1961-03-04"})
+    assert answered.status_code == 302
+    assert patient.get(answered.headers["Location"]).status_code == 302  # on to the first step
+
+    assert _actions(screening.public_id)[:2] == ["create_invitation", "email_invitation"]
+
+
+def test_the_email_is_in_the_language_the_clinic_chose(
+    app: Flask, client: FlaskClient, clinician: StaffUser, desk: StaffUser, smtp_server: SmtpServer
+) -> None:
+    client.post("/staff/invitations/new", data=form_data(clinician, locale="es"))
+    screening = db.session.scalars(select(Screening)).one()
+    assert screening.invited_locale == "es"
+    run_once()
+    [mail] = smtp_server.received
+    html = body_html(mail.message)
+    assert '<html lang="es">' in html
+    # Dates are written by Babel in the patient's language (the sentences follow once the
+    # Spanish catalogue has them).
+    local = screening.appointment_at.astimezone(ZONE)
+    spanish_months = [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ]
+    assert spanish_months[local.month - 1] in html
+
+
+def test_a_reload_makes_nothing_new_and_the_letter_can_be_emailed_again(
+    app: Flask, client: FlaskClient, clinician: StaffUser, desk: StaffUser, smtp_server: SmtpServer
+) -> None:
+    created = client.post("/staff/invitations/new", data=form_data(clinician))
+    letter_url = created.headers["Location"]
+    first = letter_link_and_code(client.get(letter_url).get_data(as_text=True))
+    second = letter_link_and_code(client.get(letter_url).get_data(as_text=True))  # reload
+    assert first == second
+    assert db.session.scalar(select(func.count()).select_from(Screening)) == 1
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+
+    # Posting the same form again (the browser's "resend") asks first and makes nothing.
+    again = client.post("/staff/invitations/new", data=form_data(clinician))
+    html = again.get_data(as_text=True)
+    assert again.status_code == 200 and "Already invited?" in html
+    assert 'name="confirm_duplicate" type="hidden" value="yes"' in html
+    assert db.session.scalar(select(func.count()).select_from(Screening)) == 1
+
+    # Email it again: the same link and code, no reissue.
+    screening = db.session.scalars(select(Screening)).one()
+    resent = client.post(f"/staff/screenings/{screening.public_id}/invitation/email")
+    assert resent.status_code == 302
+    assert run_once() == 2
+    texts = [body_text(mail.message) for mail in smtp_server.received]
+    assert all(first[0] in text and first[1] in text for text in texts)
+    assert letter_link_and_code(client.get(letter_url).get_data(as_text=True)) == first
+
+
+def test_a_second_invitation_after_confirming(
+    app: Flask, client: FlaskClient, clinician: StaffUser, desk: StaffUser
+) -> None:
+    client.post("/staff/invitations/new", data=form_data(clinician, email=""))
+    asked = client.post("/staff/invitations/new", data=form_data(clinician, email=""))
+    assert "Already invited?" in asked.get_data(as_text=True)
+    made = client.post(
+        "/staff/invitations/new", data=form_data(clinician, email="", confirm_duplicate="yes")
+    )
+    assert made.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Screening)) == 2
+    # A different appointment day is no duplicate.
+    other_day = (datetime.now(ZONE).date() + timedelta(days=11)).isoformat()
+    other = client.post(
+        "/staff/invitations/new",
+        data=form_data(clinician, email="", appointment_date=other_day),
+    )
+    assert other.status_code == 302
+
+
+def test_delivered_invitation_emails_keep_no_link(
+    app: Flask, clinician: StaffUser, desk: StaffUser, smtp_server: SmtpServer
+) -> None:
+    appointment = clinic_time(datetime.now(ZONE).date() + timedelta(days=20), 10)
+    screening = invite(clinician, desk, appointment=appointment)
+    run_once()
+    assert len(smtp_server.received) == 1
+    run_once()  # the next cycle's sweep blanks the delivered body
+    row = db.session.scalars(select(OutboxMessage)).one()
+    assert row.status == "sent"
+    assert row.payload == {"scrubbed": True}
+    # Submitted: the seed is forgotten, so the link exists nowhere any more.
+    screening.status = "submitted"
+    screening.submitted_at = datetime.now(UTC)
+    db.session.commit()
+    run_once()
+    db.session.refresh(screening)
+    assert screening.link_seed is None
