@@ -9,7 +9,7 @@ PORT ?= 5000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432
 PG_TEST_DB ?= screening_test
 
-.PHONY: run test test-sqlite test-postgres test-browser bench lint format check-system migration messages clean
+.PHONY: run test test-sqlite test-postgres test-browser bench lint format check-system migration messages clean lforms
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -31,8 +31,17 @@ run: $(STAMP) check-system
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(VENV)/bin/screening run --host $(HOST) --port $(PORT)
 
+# LHC-Forms (npm package lforms) for the FHIR browser test, installed exactly as pinned by
+# tests/browser/lforms/package-lock.json when node_modules is missing; never a browser download.
+LFORMS_DIR := tests/browser/lforms
+lforms:
+	@if [ ! -d $(LFORMS_DIR)/node_modules/lforms ]; then \
+	  if command -v npm >/dev/null 2>&1; then cd $(LFORMS_DIR) && npm ci; \
+	  else echo "npm not found (Debian: apt-get install -y npm): the LHC-Forms test will skip."; fi; \
+	fi
+
 # The whole suite: SQLite (with the browser tests), then PostgreSQL.
-test: $(STAMP) check-system
+test: $(STAMP) check-system lforms
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
@@ -47,7 +56,7 @@ test-postgres: $(STAMP)
 	  echo "PostgreSQL not reachable at $(PG_URL): skipping the PostgreSQL run (set REQUIRE_POSTGRES=1 to make this a failure)."; \
 	fi
 
-test-browser: $(STAMP)
+test-browser: $(STAMP) lforms
 	$(PY) -m pytest -p no:cacheprovider -q -m browser
 
 # Speed and memory figures (printed, never asserted): the PDF summary, then the staff queue.

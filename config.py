@@ -13,6 +13,9 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+# Used when neither FHIR_CANONICAL_BASE nor PUBLIC_BASE_URL is set (branch fhir).
+DEFAULT_FHIR_CANONICAL_BASE = "https://miss-screening.example.org/fhir"
+
 
 class ConfigError(RuntimeError):
     """A required setting is missing; the message says which one and how to set it."""
@@ -169,6 +172,14 @@ class Config:
         # written to the worker's log). "memory" keeps emails in a list (tests).
         self.MAIL_BACKEND = env("MAIL_BACKEND") or None
         self.OUTBOX_POLL_SECONDS = _env_int("OUTBOX_POLL_SECONDS", 1)
+        # FHIR (branch fhir): the base of our canonical URLs (the Questionnaire's url, our code
+        # systems). An identity, not a link: keep it stable once EHRs have stored responses.
+        public_base = (env("PUBLIC_BASE_URL") or "").rstrip("/")
+        self.FHIR_CANONICAL_BASE = (
+            env("FHIR_CANONICAL_BASE") or (public_base + "/fhir" if public_base else "")
+        ).rstrip("/") or DEFAULT_FHIR_CANONICAL_BASE
+        # Most resources one search page of the FHIR API returns (`_count` asks for fewer).
+        self.FHIR_MAX_PAGE_SIZE = _env_int("FHIR_MAX_PAGE_SIZE", 100)
 
         # Languages.
         self.BABEL_DEFAULT_LOCALE = env("BABEL_DEFAULT_LOCALE", "en")

@@ -54,12 +54,14 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     from screening.patient.reminders import bp as reminders_bp
+    from screening.fhir_api.views import bp as fhir_bp
     from screening.patient.views import bp as patient_bp
     from screening.staff.views import bp as staff_bp
 
     app.register_blueprint(patient_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(reminders_bp)
+    app.register_blueprint(fhir_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -21,6 +21,7 @@ COMMAND_MODULES: list[str] = [
     "screening.commands.export",
     "screening.commands.pdf",
     "screening.commands.worker",
+    "screening.commands.api_tokens",
 ]
 
 

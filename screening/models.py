@@ -357,3 +357,22 @@ class RedFlagAction(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
 
     by: Mapped[StaffUser] = relationship()
+# -- branch fhir: system clients of the FHIR API -----------------------------------------------
+
+
+class ApiClient(db.Model):
+    """A system (an EHR, an integration engine) allowed to read the FHIR API with a bearer token.
+
+    Only a SHA-256 of the token is stored: it carries 256 random bits, so a plain hash cannot be
+    reversed, and a database copy holds no working token. Revoking keeps the row (the audit
+    trail names clients), so a name is never reused.
+    """
+
+    __tablename__ = "api_client"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

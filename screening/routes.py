@@ -9,6 +9,8 @@ function (`view.access`) and, for staff routes, enforce it:
 - `staff_only(*roles)`: a signed-in staff member; with roles given, only those roles. Anonymous
   requests go to the sign-in page (401 for non-browser callers is not needed: every staff client is
   a browser); signed-in staff with the wrong role get 403.
+- `api` (screening.fhir_api): a system client's bearer token, or a signed-in staff member of the
+  given roles; the view checks it and answers 401/403 as a FHIR OperationOutcome.
 
 A test walks `app.url_map` and fails when an endpoint has no declaration, so a new route cannot
 quietly ship without deciding who may see it.
@@ -26,7 +28,7 @@ from flask_login import current_user
 
 from screening.extensions import login_manager
 
-AccessKind = Literal["public", "patient_link", "staff"]
+AccessKind = Literal["public", "patient_link", "staff", "api"]
 View = TypeVar("View", bound=Callable[..., Any])
 
 # Endpoints that belong to Flask itself rather than to a view of ours.

@@ -5,6 +5,9 @@ Prints the evaluation as JSON on standard output and exits 0. An answer set that
 line, nothing on standard output, and exit status 2, so scripts can trust what they read. It
 uses the same validator as the web form and never touches the database.
 
+The file may also be a FHIR QuestionnaireResponse (any FHIR client's, LHC-Forms' included),
+detected by its `resourceType`: it gives the same result as the answer set it holds.
+
 `AS_OF_DATE` and `load_answers` are shared with the other commands that read answer files.
 """
 
@@ -15,9 +18,17 @@ from datetime import date
 from typing import Any
 
 import click
+from flask import current_app, has_app_context
 
+from config import DEFAULT_FHIR_CANONICAL_BASE
 from screening.evaluation import evaluate
-from screening.questionnaire import parse_answer_json, parse_iso_date
+from screening.questionnaire import (
+    QUESTIONNAIRE,
+    Validated,
+    parse_answer_json,
+    parse_iso_date,
+    validate_answer_set,
+)
 
 INVALID_INPUT = 2
 
@@ -68,10 +79,34 @@ def load_answers(path: str, as_of: date) -> dict[str, Any]:
             raw = handle.read()
     except OSError as exc:
         _fail([f"cannot read {path}: {exc.strerror or exc}"])
-    validated = parse_answer_json(raw, as_of)
+    validated = _from_questionnaire_response(raw, as_of) or parse_answer_json(raw, as_of)
     if not validated.ok:
         _fail([str(error) for error in validated.errors])
     return validated.answers
+
+
+def _from_questionnaire_response(raw: bytes, as_of: date) -> Validated | None:
+    """A FHIR QuestionnaireResponse (detected by `resourceType`), read and validated; else None.
+
+    Its linkIds, answer types and codes are checked against the definition first (each error
+    names the linkId), then the answers go through the same validator as an answer set.
+    """
+    from screening.fhir import Canonical, read_questionnaire_response
+    from screening.fhir.response import is_fhir_resource
+
+    try:
+        document = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return None  # the answer-set reader reports what is wrong with it
+    if not is_fhir_resource(document):
+        return None
+    base = DEFAULT_FHIR_CANONICAL_BASE
+    if has_app_context():
+        base = current_app.config.get("FHIR_CANONICAL_BASE") or base
+    imported = read_questionnaire_response(document, QUESTIONNAIRE, Canonical(base))
+    if not imported.ok:
+        return Validated(imported.answers, imported.errors)
+    return validate_answer_set(imported.answers, as_of)
 
 
 @click.command("evaluate")

@@ -1,14 +1,23 @@
-"""`screening export`: every submitted screening as one JSON object per line.
+"""`screening export`: every submitted screening, as JSON lines or as FHIR Bulk Data NDJSON.
 
-Each line holds `id` (the public id), `submitted_at` (ISO 8601, UTC), `questionnaire_version`
-and `answers` (the canonical answer set exactly as stored). Reviewed screenings are included:
-they were submitted first. The export itself is recorded in the audit trail (how many, never
-what), because it takes patient data out of the app.
+JSON lines (the default, on standard output): each line holds `id` (the public id),
+`submitted_at` (ISO 8601, UTC), `questionnaire_version` and `answers` (the canonical answer set
+exactly as stored). Reviewed screenings are included: they were submitted first.
+
+`--format fhir -o DIR`: one `<Type>.ndjson` per resource type in DIR (Questionnaire, Patient,
+QuestionnaireResponse, RiskAssessment, Observation, DocumentReference), one resource per line,
+as FHIR Bulk Data writes them; `--since` keeps only resources changed at or after that time.
+
+The export itself is recorded in the audit trail (how many, never what), because it takes
+patient data out of the app.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import click
 from flask.cli import with_appcontext
@@ -16,15 +25,78 @@ from flask.cli import with_appcontext
 from screening.services import screenings
 
 
+class SinceTime(click.ParamType):
+    """A date (YYYY-MM-DD, midnight UTC) or a date and time with its zone."""
+
+    name = "DATE[THH:MM[:SS]Z]"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            self.fail(
+                f"{value!r} is not a date (2026-11-01) or a time (2026-11-01T09:30:00Z).",
+                param,
+                ctx,
+            )
+        if moment.tzinfo is None:
+            if "T" in str(value):
+                self.fail(f"{value!r}: give the time zone too (Z or +hh:mm).", param, ctx)
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+
+
 @click.command("export")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["jsonl", "fhir"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object per line on standard output; fhir: NDJSON files into -o DIR.",
+)
+@click.option(
+    "-o", "--output", "output", metavar="DIR", help="Folder for --format fhir (created if missing)."
+)
+@click.option(
+    "--since",
+    type=SinceTime(),
+    default=None,
+    help="--format fhir: only resources changed since then.",
+)
 @with_appcontext
-def export_command() -> None:
-    """Print each submitted screening as one line of JSON."""
+def export_command(output_format: str, output: str | None, since: datetime | None) -> None:
+    """Export every submitted screening (JSON lines, or FHIR NDJSON with --format fhir)."""
+    if output_format == "fhir":
+        _export_fhir(output, since)
+        return
+    if output or since:
+        raise click.UsageError("-o and --since go with --format fhir.")
     count = 0
     for record in screenings.iter_export_records():
         click.echo(json.dumps(record, ensure_ascii=False, sort_keys=True))
         count += 1
     screenings.record_export(count, actor="cli")
+
+
+def _export_fhir(output: str | None, since: datetime | None) -> None:
+    from screening.services.fhir_records import export_ndjson
+
+    if not output:
+        raise click.UsageError("--format fhir writes one file per resource type: give -o DIR.")
+    folder = Path(output)
+    if folder.exists() and not folder.is_dir():
+        raise click.UsageError(f"{output} is a file, not a folder.")
+    try:
+        counts = export_ndjson(folder, since)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write to {output}: {exc.strerror or exc}") from exc
+    for resource_type, count in counts.items():
+        click.echo(f"{resource_type}.ndjson\t{count}")
 
 
 COMMANDS = [export_command]

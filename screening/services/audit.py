@@ -44,6 +44,10 @@ ACTIONS: tuple[str, ...] = (
     "deactivate_user",
     "reactivate_user",
     "view_audit",
+    # branch fhir: the FHIR API and its clients.
+    "fhir_read",
+    "create_api_token",
+    "revoke_api_token",
 )
 
 DETAIL_MAX = 500

@@ -1,0 +1,1 @@
+"""The FHIR R4 read API blueprint (/fhir); the mapping itself is screening.fhir."""
