@@ -41,6 +41,7 @@ from screening.questionnaire import (
     validate_section,
 )
 from screening.services import access, audit
+from screening.services.locking import lock_for_update
 
 OPEN_STATUSES = (ScreeningStatus.INVITED.value, ScreeningStatus.IN_PROGRESS.value)
 DONE_STATUSES = (ScreeningStatus.SUBMITTED.value, ScreeningStatus.REVIEWED.value)
@@ -329,7 +330,7 @@ def save_section(
     section = _section(section_id)
     if section.id == REVIEW_STEP:
         raise ValueError("the review step is submitted, not saved")
-    db.session.refresh(screening, with_for_update=True)
+    lock_for_update(screening)
     if screening.is_locked:
         db.session.rollback()
         raise ScreeningLocked(screening.public_id)
