@@ -55,6 +55,10 @@ class ScreeningLocked(Exception):
     """The screening was submitted (or reviewed): its answers never change again."""
 
 
+class SubmitConflict(Exception):
+    """The answers kept changing while the submission was being prepared (several devices)."""
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -446,51 +450,73 @@ def acknowledge_warning(screening: Screening) -> None:
 # -- submission ------------------------------------------------------------------------------
 
 
+SUBMIT_ATTEMPTS = 3
+
+
 def submit(screening: Screening, consent: bool, *, now: datetime | None = None) -> Validated:
-    """Validate the whole answer set, evaluate it, store the summary and lock it: one commit.
+    """Validate the whole answer set, evaluate it, render the summary, then store and lock.
+
+    The slow part (evaluation and the WeasyPrint render) runs first, holding no lock; the
+    write is one short transaction that claims the screening only if it is still open AND its
+    answers are still the ones that were rendered. A save from another device in between makes
+    the claim miss, and the submission starts again from the new answers, so the stored PDF
+    always shows exactly the stored answers.
 
     Idempotent: when the screening is already submitted (a double click, a second tab), nothing
-    changes and the stored answers come back with no errors.
+    changes and the stored answers come back with no errors; two Sends at once make one
+    submission and one PDF (only one claim matches the row).
     """
-    from screening.services.summaries import store_summary
+    from screening.services.summaries import attach_summary, render_summary
 
-    if screening.is_locked:
-        return Validated(screening.answers, [])
     now = now or utcnow()
     as_of = clinic_date(now)
-    answers = dict(screening.answers)
-    answers.pop("consent_confirm", None)
-    if consent:
-        answers["consent_confirm"] = True
-    validated = validate_answer_set(answers, as_of, require_consent=True)
-    if not validated.ok:
-        return validated
-    result = evaluate(validated.answers, as_of).to_dict()
-    triage = result["triage"]
-    claimed = db.session.execute(
-        update(Screening)
-        .where(Screening.id == screening.id, Screening.status.in_(OPEN_STATUSES))
-        .values(
-            status=ScreeningStatus.SUBMITTED.value,
-            submitted_at=now,
-            updated_at=now,
-            answers_json=canonical_json(validated.answers),
-            evaluation_json=json.dumps(result, sort_keys=True, ensure_ascii=False),
-            triage=triage,
-            triage_rank=TRIAGE_RANK[triage],
-            rules_version=RULES_VERSION,
+    for _attempt in range(SUBMIT_ATTEMPTS):
+        if screening.is_locked:
+            return Validated(screening.answers, [])
+        stored_json = screening.answers_json
+        answers = dict(screening.answers)
+        answers.pop("consent_confirm", None)
+        if consent:
+            answers["consent_confirm"] = True
+        validated = validate_answer_set(answers, as_of, require_consent=True)
+        if not validated.ok:
+            return validated
+        result = evaluate(validated.answers, as_of).to_dict()
+        rendered = render_summary(
+            screening, answers=validated.answers, evaluation=result, submitted_at=now
         )
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        # Someone else submitted first: theirs is the one submission.
+        # Reads so far ran outside any write transaction; from here on it is short.
+        db.session.rollback()
+        triage = result["triage"]
+        claimed = db.session.execute(
+            update(Screening)
+            .where(
+                Screening.id == screening.id,
+                Screening.status.in_(OPEN_STATUSES),
+                Screening.answers_json == stored_json,
+            )
+            .values(
+                status=ScreeningStatus.SUBMITTED.value,
+                submitted_at=now,
+                updated_at=now,
+                answers_json=canonical_json(validated.answers),
+                evaluation_json=json.dumps(result, sort_keys=True, ensure_ascii=False),
+                triage=triage,
+                triage_rank=TRIAGE_RANK[triage],
+                rules_version=RULES_VERSION,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+            db.session.refresh(screening)
+            attach_summary(screening, rendered)
+            db.session.commit()
+            return Validated(validated.answers, [])
+        # Submitted by someone else first (theirs is the one submission), or the answers
+        # changed under us: look again.
         db.session.rollback()
         db.session.refresh(screening)
-        return Validated(screening.answers, [])
-    db.session.refresh(screening)
-    store_summary(screening)
-    db.session.commit()
-    return Validated(validated.answers, [])
+    raise SubmitConflict(screening.public_id)
 
 
 # -- export ----------------------------------------------------------------------------------
