@@ -54,6 +54,7 @@ from screening.patient.review import review_sections
 from screening.questionnaire import QUESTIONNAIRE, ItemType, Section, parse_iso_date
 from screening.routes import patient_link, public
 from screening.services import screenings
+from screening.services.retry import read_with_one_retry
 from screening.services.screenings import REVIEW_STEP, ScreeningLocked
 
 bp = Blueprint("patient", __name__)
@@ -581,7 +582,9 @@ def _review(token: str, screening: Screening) -> Response:
 @bp.get("/s/<token>/done")
 @patient_link
 def done(token: str) -> Response:
-    screening = _open(token, allow_done=True, allow_unconfirmed=True)
+    screening = read_with_one_retry(
+        lambda: _open(token, allow_done=True, allow_unconfirmed=True)
+    )
     if not screening.is_locked:
         return redirect(url_for(".resume_link", token=token))
     return _page("patient/done.html", screening=screening, show_warning=_confirmed(screening))
