@@ -9,7 +9,7 @@ PORT ?= 5000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432
 PG_TEST_DB ?= screening_test
 
-.PHONY: run test test-sqlite test-postgres test-browser bench lint format check-system migration messages clean
+.PHONY: run test test-sqlite test-postgres test-browser bench load lint format check-system migration messages clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -50,6 +50,15 @@ test-browser: $(STAMP)
 bench: $(STAMP) check-system
 	$(PY) -m screening.summary.bench
 	$(PY) -m screening.staff.bench_queue
+
+# Capacity: synthetic patients through gunicorn on SQLite, then PostgreSQL (bounded, loopback
+# only); prints submissions per second and checks every stored answer afterwards.
+LOAD_ARGS ?= --patients 150 --concurrency 50 --workers 2
+load: $(STAMP) check-system
+	$(PY) -m tests.load.loadtest --database sqlite $(LOAD_ARGS)
+	@if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then \
+	  $(PY) -m tests.load.loadtest --database "$(PG_URL)" $(LOAD_ARGS); \
+	else echo "PostgreSQL not reachable at $(PG_URL): skipping its load run."; fi
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
