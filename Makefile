@@ -46,10 +46,12 @@ test-postgres: $(STAMP)
 test-browser: $(STAMP)
 	$(PY) -m pytest -p no:cacheprovider -q -m browser
 
-# Speed and memory figures (printed, never asserted): the PDF summary, then the staff queue.
+# Speed and memory figures (printed, never asserted): the PDF summary, the staff queue, then
+# the patient step pages (GET and POST, as a ratio to a hello-world template).
 bench: $(STAMP) check-system
 	$(PY) -m screening.summary.bench
 	$(PY) -m screening.staff.bench_queue
+	$(PY) -m tests.load.bench_steps
 
 # Capacity: synthetic patients through gunicorn on SQLite, then PostgreSQL (bounded, loopback
 # only); prints submissions per second and checks every stored answer afterwards.
