@@ -9,7 +9,7 @@ PORT ?= 5000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432
 PG_TEST_DB ?= screening_test
 
-.PHONY: run test test-sqlite test-postgres test-browser bench lint format check-system migration messages clean lforms
+.PHONY: run test test-sqlite test-postgres test-browser bench load lint format check-system migration messages clean lforms
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -59,10 +59,21 @@ test-postgres: $(STAMP)
 test-browser: $(STAMP) lforms
 	$(PY) -m pytest -p no:cacheprovider -q -m browser
 
-# Speed and memory figures (printed, never asserted): the PDF summary, then the staff queue.
+# Speed and memory figures (printed, never asserted): the PDF summary, the staff queue, then
+# the patient step pages (GET and POST, as a ratio to a hello-world template).
 bench: $(STAMP) check-system
 	$(PY) -m screening.summary.bench
 	$(PY) -m screening.staff.bench_queue
+	$(PY) -m tests.load.bench_steps
+
+# Capacity: synthetic patients through gunicorn on SQLite, then PostgreSQL (bounded, loopback
+# only); prints submissions per second and checks every stored answer afterwards.
+LOAD_ARGS ?= --patients 150 --concurrency 50 --workers 2
+load: $(STAMP) check-system
+	$(PY) -m tests.load.loadtest --database sqlite $(LOAD_ARGS)
+	@if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then \
+	  $(PY) -m tests.load.loadtest --database "$(PG_URL)" $(LOAD_ARGS); \
+	else echo "PostgreSQL not reachable at $(PG_URL): skipping its load run."; fi
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
+from screening.choice_markup import choice_markup
+
 
 def unbreakable(number: str) -> str:
     return (number or "").replace("-", "\u2011").replace(" ", "\u00a0")
 
 
 def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.globals["choice_markup"] = choice_markup
+
     @app.context_processor
     def clinic_numbers() -> dict[str, str]:
         return {

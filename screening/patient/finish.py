@@ -31,6 +31,7 @@ from screening.patient.warning_words import reports_back_or_leg_pain, words_for
 from screening.questionnaire import QUESTIONNAIRE
 from screening.routes import patient_link
 from screening.services import screenings
+from screening.services.retry import read_with_one_retry
 from screening.services.screenings import REVIEW_STEP, ScreeningLocked
 
 
@@ -108,7 +109,10 @@ def _review(token: str, screening: Screening) -> Response:
 @bp.get("/s/<token>/done")
 @patient_link
 def done(token: str) -> Response:
-    screening = _open(token, allow_done=True, allow_unconfirmed=True)
+    # Just after Send, a database restart must not make a patient think it did not work.
+    screening = read_with_one_retry(
+        lambda: _open(token, allow_done=True, allow_unconfirmed=True)
+    )
     if not screening.is_locked:
         return redirect(url_for(".resume_link", token=token))
     return _page("patient/done.html", **_done_context(screening, _confirmed(screening)))

@@ -41,6 +41,7 @@ from screening.questionnaire import (
     validate_section,
 )
 from screening.services import access, audit, red_flags
+from screening.services.locking import lock_for_update
 
 OPEN_STATUSES = (ScreeningStatus.INVITED.value, ScreeningStatus.IN_PROGRESS.value)
 DONE_STATUSES = (ScreeningStatus.SUBMITTED.value, ScreeningStatus.REVIEWED.value)
@@ -52,6 +53,10 @@ TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 class ScreeningLocked(Exception):
     """The screening was submitted (or reviewed): its answers never change again."""
+
+
+class SubmitConflict(Exception):
+    """The answers kept changing while the submission was being prepared (several devices)."""
 
 
 def utcnow() -> datetime:
@@ -366,7 +371,7 @@ def save_section(
     section = _section(section_id)
     if section.id == REVIEW_STEP:
         raise ValueError("the review step is submitted, not saved")
-    db.session.refresh(screening, with_for_update=True)
+    lock_for_update(screening)
     if screening.is_locked:
         db.session.rollback()
         raise ScreeningLocked(screening.public_id)
@@ -514,60 +519,82 @@ def acknowledge_warning(screening: Screening) -> None:
 # -- submission ------------------------------------------------------------------------------
 
 
+SUBMIT_ATTEMPTS = 3
+
+
 def submit(screening: Screening, consent: bool, *, now: datetime | None = None) -> Validated:
-    """Validate the whole answer set, evaluate it, store the summary and lock it: one commit.
+    """Validate the whole answer set, evaluate it, render the summary, then store and lock.
+
+    The slow part (evaluation and the WeasyPrint render) runs first, holding no lock; the
+    write is one short transaction that claims the screening only if it is still open AND its
+    answers are still the ones that were rendered. A save from another device in between makes
+    the claim miss, and the submission starts again from the new answers, so the stored PDF
+    always shows exactly the stored answers.
 
     Idempotent: when the screening is already submitted (a double click, a second tab), nothing
-    changes and the stored answers come back with no errors.
+    changes and the stored answers come back with no errors; two Sends at once make one
+    submission and one PDF (only one claim matches the row).
     """
-    from screening.services.summaries import store_summary
+    from screening.services.summaries import attach_summary, render_summary
 
-    if screening.is_locked:
-        return Validated(screening.answers, [])
     now = now or utcnow()
     as_of = clinic_date(now)
-    answers = dict(screening.answers)
-    answers.pop("consent_confirm", None)
-    if consent:
-        answers["consent_confirm"] = True
-    validated = validate_answer_set(answers, as_of, require_consent=True)
-    if not validated.ok:
-        return validated
-    result = evaluate(validated.answers, as_of).to_dict()
-    triage = result["triage"]
-    claimed = db.session.execute(
-        update(Screening)
-        .where(Screening.id == screening.id, Screening.status.in_(OPEN_STATUSES))
-        .values(
-            status=ScreeningStatus.SUBMITTED.value,
-            submitted_at=now,
-            updated_at=now,
-            answers_json=canonical_json(validated.answers),
-            evaluation_json=json.dumps(result, sort_keys=True, ensure_ascii=False),
-            triage=triage,
-            triage_rank=TRIAGE_RANK[triage],
-            rules_version=RULES_VERSION,
-            # Typed drafts are only for finishing the form; nothing unsent is kept after.
-            draft_json=None,
+    for _attempt in range(SUBMIT_ATTEMPTS):
+        if screening.is_locked:
+            return Validated(screening.answers, [])
+        stored_json = screening.answers_json
+        answers = dict(screening.answers)
+        answers.pop("consent_confirm", None)
+        if consent:
+            answers["consent_confirm"] = True
+        validated = validate_answer_set(answers, as_of, require_consent=True)
+        if not validated.ok:
+            return validated
+        result = evaluate(validated.answers, as_of).to_dict()
+        rendered = render_summary(
+            screening, answers=validated.answers, evaluation=result, submitted_at=now
         )
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        # Someone else submitted first: theirs is the one submission.
+        # Reads so far ran outside any write transaction; from here on it is short.
+        db.session.rollback()
+        triage = result["triage"]
+        claimed = db.session.execute(
+            update(Screening)
+            .where(
+                Screening.id == screening.id,
+                Screening.status.in_(OPEN_STATUSES),
+                Screening.answers_json == stored_json,
+            )
+            .values(
+                status=ScreeningStatus.SUBMITTED.value,
+                submitted_at=now,
+                updated_at=now,
+                answers_json=canonical_json(validated.answers),
+                evaluation_json=json.dumps(result, sort_keys=True, ensure_ascii=False),
+                triage=triage,
+                triage_rank=TRIAGE_RANK[triage],
+                rules_version=RULES_VERSION,
+                # Typed drafts are only for finishing the form; nothing unsent is kept after.
+                draft_json=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+            db.session.refresh(screening)
+            red_flags.record_triage(
+                screening,
+                level=triage,
+                triage_rules=result.get("triage_rules") or (),
+                red_flags=result.get("red_flags") or (),
+                now=now,
+            )
+            attach_summary(screening, rendered)
+            db.session.commit()
+            return Validated(validated.answers, [])
+        # Submitted by someone else first (theirs is the one submission), or the answers
+        # changed under us: look again.
         db.session.rollback()
         db.session.refresh(screening)
-        return Validated(screening.answers, [])
-    db.session.refresh(screening)
-    red_flags.record_triage(
-        screening,
-        level=triage,
-        triage_rules=result.get("triage_rules") or (),
-        red_flags=result.get("red_flags") or (),
-        now=now,
-    )
-    store_summary(screening)
-    db.session.commit()
-    return Validated(validated.answers, [])
+    raise SubmitConflict(screening.public_id)
 
 
 # -- export ----------------------------------------------------------------------------------

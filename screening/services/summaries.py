@@ -10,6 +10,7 @@ found at submission, only laid out anew.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -40,17 +41,28 @@ def _clinician_name(screening: Screening) -> str | None:
     return clinician.display_name or clinician.email
 
 
-def summary_for(screening: Screening, *, generated_at: datetime | None = None) -> dict[str, Any]:
-    """The view model (plain dict) of a submitted screening, for the staff page and the PDF."""
-    evaluation = screening.evaluation
+def summary_for(
+    screening: Screening,
+    *,
+    generated_at: datetime | None = None,
+    answers: dict[str, Any] | None = None,
+    evaluation: dict[str, Any] | None = None,
+    submitted_at: datetime | None = None,
+) -> dict[str, Any]:
+    """The view model (plain dict) of a submitted screening, for the staff page and the PDF.
+
+    `answers`, `evaluation` and `submitted_at` stand in for the stored ones when the summary
+    is rendered *before* the submission is stored (see `render_summary`).
+    """
+    evaluation = evaluation if evaluation is not None else screening.evaluation
     if evaluation is None:
         raise SummaryError(f"screening {screening.public_id} has no stored evaluation")
     return build_summary(
-        screening.answers,
+        answers if answers is not None else screening.answers,
         evaluation,
         clinic_name=current_app.config.get("CLINIC_NAME", "Spine Clinic"),
         generated_at=generated_at or datetime.now(UTC),
-        submitted_at=screening.submitted_at,
+        submitted_at=submitted_at or screening.submitted_at,
         appointment_at=screening.appointment_at,
         clinician=_clinician_name(screening),
         questionnaire_version=screening.questionnaire_version,
@@ -58,26 +70,62 @@ def summary_for(screening: Screening, *, generated_at: datetime | None = None) -
     )
 
 
-def store_summary(screening: Screening) -> Summary:
-    """Render the PDF and store (or replace) the screening's Summary row. Does NOT commit.
+@dataclass(frozen=True)
+class RenderedSummary:
+    """A rendered PDF not yet stored: made outside any write transaction, stored after."""
+
+    pdf: bytes
+    generated_at: datetime
+    rules_version: str
+
+
+def render_summary(
+    screening: Screening,
+    *,
+    answers: dict[str, Any] | None = None,
+    evaluation: dict[str, Any] | None = None,
+    submitted_at: datetime | None = None,
+) -> RenderedSummary:
+    """Render the surgeon's PDF. Reads only; holds no lock and writes nothing.
+
+    Submission calls this before it takes the database's write lock (SQLite has one lock for
+    the whole database; holding it through a WeasyPrint render stalled every other patient).
+    """
+    generated_at = datetime.now(UTC)
+    summary = summary_for(
+        screening,
+        generated_at=generated_at,
+        answers=answers,
+        evaluation=evaluation,
+        submitted_at=submitted_at,
+    )
+    pdf = render_pdf(summary, page_size=current_app.config.get("PDF_PAGE_SIZE", "Letter"))
+    used = evaluation if evaluation is not None else screening.evaluation
+    return RenderedSummary(pdf, generated_at, str((used or {}).get("rules_version", "")))
+
+
+def attach_summary(screening: Screening, rendered: RenderedSummary) -> Summary:
+    """Store (or replace) the screening's Summary row from a rendered PDF. Does NOT commit.
 
     The caller's service commits, so the summary is saved in the same transaction as the
     submission (or the re-render) and never exists without it.
     """
-    generated_at = datetime.now(UTC)
-    summary = summary_for(screening, generated_at=generated_at)
-    pdf = render_pdf(summary, page_size=current_app.config.get("PDF_PAGE_SIZE", "Letter"))
     row = screening.summary
     if row is None:
         row = Summary(screening=screening)
         db.session.add(row)
-    row.pdf = pdf
-    row.sha256 = hashlib.sha256(pdf).hexdigest()
+    row.pdf = rendered.pdf
+    row.sha256 = hashlib.sha256(rendered.pdf).hexdigest()
     row.questionnaire_version = screening.questionnaire_version
-    row.rules_version = str((screening.evaluation or {}).get("rules_version", ""))
+    row.rules_version = rendered.rules_version
     row.template_version = TEMPLATE_VERSION
-    row.generated_at = generated_at
+    row.generated_at = rendered.generated_at
     return row
+
+
+def store_summary(screening: Screening) -> Summary:
+    """Render the PDF and store (or replace) the screening's Summary row. Does NOT commit."""
+    return attach_summary(screening, render_summary(screening))
 
 
 def rerender_summaries(*, public_id: str | None = None, everything: bool = False) -> int:

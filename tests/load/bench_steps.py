@@ -1,0 +1,108 @@
+"""Benchmark of a patient step page: `python -m tests.load.bench_steps [--runs N]` (`make bench`).
+
+Serves every questionnaire step in one process through Flask's test client (GET of a filled-in
+step, and POST of its answers with "Save and continue"), alternating with a hello-world Jinja
+template rendered in the same process, and prints for each step the median CPU milliseconds and
+the ratio to the hello-world page. CPU time (not wall time) so that other load on the machine
+disturbs the figures less. The database is SQLite in a temporary folder.
+
+Target (issue 17): a step page costs 5 ms or less of server CPU on the machine where a
+hello-world template costs about 0.4 ms (a ratio of about 12).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+STEP_TARGET_MS = 5.0
+HELLO = "<!doctype html><title>{{ title }}</title><p>Hello, {{ name }}!</p>"
+
+
+def _cpu_ms(
+    action: Callable[[], Any], runs: int, baseline: Callable[[], Any]
+) -> tuple[float, float]:
+    """Median CPU ms of `action` and of `baseline`, interleaved so both see the same load."""
+    timed: list[float] = []
+    base: list[float] = []
+    for _ in range(runs):
+        for target, into in ((baseline, base), (action, timed)):
+            gc.collect()
+            began = time.process_time()
+            target()
+            into.append((time.process_time() - began) * 1000)
+    return statistics.median(timed), statistics.median(base)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=60)
+    args = parser.parse_args(argv)
+
+    from screening import create_app
+    from screening.extensions import db
+    from screening.questionnaire import QUESTIONNAIRE
+    from screening.services import screenings
+    from screening.summary.bench import SYNTHETIC_ANSWERS
+    from tests.patient.helpers import step_post_data
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = "sqlite:///" + str(Path(folder) / "bench.db")
+        app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+        with app.app_context():
+            db.create_all()
+            hello = app.jinja_env.from_string(HELLO)
+
+            def hello_page() -> None:
+                with app.test_request_context("/"):
+                    hello.render(title="Hello", name="world")
+
+            new = screenings.start_screening()
+            answers = dict(SYNTHETIC_ANSWERS)
+            for section in QUESTIONNAIRE.sections:
+                if section.id == "review":
+                    continue
+                own = {k: v for k, v in answers.items() if k in section.item_ids}
+                screenings.save_section(new.screening, section.id, own, partial=True)
+            db.session.remove()
+
+            client = app.test_client()
+            print(
+                f"Patient step pages, median CPU ms over {args.runs} runs (ratio to hello-world):"
+            )
+            worst = 0.0
+            for section in QUESTIONNAIRE.sections:
+                if section.id == "review":
+                    continue
+                path = f"/s/{new.token}/step/{section.id}"
+                data = MultiDict([*step_post_data(section.id, answers), ("save", "1")])
+
+                def get(path: str = path) -> None:
+                    client.get(path)
+
+                def post(path: str = path, data: MultiDict[str, str] = data) -> None:
+                    client.post(path, data=data)
+
+                get_ms, base_ms = _cpu_ms(get, args.runs, hello_page)
+                post_ms, _ = _cpu_ms(post, args.runs, hello_page)
+                worst = max(worst, get_ms, post_ms)
+                print(
+                    f"  {section.id:14} GET {get_ms:5.2f} ms ({get_ms / base_ms:5.1f}x)"
+                    f"   POST {post_ms:5.2f} ms ({post_ms / base_ms:5.1f}x)"
+                    f"   hello-world {base_ms:.2f} ms"
+                )
+            verdict = "meets" if worst <= STEP_TARGET_MS else "misses"
+            print(f"  slowest: {worst:.2f} ms ({verdict} the {STEP_TARGET_MS:.0f} ms target)")
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,359 @@
+"""`make load`: many synthetic patients at once through gunicorn, then every answer checked.
+
+Starts gunicorn (loopback only) on a fresh database (SQLite in a temporary folder, or a fresh
+PostgreSQL database), drives `--patients` synthetic patients through the questionnaire with
+`--concurrency` at a time, exactly as a browser does (start, every step, any warning page,
+Send with its PDF), and prints submissions per second with request latencies. Afterwards it
+reads every stored screening back and checks its answers equal what that patient sent: a load
+test that loses or mixes up an answer fails, however fast it was.
+
+Bounded: a fixed number of patients, a time limit, only 127.0.0.1. Figures are printed, never
+asserted. Run from the repository root (it uses the test suite's form helpers):
+
+    .venv/bin/python -m tests.load.loadtest --database sqlite --workers 2
+    .venv/bin/python -m tests.load.loadtest --database postgresql://postgres@127.0.0.1:5432
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from screening.questionnaire import QUESTIONNAIRE, ItemType
+from tests.patient.helpers import LINK, csrf_token_from, step_post_data
+
+VENV_BIN = Path(sys.executable).parent
+LOAD_DB = "screening_load"
+
+BASE_ANSWERS: dict[str, Any] = {
+    "sex": "female",
+    "height_cm": 168,
+    "weight_kg": 74,
+    "work_status": "working",
+    "work_demand": "light",
+    "caregiver": False,
+    "visit_reason": "Back and leg pain for a year.",
+    "phone": "555-0134",
+    "prior_spine_surgery": True,
+    "surgeries": [
+        {
+            "procedure": "discectomy",
+            "region": "lumbar",
+            "year": 2021,
+            "month": 5,
+            "approach": "minimally_invasive",
+            "outcome": "better",
+        }
+    ],
+    "symptoms_since_surgery": "improved_then_returned",
+    "leg_pain_nrs": 6,
+    "pain_regions": ["lower_back", "buttock_left", "below_knee_left"],
+    "pain_duration": "over_1_year",
+    "numbness_tingling": True,
+    "leg_weakness": "none",
+    "walking_limit": "10_to_30_min",
+    "worse_standing_walking": True,
+    "relief_sitting_bending": False,
+    "worse_sitting_bending": True,
+    "night_pain": False,
+    "interference_nrs": 6,
+    "bladder_bowel_change": False,
+    "saddle_numbness": False,
+    "both_legs_symptoms": False,
+    "sexual_dysfunction_new": False,
+    "fever_chills": False,
+    "weight_loss_unexplained": False,
+    "cancer_history": False,
+    "immunosuppressed": False,
+    "long_term_steroids": False,
+    "iv_drug_use": False,
+    "recent_trauma": False,
+    "hand_clumsiness": False,
+    "balance_problem": "none",
+    "wound_problem": False,
+    "diagnoses": ["herniated_disc"],
+    "mri_when": "within_12_months",
+    "diabetes": "no",
+    "smoking": "former",
+    "blood_thinners": False,
+    "heart_or_lung_disease": False,
+    "prior_spine_infection": False,
+    "current_medications": "Ibuprofen 400 mg as needed",
+    "physical_therapy": "6_weeks_or_more",
+    "injections": "one",
+    "injection_within_3_months": False,
+    "medications_tried": ["anti_inflammatories", "nerve_pain_medication"],
+    "opioid_use": "none",
+    "phq2_interest": 1,
+    "phq2_down": 1,
+    "gad2_nervous": 1,
+    "gad2_worry": 0,
+    "goals": ["walk_further", "return_to_work"],
+    "concerns": ["recovery_time"],
+}
+
+FIRST_NAMES = ("Avery", "Jordan", "Riley", "Morgan", "Casey", "Quinn", "Rowan", "Emerson")
+LAST_NAMES = ("Lindqvist", "Okafor", "Marchetti", "Nakamura", "Delacroix", "Haddad", "Brennan")
+
+
+def synthetic_answers(number: int) -> dict[str, Any]:
+    """A distinct, valid, synthetic answer set for patient `number` (some with warnings)."""
+    answers = dict(BASE_ANSWERS)
+    answers["first_name"] = FIRST_NAMES[number % len(FIRST_NAMES)]
+    answers["last_name"] = f"{LAST_NAMES[number % len(LAST_NAMES)]}-{number}"
+    answers["date_of_birth"] = f"{1940 + number % 60}-{1 + number % 12:02d}-{1 + number % 28:02d}"
+    answers["back_pain_nrs"] = number % 11
+    answers["leg_pain_nrs"] = (number * 7) % 11
+    if number % 10 == 3:  # an urgent warning now and then, as in a real clinic
+        answers["leg_weakness"] = "getting_worse"
+    return answers
+
+
+@dataclass
+class Figures:
+    latencies: list[float] = field(default_factory=list)
+    sent: dict[str, dict[str, Any]] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class Browser:
+    """One patient's device: keep-alive HTTP to the server, a cookie jar, timed requests."""
+
+    def __init__(self, port: int, figures: Figures) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.cookies: dict[str, str] = {}
+        self.figures = figures
+
+    def request(
+        self, method: str, path: str, form: list[tuple[str, str]] | None = None
+    ) -> tuple[int, str, str]:
+        headers = {"Host": "127.0.0.1"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        began = time.perf_counter()
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        elapsed = time.perf_counter() - began
+        with self.figures.lock:
+            self.figures.latencies.append(elapsed)
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+        location = response.getheader("Location") or ""
+        return response.status, text, urlsplit(location).path
+
+    def post_form(self, path: str, pairs: list[tuple[str, str]]) -> tuple[int, str, str]:
+        _status, page, _location = self.request("GET", path)
+        csrf = csrf_token_from(page)
+        if csrf:
+            pairs = [*pairs, ("csrf_token", csrf)]
+        return self.request("POST", path, pairs)
+
+
+def one_patient(port: int, number: int, figures: Figures) -> None:
+    """Start, answer every step, pass any warning page and send; record what was sent."""
+    answers = synthetic_answers(number)
+    browser = Browser(port, figures)
+    try:
+        status, page, _ = browser.post_form("/start", [])
+        link = LINK.search(page)
+        if status != 200 or not link:
+            raise RuntimeError(f"start answered {status}")
+        token = link.group(1)
+        for section in QUESTIONNAIRE.sections:
+            if section.id == "review":
+                continue
+            path = f"/s/{token}/step/{section.id}"
+            status, _page, location = browser.post_form(
+                path, [*step_post_data(section.id, answers), ("save", "1")]
+            )
+            if status != 302:
+                raise RuntimeError(f"step {section.id} answered {status}")
+            if location.endswith("/warning"):
+                status, page, _ = browser.request("GET", location)
+                if "I understand" in page:
+                    browser.post_form(location, [])
+        status, _page, location = browser.post_form(
+            f"/s/{token}/step/review", [("submit", "1"), ("consent_confirm", "yes")]
+        )
+        if status != 302 or not location.endswith("/done"):
+            raise RuntimeError(f"send answered {status} to {location or 'no redirect'}")
+        with figures.lock:
+            figures.sent[token] = {**answers, "consent_confirm": True}
+    except Exception as exc:  # counted and printed; the run goes on
+        with figures.lock:
+            figures.failures.append(f"patient {number}: {type(exc).__name__}: {exc}")
+    finally:
+        browser.connection.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def database(choice: str) -> Iterator[str]:
+    """A fresh, empty database URL: SQLite in a temporary folder, or a new PostgreSQL db."""
+    if choice == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield "sqlite:///" + str(Path(folder) / "load.db")
+        return
+    from tests.postgres_db import create
+
+    if create(choice.rstrip("/"), LOAD_DB) != 0:
+        raise SystemExit(f"PostgreSQL not reachable at {choice}")
+    yield choice.rstrip("/") + "/" + LOAD_DB
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], workers: int, port: int) -> Iterator[subprocess.Popen[bytes]]:
+    process = subprocess.Popen(
+        [
+            str(VENV_BIN / "gunicorn"),
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "screening:create_app()",
+        ],
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit("gunicorn did not start within 30 s")
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def canonical(answers: dict[str, Any]) -> dict[str, Any]:
+    """What the questionnaire stores for these answers (multi answers in code order)."""
+    result = dict(answers)
+    for item in QUESTIONNAIRE.items:
+        if item.type is ItemType.MULTI and item.id in result:
+            order = [code.value for code in item.codes]
+            result[item.id] = sorted(result[item.id], key=order.index)
+    return result
+
+
+def verify(env: dict[str, str], sent: dict[str, dict[str, Any]]) -> tuple[int, list[str]]:
+    """Read every sent patient's stored answers back; list each one that differs."""
+    os.environ.update(env)
+    from screening import create_app
+    from screening.extensions import db
+    from screening.services.screenings import find_by_token
+
+    app = create_app()
+    problems: list[str] = []
+    with app.app_context():
+        for token, answers in sent.items():
+            screening = find_by_token(token)
+            if screening.status != "submitted":
+                problems.append(f"{screening.public_id}: status {screening.status}")
+            elif screening.answers != canonical(answers):
+                changed = sorted(
+                    key
+                    for key in set(answers) | set(screening.answers)
+                    if canonical(answers).get(key) != screening.answers.get(key)
+                )
+                problems.append(f"{screening.public_id}: answers differ at {', '.join(changed)}")
+            elif screening.summary is None:
+                problems.append(f"{screening.public_id}: no PDF stored")
+        db.engine.dispose()
+    return len(sent), problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", default="sqlite", help="sqlite, or a PostgreSQL server URL")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--patients", type=int, default=150)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--time-limit", type=float, default=300, help="seconds, at most")
+    args = parser.parse_args(argv)
+
+    with database(args.database) as url:
+        env = {
+            **os.environ,
+            "SCREENING_ENV": "production",
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "DATABASE_URL": url,
+            "RATELIMIT_ENABLED": "0",
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "TRUSTED_HOSTS": "127.0.0.1",
+            "PUBLIC_BASE_URL": "http://127.0.0.1",
+        }
+        subprocess.run(
+            [str(VENV_BIN / "screening"), "db", "upgrade"], env=env, check=True, capture_output=True
+        )
+        port = free_port()
+        figures = Figures()
+        with gunicorn(env, args.workers, port):
+            began = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
+                futures = [
+                    pool.submit(one_patient, port, number, figures)
+                    for number in range(args.patients)
+                ]
+                deadline = began + args.time_limit
+                for future in futures:
+                    future.result(timeout=max(1.0, deadline - time.perf_counter()))
+            elapsed = time.perf_counter() - began
+        checked, problems = verify(env, figures.sent)
+
+    backend = "SQLite" if args.database == "sqlite" else "PostgreSQL"
+    latencies = sorted(figures.latencies)
+    p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0.0
+    print(
+        f"{backend}, gunicorn {args.workers} workers, {args.concurrency} patients at a time: "
+        f"{len(figures.sent)} of {args.patients} sent in {elapsed:.1f} s = "
+        f"{len(figures.sent) / elapsed:.1f} submissions/s"
+    )
+    if latencies:
+        print(
+            f"  {len(latencies)} requests: median {statistics.median(latencies) * 1000:.0f} ms,"
+            f" p95 {p95 * 1000:.0f} ms"
+        )
+    print(f"  stored answers checked: {checked - len(problems)} of {checked} equal what was sent")
+    for line in (figures.failures + problems)[:20]:
+        print("  PROBLEM", line)
+    return 1 if figures.failures or problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

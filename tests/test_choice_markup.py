@@ -1,0 +1,43 @@
+"""The hand-written choice markup is exactly what the WTForms widgets write."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template_string
+
+from screening.choice_markup import choice_markup
+from screening.patient.forms import step_form_class
+
+
+def _widget_markup(option: object, invalid: bool) -> str:
+    return render_template_string(
+        '<div class="choice">\n  {{ option(**attrs) }}\n  {{ option.label() }}\n</div>',
+        option=option,
+        attrs={"aria-invalid": "true"} if invalid else {},
+    )
+
+
+def test_every_choice_of_every_step_matches_the_widgets(app: Flask) -> None:
+    compared = 0
+    with app.test_request_context("/"):
+        for section_id in ("about", "surgery", "symptoms", "warning_signs", "wellbeing"):
+            form = step_form_class(section_id)(meta={"csrf": False})
+            for field in form:
+                if field.type not in ("RadioField", "MultiCheckboxField"):
+                    continue
+                for index, option in enumerate(field):
+                    option.checked = index == 0  # one ticked, the rest not
+                    for invalid in (False, True):
+                        assert str(choice_markup(option, invalid)) == _widget_markup(
+                            option, invalid
+                        )
+                        compared += 1
+    assert compared > 100
+
+
+def test_labels_and_values_are_escaped(app: Flask) -> None:
+    with app.test_request_context("/"):
+        form = step_form_class("about")(meta={"csrf": False})
+        option = next(iter(form.sex))
+        option.label.text = '<b>"x"</b>'
+        html = str(choice_markup(option))
+        assert "<b>" not in html and "&lt;b&gt;" in html
