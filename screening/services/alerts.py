@@ -137,8 +137,10 @@ def compose_email(facts: AlertFacts) -> tuple[str, str]:
         _("Form: %(state)s", state=form_state),
         _("Clinic: %(clinic)s", clinic=facts.clinic),
         "",
-        _("1. Open the screening (staff sign-in needed). It shows the warning-sign answers and "
-          "the patient's phone number:"),
+        _(
+            "1. Open the screening (staff sign-in needed). It shows the warning-sign answers and "
+            "the patient's phone number:"
+        ),
         "   " + facts.link,
         _("2. Call the patient."),
         _('3. On that page, record what was done ("Record what was done").'),
@@ -172,9 +174,7 @@ def webhook_payload(facts: AlertFacts) -> dict[str, Any]:
     }
 
 
-def queue_alert(
-    screening: Screening, level: str, saved_at: datetime, *, kind: str = ALERT
-) -> int:
+def queue_alert(screening: Screening, level: str, saved_at: datetime, *, kind: str = ALERT) -> int:
     """Queue an alert (or an escalation) through every configured channel; no commit.
 
     Returns how many messages were queued (0 when none is configured or all were queued

@@ -170,7 +170,7 @@ def test_a_clinician_sees_the_warning_answers_phone_and_saves_audited(
     saves = db.session.scalars(select(ScreeningSave).order_by(ScreeningSave.id)).all()
     assert [save.section_id for save in saves] == [*STEPS_BEFORE_WARNINGS, "warning_signs"]
     assert [save.triage for save in saves][-1] == "emergency"
-    assert html.count('<li>') >= 4  # each save listed with its time
+    assert html.count("<li>") >= 4  # each save listed with its time
     assert "delivered" in html  # the alert, its channel and delivery state
     assert "email to oncall@clinic.example" in html
     events = db.session.scalars(
@@ -266,9 +266,7 @@ def test_an_unacknowledged_emergency_is_escalated_once_after_the_set_minutes(
     assert len(smtp_server.received) == 2 and len(webhook.received) == 2
 
 
-def test_an_acknowledged_emergency_is_not_escalated(
-    app: Flask, smtp_server: SmtpServer
-) -> None:
+def test_an_acknowledged_emergency_is_not_escalated(app: Flask, smtp_server: SmtpServer) -> None:
     save_warning_and_leave(app.test_client(), example_answers("cauda_equina_warning"))
     screening = only_screening()
     client = app.test_client()
