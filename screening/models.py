@@ -138,6 +138,21 @@ class Screening(db.Model):
     reminders_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # redflag: provisional triage, stored on every save from the warning-signs step on (in the
+    # same transaction as the answers); `triage`/`triage_rank` above hold the current level,
+    # provisional until submission. The highest level ever reached is kept, with when; an alert
+    # goes out when it first reaches emergency or urgent, and again if it rises further.
+    triage_rules_json: Mapped[str | None] = mapped_column(Text)
+    red_flags_json: Mapped[str | None] = mapped_column(Text)
+    triage_assessed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    highest_triage: Mapped[str | None] = mapped_column(String(20))
+    highest_triage_rank: Mapped[int | None] = mapped_column(Integer, index=True)
+    highest_triage_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a warning (emergency or urgent) was first saved: the start of the safety figure.
+    warning_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # When an unacknowledged emergency was escalated (once per level: cleared when it rises).
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     summary: Mapped[Summary | None] = relationship(
         back_populates="screening", uselist=False, cascade="all, delete-orphan"
     )
@@ -283,3 +298,54 @@ class OutboxMessage(db.Model):
     @property
     def payload(self) -> dict[str, Any]:
         return json.loads(self.payload_json or "{}")
+
+
+# -- redflag: the save log and what clinicians did about a warning ---------------------------
+
+
+class ScreeningSave(db.Model):
+    """One save of one step: when, which step, and the triage after it (no answers).
+
+    A clinician opening an unfinished emergency sees when the patient was last active.
+    """
+
+    __tablename__ = "screening_save"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    screening_id: Mapped[int] = mapped_column(
+        ForeignKey("screening.id", ondelete="CASCADE"), index=True
+    )
+    section_id: Mapped[str] = mapped_column(String(40))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    triage: Mapped[str | None] = mapped_column(String(20))
+
+
+class RedFlagOutcome(StrEnum):
+    CALLED_REACHED = "called_reached"
+    CALLED_NO_ANSWER = "called_no_answer"
+    CALLED_LEFT_MESSAGE = "called_left_message"
+    SENT_TO_ED = "sent_to_ed"
+    OTHER = "other"
+
+
+class RedFlagAction(db.Model):
+    """One thing a clinician did about a screening's red flags (a call, a referral), kept.
+
+    The first action acknowledges the red flags (Screening.flags_acknowledged_at); later ones
+    (a second call after no answer) are added, never overwritten.
+    """
+
+    __tablename__ = "red_flag_action"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    screening_id: Mapped[int] = mapped_column(
+        ForeignKey("screening.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    # The triage level the clinician was acting on.
+    level: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    by: Mapped[StaffUser] = relationship()

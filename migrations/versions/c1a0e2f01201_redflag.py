@@ -1,4 +1,5 @@
-"""Red-flag loop: the outbox (alerts, escalations, invitation and reminder emails).
+"""Red-flag loop: the outbox (alerts, escalations, invitation and reminder emails), the
+screening's provisional triage and highest level, the save log and the red-flag actions.
 
 Revision ID: c1a0e2f01201
 Revises: b7d41c2e9a10
@@ -51,9 +52,69 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_outbox_message_screening_id"), ["screening_id"], unique=False
         )
+    op.create_table('red_flag_action',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('screening_id', sa.Integer(), nullable=False),
+    sa.Column('at', screening.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('by_id', sa.Integer(), nullable=False),
+    sa.Column('level', sa.String(length=20), nullable=False),
+    sa.Column('outcome', sa.String(length=30), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['by_id'], ['staff_user.id'], name=op.f('fk_red_flag_action_by_id_staff_user')),
+    sa.ForeignKeyConstraint(['screening_id'], ['screening.id'], name=op.f('fk_red_flag_action_screening_id_screening'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_red_flag_action'))
+    )
+    with op.batch_alter_table('red_flag_action', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_red_flag_action_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_red_flag_action_screening_id'), ['screening_id'], unique=False)
+
+    op.create_table('screening_save',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('screening_id', sa.Integer(), nullable=False),
+    sa.Column('section_id', sa.String(length=40), nullable=False),
+    sa.Column('saved_at', screening.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('triage', sa.String(length=20), nullable=True),
+    sa.ForeignKeyConstraint(['screening_id'], ['screening.id'], name=op.f('fk_screening_save_screening_id_screening'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_screening_save'))
+    )
+    with op.batch_alter_table('screening_save', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_screening_save_screening_id'), ['screening_id'], unique=False)
+
+    with op.batch_alter_table('screening', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('triage_rules_json', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('red_flags_json', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('triage_assessed_at', screening.models.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('highest_triage', sa.String(length=20), nullable=True))
+        batch_op.add_column(sa.Column('highest_triage_rank', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('highest_triage_at', screening.models.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('warning_saved_at', screening.models.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('escalated_at', screening.models.UTCDateTime(timezone=True), nullable=True))
+        batch_op.create_index(batch_op.f('ix_screening_highest_triage_rank'), ['highest_triage_rank'], unique=False)
+        batch_op.create_index(batch_op.f('ix_screening_warning_saved_at'), ['warning_saved_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('screening', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_screening_warning_saved_at'))
+        batch_op.drop_index(batch_op.f('ix_screening_highest_triage_rank'))
+        batch_op.drop_column('escalated_at')
+        batch_op.drop_column('warning_saved_at')
+        batch_op.drop_column('highest_triage_at')
+        batch_op.drop_column('highest_triage_rank')
+        batch_op.drop_column('highest_triage')
+        batch_op.drop_column('triage_assessed_at')
+        batch_op.drop_column('red_flags_json')
+        batch_op.drop_column('triage_rules_json')
+
+    with op.batch_alter_table('screening_save', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_screening_save_screening_id'))
+
+    op.drop_table('screening_save')
+    with op.batch_alter_table('red_flag_action', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_red_flag_action_screening_id'))
+        batch_op.drop_index(batch_op.f('ix_red_flag_action_at'))
+
+    op.drop_table('red_flag_action')
     with op.batch_alter_table("outbox_message", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outbox_message_screening_id"))
         batch_op.drop_index(batch_op.f("ix_outbox_message_kind"))

@@ -11,7 +11,13 @@ clinician's and acknowledger's names joined in. Filters use indexed columns (sta
 clinician_id, appointment_at, submitted_at, patient_name_search).
 
 Front-desk staff see no clinical facts, so for them the order ignores triage (an order by
-urgency would itself tell them who is flagged) and triage filters are refused.
+urgency would itself tell them who is flagged) and triage filters are refused. They do see
+"call back: clinician needed" on a flagged screening, without the reason, so a patient who
+phones is put through.
+
+Red flags do not wait for submission (issue 12): the default view also holds every screening
+not yet reviewed whose triage is emergency or urgent, or was and is not yet acknowledged,
+submitted or not, first for clinicians.
 """
 
 from __future__ import annotations
@@ -22,22 +28,38 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from screening.evaluation.catalogue import ACT_NOW_LEVELS
 from screening.extensions import db
 from screening.models import Screening, ScreeningStatus, StaffUser
-from screening.services import audit
+from screening.services import audit, red_flags
 from screening.services.screenings import name_search_key as stored_form
 
 PER_PAGE = 50
 UPCOMING_DAYS = 7
 STATUSES: tuple[str, ...] = tuple(status.value for status in ScreeningStatus)
 FLAGGED = ACT_NOW_LEVELS
-# Ranks below this sort first (emergency, urgent); the rest, and unsubmitted screenings
+# Ranks below this sort first (emergency, urgent); the rest, and screenings without triage
 # (rank NULL), share the next bucket and sort by appointment.
 _AFTER_URGENT = len(ACT_NOW_LEVELS)
+
+# A level that needs a clinician: emergency or urgent now, or reached earlier and not yet
+# acknowledged (a patient who answered "yes" and then changed it still needs a call).
+_UNACKNOWLEDGED_PEAK = and_(
+    Screening.flags_acknowledged_at.is_(None), Screening.highest_triage_rank < _AFTER_URGENT
+)
+_ATTENTION_RANK = case(
+    (_UNACKNOWLEDGED_PEAK, Screening.highest_triage_rank),
+    (Screening.triage_rank < _AFTER_URGENT, Screening.triage_rank),
+    else_=_AFTER_URGENT,
+)
+_NEEDS_CLINICIAN = and_(
+    Screening.status != ScreeningStatus.REVIEWED.value,
+    or_(Screening.triage_rank < _AFTER_URGENT, Screening.highest_triage_rank < _AFTER_URGENT),
+)
 
 
 @dataclass(frozen=True)
@@ -80,10 +102,17 @@ class QueueRow:
     topic_count: int | None
     flags_acknowledged_at: datetime | None
     flags_acknowledged_by: str | None
+    # Issue 12: when the warning was first saved (clinicians), and the front desk's marker.
+    warning_saved_at: datetime | None = None
+    callback_needed: bool = False
 
     @property
     def flagged(self) -> bool:
         return self.triage in FLAGGED
+
+    @property
+    def not_sent_yet(self) -> bool:
+        return self.status in (ScreeningStatus.INVITED.value, ScreeningStatus.IN_PROGRESS.value)
 
     @property
     def needs_acknowledgement(self) -> bool:
@@ -150,6 +179,7 @@ def _criteria(filters: QueueFilter, *, today: date, zone: ZoneInfo) -> list[obje
             or_(
                 Screening.status == ScreeningStatus.SUBMITTED,
                 and_(Screening.appointment_at >= start, Screening.appointment_at < end),
+                _NEEDS_CLINICIAN,
             )
         ]
     criteria: list[object] = []
@@ -185,12 +215,7 @@ def _order(clinical: bool) -> list[Any]:
     """Emergency, urgent, then the rest (clinicians only); then appointment, then submission."""
     order: list[Any] = []
     if clinical:
-        order.append(
-            case(
-                (Screening.triage_rank < _AFTER_URGENT, Screening.triage_rank),
-                else_=_AFTER_URGENT,
-            )
-        )
+        order.append(_ATTENTION_RANK)
     return [
         *order,
         Screening.appointment_at.asc().nulls_last(),
@@ -235,10 +260,14 @@ def queue_query(
         func.coalesce(clinician.display_name, clinician.email).label("clinician_name"),
         Screening.submitted_at,
         Screening.reviewed_at,
+        _NEEDS_CLINICIAN.label("callback_needed"),
     ]
     if clinical:
         columns += [
-            Screening.triage,
+            Screening.warning_saved_at,
+            case(
+                (_UNACKNOWLEDGED_PEAK, Screening.highest_triage), else_=Screening.triage
+            ).label("triage"),
             Screening.evaluation_json,
             Screening.flags_acknowledged_at,
             func.coalesce(acknowledger.display_name, acknowledger.email).label("acknowledged_by"),
@@ -307,6 +336,8 @@ def queue_page(
                 topic_count=_topic_count(mapping["evaluation_json"]) if clinical else None,
                 flags_acknowledged_at=mapping["flags_acknowledged_at"] if clinical else None,
                 flags_acknowledged_by=mapping["acknowledged_by"] if clinical else None,
+                warning_saved_at=mapping["warning_saved_at"] if clinical else None,
+                callback_needed=bool(mapping["callback_needed"]),
             )
         )
     return QueuePage(rows=rows, total=total, page=page, per_page=per_page, filters=filters)
@@ -327,6 +358,10 @@ def mark_reviewed(
         raise ReviewError("Only a submitted screening can be marked reviewed.")
     if screening.status == ScreeningStatus.REVIEWED:
         raise ReviewError("This screening is already marked reviewed.")
+    if red_flags.needs_acknowledgement(screening):
+        raise ReviewError(
+            _("Record what was done about the red flags first; then mark it reviewed.")
+        )
     screening.status = ScreeningStatus.REVIEWED
     screening.reviewed_at = datetime.now(UTC)
     screening.reviewed_by_id = reviewer.id
@@ -337,22 +372,5 @@ def mark_reviewed(
         screening_public_id=screening.public_id,
         ip=ip,
         detail="with a note" if screening.review_note else None,
-    )
-    db.session.commit()
-
-
-def acknowledge_flags(screening: Screening, *, clinician: StaffUser, ip: str | None = None) -> None:
-    """Record that a clinician has seen an emergency or urgent screening's red flags."""
-    if screening.triage not in FLAGGED:
-        raise ReviewError("Only emergency or urgent screenings need this acknowledgement.")
-    if screening.flags_acknowledged_at is not None:
-        raise ReviewError("The red flags were already acknowledged.")
-    screening.flags_acknowledged_at = datetime.now(UTC)
-    screening.flags_acknowledged_by_id = clinician.id
-    audit.record(
-        "acknowledge_flags",
-        actor=clinician.email,
-        screening_public_id=screening.public_id,
-        ip=ip,
     )
     db.session.commit()

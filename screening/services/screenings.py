@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app
 from sqlalchemy import or_, select, update
 
-from screening.evaluation import RULES_VERSION, assess_triage, evaluate
+from screening.evaluation import RULES_VERSION, TriageResult, assess_triage, evaluate
 from screening.evaluation.catalogue import ACT_NOW_LEVELS, TRIAGE_RANK
 from screening.extensions import db
 from screening.models import Screening, ScreeningStatus
@@ -40,7 +40,7 @@ from screening.questionnaire import (
     validate_answer_set,
     validate_section,
 )
-from screening.services import access, audit
+from screening.services import access, audit, red_flags
 
 OPEN_STATUSES = (ScreeningStatus.INVITED.value, ScreeningStatus.IN_PROGRESS.value)
 DONE_STATUSES = (ScreeningStatus.SUBMITTED.value, ScreeningStatus.REVIEWED.value)
@@ -376,11 +376,13 @@ def save_section(
 
     before = triage_of(screening.answers)
     answers = drop_not_applying({**others, **validated.answers})
-    after = triage_of(answers)
+    assessment = assessment_of(answers)
+    after = assessment.triage if assessment is not None else None
+    now = utcnow()
     values: dict[str, Any] = {
         "answers_json": canonical_json(answers),
         "status": ScreeningStatus.IN_PROGRESS.value,
-        "updated_at": utcnow(),
+        "updated_at": now,
     }
     if "first_name" in answers or "last_name" in answers:
         values.update(name_columns(screening, answers.get("first_name"), answers.get("last_name")))
@@ -390,6 +392,8 @@ def save_section(
     if not _update_open(screening, values):
         db.session.rollback()
         raise ScreeningLocked(screening.public_id)
+    # The provisional triage, the save log and any alert commit with the answers.
+    red_flags.record_save(screening, section.id, assessment, now)
     db.session.commit()
     return Validated(validated.answers, [])
 
@@ -424,11 +428,18 @@ def first_incomplete_step(screening: Screening) -> str:
 # -- warning signs ---------------------------------------------------------------------------
 
 
-def triage_of(answers: Mapping[str, Any], as_of: date | None = None) -> str | None:
-    """Triage of the answers so far, once the warning-signs step has been saved; else None."""
+def assessment_of(answers: Mapping[str, Any], as_of: date | None = None) -> TriageResult | None:
+    """Triage, rules and red flags of the answers so far, once the warning-signs step has
+    been saved; else None."""
     if not any(item_id in answers for item_id in QUESTIONNAIRE.section(WARNING_STEP).item_ids):
         return None
-    return assess_triage(answers, as_of or today()).triage
+    return assess_triage(answers, as_of or today())
+
+
+def triage_of(answers: Mapping[str, Any], as_of: date | None = None) -> str | None:
+    """Triage level of the answers so far, once the warning-signs step has been saved."""
+    assessment = assessment_of(answers, as_of)
+    return assessment.triage if assessment is not None else None
 
 
 def current_triage(screening: Screening) -> str | None:
@@ -512,6 +523,13 @@ def submit(screening: Screening, consent: bool, *, now: datetime | None = None) 
         db.session.refresh(screening)
         return Validated(screening.answers, [])
     db.session.refresh(screening)
+    red_flags.record_triage(
+        screening,
+        level=triage,
+        triage_rules=result.get("triage_rules") or (),
+        red_flags=result.get("red_flags") or (),
+        now=now,
+    )
     store_summary(screening)
     db.session.commit()
     return Validated(validated.answers, [])

@@ -6,7 +6,7 @@ Route modules (auth, queue, detail, invitations, users, audit_views) register on
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, g, render_template
@@ -60,6 +60,24 @@ def clinic_datetime(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> 
     if value is None:
         return ""
     return value.astimezone(clinic_zone()).strftime(fmt)
+
+
+@bp.app_template_filter("duration")
+def duration(value: timedelta | None) -> str:
+    """A span of time as a clinician says it: "45 s", "12 min", "3 h 05 min", "2 d 4 h"."""
+    if value is None:
+        return "–"
+    seconds = int(value.total_seconds())
+    if seconds < 60:
+        return _("%(num)s s", num=seconds)
+    minutes = seconds // 60
+    if minutes < 60:
+        return _("%(num)s min", num=minutes)
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return _("%(hours)s h %(minutes)02d min", hours=hours, minutes=minutes)
+    days, hours = divmod(hours, 24)
+    return _("%(days)s d %(hours)s h", days=days, hours=hours)
 
 
 @bp.app_template_filter("clinic_date")

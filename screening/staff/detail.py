@@ -1,6 +1,10 @@
 """One screening: the summary (clinicians), the PDF, "mark reviewed" and the red-flag
 acknowledgement; for front desk and admin, only where the screening stands and its link.
 
+For an emergency or urgent screening, submitted or not, clinicians also see the red-flag panel:
+the warning-sign answers, the patient's phone, each save, each alert and what was done.
+Front desk sees only "call back: clinician needed".
+
 Every view and download is audited. Screenings are found by their random public id only, so a
 staff URL cannot be walked to another patient's data; unknown ids are a plain 404.
 """
@@ -19,14 +23,14 @@ from werkzeug.wrappers import Response
 from screening.extensions import db
 from screening.models import Screening, StaffRole, StaffUser
 from screening.routes import staff_only
-from screening.services import audit
+from screening.services import audit, red_flags
 from screening.services import invitations as invitation_service
 from screening.services import queue as queue_service
 from screening.services import screenings as screening_service
 from screening.services.summaries import SummaryError, summary_for
 from screening.staff.access import client_ip, current_staff_user
 from screening.staff.blueprint import bp
-from screening.staff.forms import ActionForm, ReviewForm
+from screening.staff.forms import ActionForm, RedFlagActionForm, ReviewForm
 
 CLINICAL = (StaffRole.CLINICIAN,)
 
@@ -75,6 +79,7 @@ def _summary(screening: Screening) -> dict | None:
 def screening_detail(public_id: str):  # type: ignore[no-untyped-def]
     screening = screening_or_404(public_id)
     clinical = current_user.sees_clinical
+    flagged = clinical and red_flags.is_flagged(screening)
     audit.record_and_commit(
         "view_screening",
         actor=current_user.email,
@@ -102,10 +107,19 @@ def screening_detail(public_id: str):  # type: ignore[no-untyped-def]
         and screening.link_seed is not None,
         differences=invitation_service.details_differ(screening),
         has_pdf=clinical and screening.summary is not None,
-        flagged=clinical and screening.triage in queue_service.FLAGGED,
+        flagged=flagged,
+        red_flag_panel=red_flags.panel(screening) if flagged else None,
+        red_flag_form=red_flag_form(),
+        callback_needed=red_flags.callback_needed(screening),
         review_form=ReviewForm(),
         action_form=ActionForm(),
     )
+
+
+def red_flag_form() -> RedFlagActionForm:
+    form = RedFlagActionForm()
+    form.outcome.choices = [(key, str(label)) for key, label in red_flags.OUTCOME_LABELS.items()]
+    return form
 
 
 def pdf_filename(screening: Screening) -> str:
@@ -160,14 +174,24 @@ def review(public_id: str) -> Response:
 @bp.post("/screenings/<public_id>/acknowledge")
 @staff_only(*CLINICAL)
 def acknowledge(public_id: str) -> Response:
+    """Record what was done about the red flags (the first record acknowledges them)."""
     screening = screening_or_404(public_id)
-    if ActionForm().validate_on_submit():
-        try:
-            queue_service.acknowledge_flags(
-                screening, clinician=current_staff_user(), ip=client_ip()
-            )
-        except queue_service.ReviewError as error:
-            flash(str(error), "error")
-        else:
-            flash(_("Recorded: you have seen the red flags."), "success")
-    return redirect(url_for("staff.screening_detail", public_id=public_id))
+    form = red_flag_form()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+        return redirect(url_for("staff.screening_detail", public_id=public_id) + "#red-flags")
+    try:
+        red_flags.record_action(
+            screening,
+            clinician=current_staff_user(),
+            outcome=form.outcome.data,
+            note=form.note.data,
+            ip=client_ip(),
+        )
+    except red_flags.RedFlagError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Recorded. The red flags are acknowledged."), "success")
+    return redirect(url_for("staff.screening_detail", public_id=public_id) + "#red-flags")

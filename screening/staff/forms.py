@@ -12,6 +12,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -203,3 +204,19 @@ class AuditFilterForm(StaffForm):
     screening = StringField(_l("Screening id"), validators=[Optional(), Length(max=32)])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
+
+
+# redflag: what a clinician did about a screening's red flags.
+class RedFlagActionForm(StaffForm):
+    outcome = RadioField(
+        _l("What was done"),
+        choices=[],  # filled from red_flags.OUTCOME_LABELS by the view
+        validators=[DataRequired(message=_l("Choose what was done."))],
+    )
+    note = TextAreaField(
+        _l("Note"),
+        validators=[
+            Optional(),
+            Length(max=2000, message=_l("Keep the note under 2,000 characters.")),
+        ],
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import render_template, request
 from flask_babel import gettext as _
@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 
 from screening.routes import staff_only
 from screening.services import queue as queue_service
+from screening.services import red_flags
 from screening.services import staff as staff_service
 from screening.staff.blueprint import STATUS_LABELS, TRIAGE_LABELS, bp, clinic_zone
 from screening.staff.forms import QueueFilterForm
@@ -57,4 +58,8 @@ def queue():  # type: ignore[no-untyped-def]
         clinical=clinical,
     )
     args = {key: value for key, value in request.args.items() if key != "page" and value}
-    return render_template("staff/queue.html", page=page, form=form, clinical=clinical, args=args)
+    # The clinical lead's safety figure: how fast warnings are acted on (clinicians only).
+    safety = red_flags.safety_figure(datetime.now(UTC)) if clinical else None
+    return render_template(
+        "staff/queue.html", page=page, form=form, clinical=clinical, args=args, safety=safety
+    )

@@ -60,7 +60,10 @@ def test_every_staff_action_leaves_one_row(client, app):
     assert actions_for(lambda: sign_in(client, clinician)) == ["sign_in"]
     detail = f"/staff/screenings/{flagged.public_id}"
     assert actions_for(lambda: client.get(detail)) == ["view_screening"]
-    assert actions_for(lambda: client.post(detail + "/acknowledge")) == ["acknowledge_flags"]
+    acknowledged = {"outcome": "called_reached"}
+    assert actions_for(lambda: client.post(detail + "/acknowledge", data=acknowledged)) == [
+        "acknowledge_flags"
+    ]
     assert actions_for(lambda: client.post(detail + "/review", data={"note": "ok"})) == ["review"]
     assert actions_for(lambda: client.post("/staff/logout")) == ["sign_out"]
 

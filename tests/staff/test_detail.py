@@ -23,8 +23,10 @@ def test_clinician_reads_the_summary_as_html(client, app, emergency):
     assert 'class="summary summary-emergency"' in html  # the shared partial
     assert "css/summary.css" in html
     assert emergency.patient_first_name in html
-    assert "I have seen the red flags" in html
-    assert "Download PDF" in html and "Mark reviewed" in html
+    assert "Record what was done" in html
+    assert "Download PDF" in html
+    # Review waits for the red flags to be acknowledged (issue 12).
+    assert "Record what was done about the red flags first" in html
 
 
 @pytest.mark.parametrize("role", ["front_desk", "admin"])
@@ -54,6 +56,10 @@ def test_pdf_download_serves_the_stored_bytes(client, app, emergency):
 def test_mark_reviewed_with_a_note(client, app, emergency):
     clinician = make_user("clinician", name="Dr Lee")
     sign_in(client, clinician)
+    # An emergency is reviewed only after its red flags are acknowledged (issue 12).
+    client.post(
+        f"/staff/screenings/{emergency.public_id}/acknowledge", data={"outcome": "called_reached"}
+    )
     response = client.post(
         f"/staff/screenings/{emergency.public_id}/review", data={"note": "Call patient today."}
     )
@@ -95,21 +101,27 @@ def test_an_unsubmitted_screening_cannot_be_reviewed(client, app):
 def test_acknowledging_red_flags_shows_who_and_when_in_the_queue(client, app, emergency):
     clinician = make_user("clinician", name="Dr Lee")
     sign_in(client, clinician)
-    client.post(f"/staff/screenings/{emergency.public_id}/acknowledge")
+    client.post(
+        f"/staff/screenings/{emergency.public_id}/acknowledge",
+        data={"outcome": "sent_to_ed", "note": "Told her to go to the ED now."},
+    )
     db.session.refresh(emergency)
     assert emergency.flags_acknowledged_by_id == clinician.id
     assert (datetime.now(UTC) - emergency.flags_acknowledged_at).total_seconds() < 60
     queue = client.get("/staff/").get_data(as_text=True)
     assert "Dr Lee" in queue and "Not yet" not in queue
     detail = client.get(f"/staff/screenings/{emergency.public_id}").get_data(as_text=True)
-    assert "Red flags seen by Dr Lee" in detail
+    assert "Sent to the emergency department</strong> · Dr Lee" in detail
+    assert "Told her to go to the ED now." in detail
 
 
 def test_routine_screenings_need_no_acknowledgement(client, app):
     routine = make_screening(status="submitted", triage="routine")
     sign_in(client, make_user("clinician"))
     response = client.post(
-        f"/staff/screenings/{routine.public_id}/acknowledge", follow_redirects=True
+        f"/staff/screenings/{routine.public_id}/acknowledge",
+        data={"outcome": "called_reached"},
+        follow_redirects=True,
     )
     assert "Only emergency or urgent" in response.get_data(as_text=True)
     db.session.refresh(routine)
