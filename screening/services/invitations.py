@@ -27,7 +27,6 @@ invitation_messages); reminders are worked out by the worker's sweep (services.r
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -43,7 +42,7 @@ from screening.models import (
     StaffUser,
 )
 from screening.outbox import cancel
-from screening.questionnaire import QUESTIONNAIRE
+from screening.questionnaire import QUESTIONNAIRE, validate_section
 from screening.services import audit
 from screening.services.access import (
     format_resume_code,
@@ -64,10 +63,6 @@ from screening.services.screenings import (
 # The languages a patient can be invited in, named in their own language (never translated).
 PATIENT_LANGUAGES: tuple[tuple[str, str], ...] = (("en", "English"), ("es", "Español"))
 
-# Questionnaire version 2's `phone` and `email` items (spec/questionnaire.md): the same limits.
-PHONE_CHARS = re.compile(r"^[0-9 +\-().]{7,20}$")
-PHONE_MIN_DIGITS, PHONE_MAX_DIGITS = 7, 15
-EMAIL_MAX = 254
 
 
 class InvitationError(ValueError):
@@ -85,20 +80,23 @@ class PossibleDuplicate(InvitationError):
 # -- contact details -------------------------------------------------------------------------
 
 
+def _questionnaire_check(item_id: str, text: str) -> str:
+    """Check one contact detail with the questionnaire's own rules for the same item (the
+    patient's phone and email questions), so the invitation and the form agree exactly."""
+    section = next(s for s in QUESTIONNAIRE.sections if item_id in s.item_ids)
+    result = validate_section(section, {item_id: text}, date.today())
+    for error in result.errors:
+        if error.item_id == item_id:
+            raise InvitationError(_(error.template, **error.params))
+    return str(result.answers.get(item_id, text.strip()))
+
+
 def clean_phone(text: str | None) -> str:
     """The phone number as typed (trimmed), or InvitationError saying what to fix."""
     phone = (text or "").strip()
     if not phone:
         raise InvitationError(_("Enter a phone number the clinic can call."))
-    digits = sum(ch.isdigit() for ch in phone)
-    if not PHONE_CHARS.match(phone) or not PHONE_MIN_DIGITS <= digits <= PHONE_MAX_DIGITS:
-        raise InvitationError(
-            _(
-                "Enter a phone number of 7 to 15 digits, for example 555-0100. "
-                "Use only digits, spaces and + - ( ) ."
-            )
-        )
-    return phone
+    return _questionnaire_check("phone", phone)
 
 
 def clean_email(text: str | None) -> str | None:
@@ -106,17 +104,7 @@ def clean_email(text: str | None) -> str | None:
     email = (text or "").strip()
     if not email:
         return None
-    local, _at, domain = email.partition("@")
-    valid = (
-        len(email) <= EMAIL_MAX
-        and email.count("@") == 1
-        and local
-        and "." in domain.strip(".")
-        and not any(ch.isspace() for ch in email)
-    )
-    if not valid:
-        raise InvitationError(_("Enter an email address like name@example.com, or leave it empty."))
-    return email
+    return _questionnaire_check("email", email)
 
 
 def clean_locale(value: str | None) -> str | None:

@@ -96,9 +96,9 @@ def test_the_form_has_recognisable_fields(client, app, clinician, desk):
     ("changes", "message"),
     [
         ({"phone": ""}, "Enter a phone number the clinic can call."),
-        ({"phone": "12345"}, "Enter a phone number of 7 to 15 digits"),
-        ({"phone": "555-0100 ext 4"}, "Enter a phone number of 7 to 15 digits"),
-        ({"phone": "1234567890123456"}, "Enter a phone number of 7 to 15 digits"),
+        ({"phone": "12345"}, "Enter a phone number with 7 to 15 digits"),
+        ({"phone": "555-0100 ext 4"}, "Enter a phone number with 7 to 15 digits"),
+        ({"phone": "1234567890123456"}, "Enter a phone number with 7 to 15 digits"),
         ({"email": "maria@example"}, "Enter an email address like name@example.com"),
         ({"email": "maria@@example.org"}, "Enter an email address like name@example.com"),
     ],
