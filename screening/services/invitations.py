@@ -64,7 +64,6 @@ from screening.services.screenings import (
 PATIENT_LANGUAGES: tuple[tuple[str, str], ...] = (("en", "English"), ("es", "Español"))
 
 
-
 class InvitationError(ValueError):
     """The invitation cannot be made or changed; the message says why."""
 
