@@ -94,6 +94,11 @@ def _local_time(moment: datetime) -> str:
     )
 
 
+def _clock_time(moment: datetime) -> str:
+    zone_name = current_app.config.get("CLINIC_TIMEZONE") or "UTC"
+    return f"{moment.astimezone(ZoneInfo(zone_name)):%H:%M}"
+
+
 def _level_words(level: str) -> tuple[str, str]:
     """(the level in capitals for the subject, what it means in one line)."""
     if level == "emergency":
@@ -113,16 +118,22 @@ def compose_email(facts: AlertFacts) -> tuple[str, str]:
     level_word, meaning = _level_words(facts.level)
     if facts.kind == ESCALATION:
         subject = _(
-            "NOT ACKNOWLEDGED: %(level)s red flag at %(clinic)s",
+            "NOT ACKNOWLEDGED: %(level)s red flag at %(clinic)s (saved %(time)s)",
             level=level_word,
             clinic=facts.clinic,
+            time=_clock_time(facts.saved_at),
         )
         opening = _(
             "Nobody has recorded what was done about this %(level)s alert yet.",
             level=level_word,
         )
     else:
-        subject = _("%(level)s red flag at %(clinic)s", level=level_word, clinic=facts.clinic)
+        subject = _(
+            "%(level)s red flag at %(clinic)s (saved %(time)s)",
+            level=level_word,
+            clinic=facts.clinic,
+            time=_clock_time(facts.saved_at),
+        )
         opening = meaning
     form_state = (
         _("sent by the patient")
