@@ -41,7 +41,7 @@ logger = logging.getLogger("screening.outbox")
 
 # Modules whose import registers a sweep (`@register_sweep`), one a line.
 SWEEP_MODULES: list[str] = [
-    "screening.services.invitations",  # invitation reminders (issue 13)
+    "screening.services.reminders",  # invitation reminders (issue 13)
 ]
 
 # How long a claimed row stays "sending" before another worker may take it back. Longer than

@@ -15,7 +15,8 @@ from flask_babel import force_locale
 
 from screening.extensions import csrf
 from screening.routes import patient_link
-from screening.services import invitations as invitation_service
+from screening.services import invitation_messages as messages
+from screening.services import reminders
 
 bp = Blueprint("reminders", __name__)
 
@@ -24,13 +25,13 @@ bp = Blueprint("reminders", __name__)
 @patient_link
 @csrf.exempt
 def stop(token: str) -> Response:
-    screening = invitation_service.screening_for_stop_token(token)
+    screening = messages.screening_for_stop_token(token)
     if screening is None:
         abort(404)
     stopped_now = False
     if request.method == "POST":
-        stopped_now = invitation_service.stop_reminders(screening, ip=request.remote_addr)
-    with force_locale(invitation_service.patient_locale(screening)):
+        stopped_now = reminders.stop_reminders(screening, ip=request.remote_addr)
+    with force_locale(messages.patient_locale(screening)):
         html = render_template(
             "patient/reminders_stop.html",
             token=token,

@@ -94,6 +94,11 @@ def _local_time(moment: datetime) -> str:
     )
 
 
+def _clock_time(moment: datetime) -> str:
+    zone_name = current_app.config.get("CLINIC_TIMEZONE") or "UTC"
+    return f"{moment.astimezone(ZoneInfo(zone_name)):%H:%M}"
+
+
 def _level_words(level: str) -> tuple[str, str]:
     """(the level in capitals for the subject, what it means in one line)."""
     if level == "emergency":
@@ -113,16 +118,22 @@ def compose_email(facts: AlertFacts) -> tuple[str, str]:
     level_word, meaning = _level_words(facts.level)
     if facts.kind == ESCALATION:
         subject = _(
-            "NOT ACKNOWLEDGED: %(level)s red flag at %(clinic)s",
+            "NOT ACKNOWLEDGED: %(level)s red flag at %(clinic)s (saved %(time)s)",
             level=level_word,
             clinic=facts.clinic,
+            time=_clock_time(facts.saved_at),
         )
         opening = _(
             "Nobody has recorded what was done about this %(level)s alert yet.",
             level=level_word,
         )
     else:
-        subject = _("%(level)s red flag at %(clinic)s", level=level_word, clinic=facts.clinic)
+        subject = _(
+            "%(level)s red flag at %(clinic)s (saved %(time)s)",
+            level=level_word,
+            clinic=facts.clinic,
+            time=_clock_time(facts.saved_at),
+        )
         opening = meaning
     form_state = (
         _("sent by the patient")
@@ -137,8 +148,10 @@ def compose_email(facts: AlertFacts) -> tuple[str, str]:
         _("Form: %(state)s", state=form_state),
         _("Clinic: %(clinic)s", clinic=facts.clinic),
         "",
-        _("1. Open the screening (staff sign-in needed). It shows the warning-sign answers and "
-          "the patient's phone number:"),
+        _(
+            "1. Open the screening (staff sign-in needed). It shows the warning-sign answers and "
+            "the patient's phone number:"
+        ),
         "   " + facts.link,
         _("2. Call the patient."),
         _('3. On that page, record what was done ("Record what was done").'),
@@ -172,9 +185,7 @@ def webhook_payload(facts: AlertFacts) -> dict[str, Any]:
     }
 
 
-def queue_alert(
-    screening: Screening, level: str, saved_at: datetime, *, kind: str = ALERT
-) -> int:
+def queue_alert(screening: Screening, level: str, saved_at: datetime, *, kind: str = ALERT) -> int:
     """Queue an alert (or an escalation) through every configured channel; no commit.
 
     Returns how many messages were queued (0 when none is configured or all were queued

@@ -21,47 +21,40 @@ Emails (the invitation, its reminders) are rows in the durable outbox, added in 
 transaction as the change that causes them and delivered by `screening worker`; nothing here
 waits on SMTP. They contain no clinical content: the clinic, the appointment, the link and code,
 how long it takes and the clinic's phone, in the language the clinic chose for the patient.
-The printed letter and the emails take their sentences from one place, `invitation_wording`.
+The printed letter and the emails take their sentences from one place (services.
+invitation_messages); reminders are worked out by the worker's sweep (services.reminders).
 """
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
-from flask import current_app, has_request_context, render_template, request
-from flask_babel import force_locale
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from screening.extensions import db
 from screening.models import (
-    OutboxMessage,
-    OutboxStatus,
     Screening,
     ScreeningStatus,
     StaffRole,
     StaffUser,
 )
-from screening.outbox import cancel, enqueue_email, register_sweep
-from screening.questionnaire import QUESTIONNAIRE
+from screening.outbox import cancel
+from screening.questionnaire import QUESTIONNAIRE, validate_section
 from screening.services import audit
 from screening.services.access import (
     format_resume_code,
-    link_secrets_from_seed,
     new_link_seed,
     new_public_id,
 )
+from screening.services.invitation_messages import (
+    clinic_zone,
+    link_secrets,
+    queue_invitation_email,
+)
 from screening.services.screenings import (
-    DONE_STATUSES,
     OPEN_STATUSES,
     issue_link,
     name_search_key,
@@ -69,15 +62,6 @@ from screening.services.screenings import (
 
 # The languages a patient can be invited in, named in their own language (never translated).
 PATIENT_LANGUAGES: tuple[tuple[str, str], ...] = (("en", "English"), ("es", "Español"))
-MINUTES_TO_COMPLETE = 10
-WORKER_ACTOR = "worker"
-PATIENT_ACTOR = "patient"
-STOP_REMINDERS_SALT = "stop-reminders"
-
-# Questionnaire version 2's `phone` and `email` items (spec/questionnaire.md): the same limits.
-PHONE_CHARS = re.compile(r"^[0-9 +\-().]{7,20}$")
-PHONE_MIN_DIGITS, PHONE_MAX_DIGITS = 7, 15
-EMAIL_MAX = 254
 
 
 class InvitationError(ValueError):
@@ -95,20 +79,23 @@ class PossibleDuplicate(InvitationError):
 # -- contact details -------------------------------------------------------------------------
 
 
+def _questionnaire_check(item_id: str, text: str) -> str:
+    """Check one contact detail with the questionnaire's own rules for the same item (the
+    patient's phone and email questions), so the invitation and the form agree exactly."""
+    section = next(s for s in QUESTIONNAIRE.sections if item_id in s.item_ids)
+    result = validate_section(section, {item_id: text}, date.today())
+    for error in result.errors:
+        if error.item_id == item_id:
+            raise InvitationError(_(error.template, **error.params))
+    return str(result.answers.get(item_id, text.strip()))
+
+
 def clean_phone(text: str | None) -> str:
     """The phone number as typed (trimmed), or InvitationError saying what to fix."""
     phone = (text or "").strip()
     if not phone:
         raise InvitationError(_("Enter a phone number the clinic can call."))
-    digits = sum(ch.isdigit() for ch in phone)
-    if not PHONE_CHARS.match(phone) or not PHONE_MIN_DIGITS <= digits <= PHONE_MAX_DIGITS:
-        raise InvitationError(
-            _(
-                "Enter a phone number of 7 to 15 digits, for example 555-0100. "
-                "Use only digits, spaces and + - ( ) ."
-            )
-        )
-    return phone
+    return _questionnaire_check("phone", phone)
 
 
 def clean_email(text: str | None) -> str | None:
@@ -116,17 +103,7 @@ def clean_email(text: str | None) -> str | None:
     email = (text or "").strip()
     if not email:
         return None
-    local, _at, domain = email.partition("@")
-    valid = (
-        len(email) <= EMAIL_MAX
-        and email.count("@") == 1
-        and local
-        and "." in domain.strip(".")
-        and not any(ch.isspace() for ch in email)
-    )
-    if not valid:
-        raise InvitationError(_("Enter an email address like name@example.com, or leave it empty."))
-    return email
+    return _questionnaire_check("email", email)
 
 
 def clean_locale(value: str | None) -> str | None:
@@ -161,10 +138,6 @@ class IssuedLink:
     token: str
     resume_code: str  # formatted ABCDE-12345
     expires_at: datetime
-
-
-def clinic_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("CLINIC_TIMEZONE") or "UTC")
 
 
 def appointment_to_utc(day: date, clock: time, zone: ZoneInfo) -> datetime:
@@ -207,13 +180,8 @@ def issued_link(screening: Screening, secret_key: str) -> IssuedLink | None:
     (older invitations, or the seed was forgotten after submission, revocation or expiry)."""
     if not screening.link_seed or screening.expires_at is None:
         return None
-    token, code = _secrets(screening, secret_key)
+    token, code = link_secrets(screening, secret_key)
     return IssuedLink(screening.public_id, token, format_resume_code(code), screening.expires_at)
-
-
-def _secrets(screening: Screening, secret_key: str) -> tuple[str, str]:
-    assert screening.link_seed
-    return link_secrets_from_seed(screening.link_seed, secret_key)
 
 
 def is_open(screening: Screening, now: datetime) -> bool:
@@ -312,7 +280,7 @@ def create_invitation(
         detail="second invitation confirmed" if confirm_duplicate else None,
     )
     if email:
-        _queue_invitation_email(screening, secret_key, now, actor=invited_by.email, ip=ip)
+        queue_invitation_email(screening, secret_key, now, actor=invited_by.email, ip=ip)
     db.session.commit()
     return screening
 
@@ -384,9 +352,9 @@ def edit_invitation(
         detail="changed: " + ", ".join(changed),
     )
     if "appointment" in changed:
-        _cancel_pending(screening, "reminder")
+        cancel(kind="reminder", screening_id=screening.id)
     if email and ("appointment" in changed or "email" in changed) and is_open(screening, now):
-        _queue_invitation_email(screening, secret_key, now, actor=actor, ip=ip, reason="updated")
+        queue_invitation_email(screening, secret_key, now, actor=actor, ip=ip, reason="updated")
     db.session.commit()
     return changed
 
@@ -396,7 +364,7 @@ def revoke(screening: Screening, *, actor: str, ip: str | None = None) -> None:
     if screening.revoked_at is None:
         screening.revoked_at = datetime.now(UTC)
     screening.link_seed = None
-    _cancel_pending(screening, "reminder")
+    cancel(kind="reminder", screening_id=screening.id)
     audit.record("revoke_invitation", actor=actor, screening_public_id=screening.public_id, ip=ip)
     db.session.commit()
 
@@ -444,384 +412,8 @@ def email_again(
         raise InvitationError(_("Add the patient's email address first (Edit invitation)."))
     if not is_open(screening, now) or not screening.link_seed:
         raise InvitationError(_("This link no longer works. Reissue it to send a new one."))
-    _queue_invitation_email(screening, secret_key, now, actor=actor, ip=ip, reason="again")
+    queue_invitation_email(screening, secret_key, now, actor=actor, ip=ip, reason="again")
     db.session.commit()
-
-
-# -- wording shared by the letter and the emails ----------------------------------------------
-
-
-def appointment_words(moment: datetime, locale: str) -> str:
-    """The appointment as the letter and the emails name it, in the clinic's time zone."""
-    local = moment.astimezone(clinic_zone())
-    return _(
-        "%(date)s at %(time)s",
-        date=format_date(local.date(), "full", locale=locale),
-        time=format_time(local.time(), "short", locale=locale),
-    )
-
-
-@dataclass(frozen=True)
-class InvitationWording:
-    """Every sentence the patient reads, for the letter, the email and the reminder alike."""
-
-    subject: str
-    heading: str
-    greeting: str
-    reminder: str | None
-    appointment: str | None
-    ask: str
-    open_link: str
-    scan: str
-    type_link: str
-    code_label: str
-    come_back: str
-    date_of_birth_first: str
-    works_until: str
-    keep_private: str
-    questions: str
-    stop_reminders: str
-    no_reply: str
-
-
-def patient_locale(screening: Screening) -> str:
-    return screening.invited_locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
-
-
-def invitation_wording(
-    screening: Screening, *, resume_url: str, reminder_days: int | None = None
-) -> InvitationWording:
-    """The invitation's sentences in the current (forced) locale. No clinical content."""
-    locale = patient_locale(screening)
-    clinic = current_app.config["CLINIC_NAME"]
-    phone = current_app.config["CLINIC_PHONE"]
-    name = f"{screening.patient_first_name or ''} {screening.patient_last_name or ''}".strip()
-    assert screening.expires_at is not None
-    expiry = format_date(
-        screening.expires_at.astimezone(clinic_zone()).date(), "long", locale=locale
-    )
-    reminder = None
-    if reminder_days is not None:
-        if reminder_days == 0:
-            reminder = _(
-                "A reminder: your appointment is today, and your questionnaire is not sent yet."
-            )
-        elif reminder_days == 1:
-            reminder = _(
-                "A reminder: your appointment is tomorrow, and your questionnaire is not sent yet."
-            )
-        else:
-            reminder = _(
-                "A reminder: your appointment is in %(days)d days, "
-                "and your questionnaire is not sent yet.",
-                days=reminder_days,
-            )
-    return InvitationWording(
-        subject=(
-            _("Reminder: your questionnaire for %(clinic)s", clinic=clinic)
-            if reminder
-            else _("Your questionnaire for %(clinic)s", clinic=clinic)
-        ),
-        heading=_("Before your visit: a short health questionnaire"),
-        greeting=_("Dear %(name)s,", name=name) if name else _("Hello,"),
-        reminder=reminder,
-        appointment=(
-            _(
-                "Your appointment at %(clinic)s is on %(when)s.",
-                clinic=clinic,
-                when=appointment_words(screening.appointment_at, locale),
-            )
-            if screening.appointment_at
-            else None
-        ),
-        ask=_(
-            "Please answer our questions about your back and legs before then. "
-            "It takes about %(minutes)d minutes.",
-            minutes=MINUTES_TO_COMPLETE,
-        ),
-        open_link=_("Open your private link:"),
-        scan=_("Scan this code with your phone camera:"),
-        type_link=_("Or type this link:"),
-        code_label=_("Your code:"),
-        come_back=_(
-            "To come back later, open the link again, or go to %(url)s and enter your code.",
-            url=resume_url,
-        ),
-        date_of_birth_first=_("We will ask for your date of birth first."),
-        works_until=_("The link works until %(when)s.", when=expiry),
-        keep_private=_("Keep this private: the link opens your answers."),
-        questions=_("Questions? Call us at %(phone)s.", phone=phone),
-        stop_reminders=_("Do not want reminders? Stop them here:"),
-        no_reply=_("This email was sent by %(clinic)s. Please do not reply to it.", clinic=clinic),
-    )
-
-
-# -- links that work outside a request (the worker) -------------------------------------------
-
-
-def public_url(endpoint: str, **values: Any) -> str:
-    """An absolute URL from PUBLIC_BASE_URL (in a request without it: the request's host)."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if not base and has_request_context():
-        base = request.url_root
-    if not base:
-        raise RuntimeError("Set PUBLIC_BASE_URL (for example https://screening.example.org).")
-    parts = urlsplit(base)
-    adapter = current_app.url_map.bind(
-        parts.netloc, script_name=parts.path.rstrip("/") or "/", url_scheme=parts.scheme or "https"
-    )
-    return adapter.build(endpoint, values, force_external=True)
-
-
-def patient_link_url(token: str) -> str:
-    return public_url("patient.resume_link", token=token)
-
-
-def resume_url() -> str:
-    return public_url("patient.resume")
-
-
-def stop_reminders_token(screening: Screening) -> str:
-    """A signed token naming the screening: enough to stop its reminders, nothing else."""
-    serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=STOP_REMINDERS_SALT)
-    return str(serializer.dumps(screening.public_id))
-
-
-def screening_for_stop_token(token: str) -> Screening | None:
-    serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=STOP_REMINDERS_SALT)
-    try:
-        public_id = serializer.loads(token)
-    except BadSignature:
-        return None
-    if not isinstance(public_id, str):
-        return None
-    return db.session.scalar(select(Screening).where(Screening.public_id == public_id))
-
-
-def stop_reminders(screening: Screening, *, ip: str | None = None) -> bool:
-    """The patient's one click: no more reminders (audited). False when already stopped."""
-    if screening.reminders_stopped_at is not None:
-        return False
-    screening.reminders_stopped_at = datetime.now(UTC)
-    _cancel_pending(screening, "reminder")
-    audit.record(
-        "stop_reminders", actor=PATIENT_ACTOR, screening_public_id=screening.public_id, ip=ip
-    )
-    db.session.commit()
-    return True
-
-
-# -- emails -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RenderedEmail:
-    subject: str
-    text: str
-    html: str
-    headers: dict[str, str]
-
-
-def render_invitation_email(
-    screening: Screening, secret_key: str, *, reminder_days: int | None = None
-) -> RenderedEmail:
-    """The invitation (or reminder) email in the patient's language, links from
-    PUBLIC_BASE_URL. Uses the same wording as the printed letter."""
-    token, code = _secrets(screening, secret_key)
-    stop_url = public_url("reminders.stop", token=stop_reminders_token(screening))
-    with force_locale(patient_locale(screening)):
-        wording = invitation_wording(
-            screening, resume_url=resume_url(), reminder_days=reminder_days
-        )
-        context = {
-            "wording": wording,
-            "link": patient_link_url(token),
-            "code": format_resume_code(code),
-            "stop_url": stop_url,
-            "lang": patient_locale(screening),
-        }
-        text = render_template("email/invitation.txt", **context)
-        html = render_template("email/invitation.html", **context)
-    headers = {
-        # Mail programs show their own "unsubscribe" button; RFC 8058 one-click is a POST.
-        "List-Unsubscribe": f"<{stop_url}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
-    return RenderedEmail(wording.subject, text, html, headers)
-
-
-def _enqueue(**message: Any) -> OutboxMessage | None:
-    return enqueue_email(**message)
-
-
-def _cancel_pending(screening: Screening, kind: str) -> None:
-    cancel(kind=kind, screening_id=screening.id)
-
-
-def _queue_invitation_email(
-    screening: Screening,
-    secret_key: str,
-    now: datetime,
-    *,
-    actor: str,
-    ip: str | None,
-    reason: str = "new",
-) -> None:
-    """Add the invitation email to the outbox (same transaction) and audit it."""
-    assert screening.invited_email and screening.link_seed
-    email = render_invitation_email(screening, secret_key)
-    # New and updated invitations are keyed by the moment (a double click within the same
-    # minute sends one); the seed part changes on reissue.
-    key = f"invitation:{screening.public_id}:{screening.link_seed[:8]}:{reason}:{now:%Y%m%d%H%M}"
-    queued = _enqueue(
-        kind="invitation",
-        to=screening.invited_email,
-        subject=email.subject,
-        text=email.text,
-        html=email.html,
-        dedupe_key=key,
-        screening_id=screening.id,
-        headers=email.headers,
-    )
-    if queued is None:
-        return
-    screening.last_emailed_at = now
-    audit.record(
-        "email_invitation",
-        actor=actor,
-        screening_public_id=screening.public_id,
-        ip=ip,
-        detail=f"invitation email queued ({reason})",
-    )
-
-
-# -- reminders (found by the worker's sweep) --------------------------------------------------
-
-
-def reminder_days() -> tuple[int, ...]:
-    """REMINDER_DAYS_BEFORE (config checks it: whole days, 0 to 60), largest first."""
-    return tuple(sorted(set(current_app.config.get("REMINDER_DAYS_BEFORE", (3, 1))), reverse=True))
-
-
-def _reminder_candidates(now: datetime, latest_day: int) -> Iterable[Screening]:
-    return db.session.scalars(
-        select(Screening).where(
-            Screening.status.in_(OPEN_STATUSES),
-            Screening.invited_email.is_not(None),
-            Screening.link_seed.is_not(None),
-            Screening.reminders_stopped_at.is_(None),
-            Screening.revoked_at.is_(None),
-            Screening.locked_at.is_(None),
-            Screening.expires_at > now,
-            Screening.appointment_at > now,
-            Screening.appointment_at <= now + timedelta(days=latest_day + 1),
-        )
-    )
-
-
-def due_reminder(screening: Screening, now: datetime, days: tuple[int, ...]) -> int | None:
-    """How many days before the appointment today's reminder is, or None if none is due.
-
-    Counted in clinic calendar days (CLINIC_TIMEZONE), so a daylight-saving change between
-    now and the appointment moves nothing; sent from REMINDER_HOUR clinic time; at most one
-    email a day, counting the invitation itself.
-    """
-    assert screening.appointment_at is not None
-    zone = clinic_zone()
-    local_now = now.astimezone(zone)
-    days_left = (screening.appointment_at.astimezone(zone).date() - local_now.date()).days
-    if days_left not in days:
-        return None
-    if local_now.hour < int(current_app.config.get("REMINDER_HOUR", 9)):
-        return None
-    last = screening.last_emailed_at
-    if last is not None and last.astimezone(zone).date() == local_now.date():
-        return None
-    return days_left
-
-
-@register_sweep
-def send_due_reminders(now: datetime | None = None) -> int:
-    """The worker's sweep: queue every reminder due now (one commit); returns how many.
-
-    The dedupe key names the screening, the appointment day and the reminder, so a sweep run
-    twice (two workers, a crash and restart) never sends the same reminder twice; a
-    rescheduled appointment gets its own reminders. Also forgets seeds no longer needed.
-    """
-    now = now or datetime.now(UTC)
-    days = reminder_days()
-    count = 0
-    secret_key = current_app.config["SECRET_KEY"]
-    if days:
-        for screening in list(_reminder_candidates(now, max(days))):
-            days_left = due_reminder(screening, now, days)
-            if days_left is None:
-                continue
-            assert screening.appointment_at is not None and screening.invited_email
-            day = screening.appointment_at.astimezone(clinic_zone()).date()
-            email = render_invitation_email(screening, secret_key, reminder_days=days_left)
-            queued = _enqueue(
-                kind="reminder",
-                to=screening.invited_email,
-                subject=email.subject,
-                text=email.text,
-                html=email.html,
-                dedupe_key=f"reminder:{screening.public_id}:{day.isoformat()}:{days_left}",
-                screening_id=screening.id,
-                headers=email.headers,
-            )
-            if queued is None:
-                continue
-            screening.last_emailed_at = now
-            audit.record(
-                "send_reminder",
-                actor=WORKER_ACTOR,
-                screening_public_id=screening.public_id,
-                detail=f"reminder queued, {days_left} days before the appointment",
-            )
-            count += 1
-    forget_unusable_links(now)
-    scrub_delivered_emails()
-    db.session.commit()
-    return count
-
-
-def forget_unusable_links(now: datetime) -> int:
-    """Drop the seed of links that can no longer be used (sent, revoked or expired); does
-    not commit. After this the link exists nowhere, not even derivably."""
-    result = db.session.execute(
-        update(Screening)
-        .where(
-            Screening.link_seed.is_not(None),
-            Screening.status.in_(DONE_STATUSES)
-            | Screening.revoked_at.is_not(None)
-            | (Screening.expires_at <= now),
-        )
-        .values(link_seed=None)
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-EMAIL_KINDS = ("invitation", "reminder")
-FINISHED = (OutboxStatus.SENT.value, OutboxStatus.FAILED.value, OutboxStatus.CANCELLED.value)
-SCRUBBED = {"scrubbed": True}
-
-
-def scrub_delivered_emails() -> int:
-    """Blank the text of invitation and reminder emails the outbox has finished with: their
-    bodies hold the working link and code, which must not outlive the delivery. Does not
-    commit; the row (who, when, status) stays for the record."""
-    rows = db.session.scalars(
-        select(OutboxMessage).where(
-            OutboxMessage.kind.in_(EMAIL_KINDS),
-            OutboxMessage.status.in_(FINISHED),
-            OutboxMessage.payload_json != json.dumps(SCRUBBED),
-        )
-    ).all()
-    for row in rows:
-        row.payload_json = json.dumps(SCRUBBED)
-    return len(rows)
 
 
 # -- one identity: what the clinic entered and what the patient typed --------------------------
@@ -863,8 +455,10 @@ def details_differ(screening: Screening) -> list[Difference]:
             Difference("date_of_birth", screening.invited_date_of_birth.isoformat(), typed_birth)
         )
     typed_phone = answers.get("phone")
-    if screening.invited_phone and typed_phone and _digits(typed_phone) != _digits(
+    if (
         screening.invited_phone
+        and typed_phone
+        and _digits(typed_phone) != _digits(screening.invited_phone)
     ):
         found.append(Difference("phone", screening.invited_phone, str(typed_phone)))
     typed_email = answers.get("email")

@@ -265,9 +265,9 @@ def queue_query(
     if clinical:
         columns += [
             Screening.warning_saved_at,
-            case(
-                (_UNACKNOWLEDGED_PEAK, Screening.highest_triage), else_=Screening.triage
-            ).label("triage"),
+            case((_UNACKNOWLEDGED_PEAK, Screening.highest_triage), else_=Screening.triage).label(
+                "triage"
+            ),
             Screening.evaluation_json,
             Screening.flags_acknowledged_at,
             func.coalesce(acknowledger.display_name, acknowledger.email).label("acknowledged_by"),

@@ -165,6 +165,8 @@ def record_triage(
 class AnswerLine:
     question: str
     answer: str
+    # A red flag holds on this answer: shown first and marked.
+    flag: bool = False
 
 
 @dataclass(frozen=True)
@@ -215,14 +217,20 @@ def _answer_text(item: Any, value: Any) -> str:
     return str(value)
 
 
-def warning_answers(answers: Mapping[str, Any]) -> list[AnswerLine]:
-    """The warning-signs step's answers, in the questionnaire's order and words."""
+def warning_answers(answers: Mapping[str, Any], flags: Iterable[str] = ()) -> list[AnswerLine]:
+    """The warning-signs step's answers in the questionnaire's words, red flags first."""
     section = QUESTIONNAIRE.section(WARNING_STEP)
-    return [
-        AnswerLine(_(item.label or item.question), _answer_text(item, answers[item.id]))
+    flagged = set(flags)
+    lines = [
+        AnswerLine(
+            _(item.label or item.question),
+            _answer_text(item, answers[item.id]),
+            flag=item.id in flagged,
+        )
         for item in section.items
         if item.id in answers
     ]
+    return sorted(lines, key=lambda line: not line.flag)
 
 
 def phone_numbers(screening: Screening) -> list[tuple[str, str]]:
@@ -273,7 +281,9 @@ def panel(screening: Screening) -> RedFlagPanel:
         highest_triage_at=screening.highest_triage_at,
         acknowledged=screening.flags_acknowledged_at is not None,
         phones=phone_numbers(screening),
-        warning_answers=warning_answers(screening.answers),
+        warning_answers=warning_answers(
+            screening.answers, json.loads(screening.red_flags_json or "[]")
+        ),
         saves=[(at, _section_title(section), level) for at, section, level in saves],
         alerts=[
             AlertLine(

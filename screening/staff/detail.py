@@ -187,7 +187,7 @@ def acknowledge(public_id: str) -> Response:
             screening,
             clinician=current_staff_user(),
             outcome=form.outcome.data,
-            note=form.note.data,
+            note=form.action_note.data,
             ip=client_ip(),
         )
     except red_flags.RedFlagError as error:

@@ -213,8 +213,9 @@ class RedFlagActionForm(StaffForm):
         choices=[],  # filled from red_flags.OUTCOME_LABELS by the view
         validators=[DataRequired(message=_l("Choose what was done."))],
     )
-    note = TextAreaField(
-        _l("Note"),
+    # Not "note": the review form on the same page has one (ids must be unique).
+    action_note = TextAreaField(
+        _l("What happened"),
         validators=[
             Optional(),
             Length(max=2000, message=_l("Keep the note under 2,000 characters.")),

@@ -21,6 +21,7 @@ from wtforms import SelectChoice
 from screening.models import Screening
 from screening.routes import staff_only
 from screening.services import audit
+from screening.services import invitation_messages as messages
 from screening.services import invitations as invitation_service
 from screening.services import staff as staff_service
 from screening.staff.access import client_ip, current_staff_user
@@ -117,11 +118,9 @@ def invitation_letter(public_id: str):  # type: ignore[no-untyped-def]
         screening_public_id=public_id,
         ip=client_ip(),
     )
-    link = invitation_service.patient_link_url(issued.token)
-    with force_locale(invitation_service.patient_locale(screening)):
-        wording = invitation_service.invitation_wording(
-            screening, resume_url=invitation_service.resume_url()
-        )
+    link = messages.patient_link_url(issued.token)
+    with force_locale(messages.patient_locale(screening)):
+        wording = messages.invitation_wording(screening, resume_url=messages.resume_url())
     return render_template(
         "staff/invitation_link.html",
         screening=screening,
@@ -129,7 +128,7 @@ def invitation_letter(public_id: str):  # type: ignore[no-untyped-def]
         link=link,
         qr=qr_data_uri(link),
         wording=wording,
-        letter_lang=invitation_service.patient_locale(screening),
+        letter_lang=messages.patient_locale(screening),
         action_form=ActionForm(),
     )
 

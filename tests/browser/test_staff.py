@@ -151,6 +151,11 @@ def test_front_desk_invites_and_clinician_reviews_the_emergency_first(
     text = pdf_text(saved)
     assert "Sam" in text and "Turner" in text, text[:500]
 
+    # An emergency is marked reviewed only once what was done about it is recorded (issue 12).
+    expect(page.get_by_role("button", name="Mark reviewed")).to_have_count(0)
+    page.get_by_label("Sent to the emergency department").check()
+    page.get_by_role("button", name="Record what was done").click()
+    expect(page.get_by_text("Recorded. The red flags are acknowledged.")).to_be_visible()
     page.get_by_label("Note (optional)").fill("Called the patient; sent to the emergency room.")
     page.get_by_role("button", name="Mark reviewed").click()
     expect(page.get_by_text("Marked reviewed.")).to_be_visible()

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from screening.extensions import db
 from screening.models import AuditEvent, Screening, StaffUser
 from screening.outbox.worker import run_once
-from screening.services import invitations
+from screening.services import invitations, reminders
 from tests.invitations.conftest import BASE_URL, body_text, clinic_time, invite
 from tests.outbox.servers import SmtpServer
 
@@ -76,11 +76,11 @@ def test_a_reminder_is_never_queued_twice(
 ) -> None:
     screening = invite(clinician, desk, appointment=APPOINTMENT, now=INVITED_AT)
     due = utc("2027-03-13T15:00")
-    assert invitations.send_due_reminders(due) == 1
+    assert reminders.send_due_reminders(due) == 1
     # As if a second worker ran the same sweep before the first recorded its email.
     screening.last_emailed_at = INVITED_AT
     db.session.commit()
-    assert invitations.send_due_reminders(due) == 0
+    assert reminders.send_due_reminders(due) == 0
     run_once(due)
     assert reminder_count(smtp_server) == 1
 

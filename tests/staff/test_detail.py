@@ -103,7 +103,7 @@ def test_acknowledging_red_flags_shows_who_and_when_in_the_queue(client, app, em
     sign_in(client, clinician)
     client.post(
         f"/staff/screenings/{emergency.public_id}/acknowledge",
-        data={"outcome": "sent_to_ed", "note": "Told her to go to the ED now."},
+        data={"outcome": "sent_to_ed", "action_note": "Told her to go to the ED now."},
     )
     db.session.refresh(emergency)
     assert emergency.flags_acknowledged_by_id == clinician.id

@@ -96,9 +96,9 @@ def test_the_form_has_recognisable_fields(client, app, clinician, desk):
     ("changes", "message"),
     [
         ({"phone": ""}, "Enter a phone number the clinic can call."),
-        ({"phone": "12345"}, "Enter a phone number of 7 to 15 digits"),
-        ({"phone": "555-0100 ext 4"}, "Enter a phone number of 7 to 15 digits"),
-        ({"phone": "1234567890123456"}, "Enter a phone number of 7 to 15 digits"),
+        ({"phone": "12345"}, "Enter a phone number with 7 to 15 digits"),
+        ({"phone": "555-0100 ext 4"}, "Enter a phone number with 7 to 15 digits"),
+        ({"phone": "1234567890123456"}, "Enter a phone number with 7 to 15 digits"),
         ({"email": "maria@example"}, "Enter an email address like name@example.com"),
         ({"email": "maria@@example.org"}, "Enter an email address like name@example.com"),
     ],
@@ -266,3 +266,27 @@ def test_the_patient_side_keeps_the_invited_identity(app, clinician):
     assert screenings.name_columns(screening, "maría", "GARCIA") == {
         "patient_name_search": "maria garcia"
     }
+
+
+def test_an_older_invitation_without_a_seed_is_reissued_to_print_again(client, app, desk):
+    screening = make_screening(
+        status="invited",
+        invited_date_of_birth=date(1961, 3, 4),
+        appointment_at=datetime.now(UTC) + timedelta(days=4),
+        expires_at=datetime.now(UTC) + timedelta(days=11),
+    )
+    detail = client.get(f"/staff/screenings/{screening.public_id}").get_data(as_text=True)
+    assert "Show or print the letter" not in detail
+    response = client.get(f"/staff/screenings/{screening.public_id}/invitation")
+    assert response.status_code == 302
+    followed = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "This link can no longer be shown. Reissue it to print a new letter." in followed
+    reissued = client.post(f"/staff/screenings/{screening.public_id}/reissue")
+    letter = client.get(reissued.headers["Location"])
+    assert letter.status_code == 200 and 'class="resume-code"' in letter.get_data(as_text=True)
+
+
+def test_the_letter_is_in_the_patients_language(client, app, clinician, desk):
+    screening, _link, _code = _create(client, clinician, locale="es")
+    html = client.get(f"/staff/screenings/{screening.public_id}/invitation").get_data(as_text=True)
+    assert '<article class="letter panel" aria-labelledby="letter-title" lang="es">' in html
