@@ -183,33 +183,31 @@ def body_map_svg(pain_regions: Iterable[str], *, label: str = "Pain regions") ->
     )
 
 
-# The PDF's "pain at a glance" chart, in millimetres (the SVG is drawn at exactly this size,
-# whatever the page size). Score bars on the left, one per CHART_ROW_MM from the top; the
-# PDF template writes each bar's label in the line just above it (pdf.css sets the label
-# lines to CHART_ROW_MM), so text and bars line up without any text inside the SVG (WeasyPrint
-# lays out SVG text far more slowly than the same words in the page).
-CHART_WIDTH_MM = 180
-CHART_HEIGHT_MM = 56
-CHART_ROW_MM = 11
+# The PDF's score bars, in millimetres (drawn at exactly this size, whatever the page size):
+# one bar per CHART_ROW_MM from the top. The PDF template writes each bar's label in the line
+# just above it (pdf.css sets the label lines to CHART_ROW_MM, with a clear gap before the
+# bar), so text and bars line up without any text inside the SVG (WeasyPrint lays out SVG text
+# far more slowly than the same words in the page). The body diagram floats beside them.
+CHART_ROW_MM = 10
 BAR_WIDTH_MM = 100
-BAR_HEIGHT_MM = 2.4
-BAR_TOP_IN_ROW_MM = 8.3
+BAR_HEIGHT_MM = 2.2
+BAR_TOP_IN_ROW_MM = 7.6
 BAR_TRACK = "#eef1f4"
 BAR_EDGE = "#8a96a3"
 
 
-def pain_chart_svg(steps: Iterable[int], pain_regions: Iterable[str], *, label: str) -> str:
-    """Score bars (each step 0-10 out of 10, top to bottom) beside the body diagram.
+def score_bars_svg(steps: Iterable[int], *, label: str) -> str:
+    """Score bars (each step 0-10 out of 10, top to bottom), one CHART_ROW_MM row each.
 
-    `label` is the whole chart in words (scores and regions) for screen readers.
+    `label` is the scores in words for screen readers.
     """
+    steps = list(steps)
     label = _escape(label)
-    scale = CHART_HEIGHT_MM / HEIGHT
-    left = CHART_WIDTH_MM - WIDTH * scale
+    height = _fmt(len(steps) * CHART_ROW_MM)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="pain-chart" role="img" '
-        f'aria-label="{label}" viewBox="0 0 {CHART_WIDTH_MM} {CHART_HEIGHT_MM}" '
-        f'width="{CHART_WIDTH_MM}mm" height="{CHART_HEIGHT_MM}mm"><title>{label}</title>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="score-bars" role="img" '
+        f'aria-label="{label}" viewBox="0 0 {BAR_WIDTH_MM} {height}" '
+        f'width="{BAR_WIDTH_MM}mm" height="{height}mm"><title>{label}</title>'
     ]
     # All tracks as one path and all filled parts as another: WeasyPrint draws an SVG node by
     # node, parsing each one's attributes again on every render.
@@ -227,8 +225,7 @@ def pain_chart_svg(steps: Iterable[int], pain_regions: Iterable[str], *, label: 
         )
     if filled:
         parts.append(f'<path fill="{SHADED}" d="{"".join(filled)}"/>')
-    transform = f'transform="translate({_fmt(round(left, 2))} 0) scale({_fmt(round(scale, 5))})"'
-    parts.append(f"{_figures(_known(pain_regions), transform)}</svg>")
+    parts.append("</svg>")
     return "".join(parts)
 
 

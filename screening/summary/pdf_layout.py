@@ -15,17 +15,15 @@ from typing import Any
 from flask_babel import gettext as _
 
 from screening.summary.aligned_rows import AlignedRows, aligned_rows
-from screening.summary.body_map import pain_chart_svg
+from screening.summary.body_map import score_bars_svg
 
 
 def pdf_layout(summary: dict[str, Any]) -> dict[str, Any]:
-    """The PDF template's `pdf` context: `pain_chart_svg` and `surgery_rows`."""
+    """The PDF template's `pdf` context: `score_bars_svg` and `surgery_rows`."""
     pain = summary["pain"]
     return {
-        "pain_chart_svg": pain_chart_svg(
-            [score["step"] for score in pain["scores"]],
-            pain.get("region_codes") or [],
-            label=pain["in_words"],
+        "score_bars_svg": score_bars_svg(
+            [score["step"] for score in pain["scores"]], label=pain["scores_in_words"]
         ),
         "surgery_rows": surgery_rows(summary.get("surgery")),
     }

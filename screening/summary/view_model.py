@@ -30,12 +30,28 @@ from typing import Any
 from flask_babel import gettext
 
 from screening.evaluation import risk_factors_present
-from screening.evaluation.catalogue import RED_FLAGS, TRIAGE_TITLES
+from screening.evaluation.catalogue import RED_FLAGS, TRIAGE_RULE_TITLES, TRIAGE_TITLES
 from screening.evaluation.topics import SCREEN_POSITIVE
 from screening.questionnaire import QUESTIONNAIRE, parse_iso_date
 from screening.questionnaire.model import N_
 from screening.summary.body_map import body_map_svg
-from screening.summary.triage_words import CANCER_STATUS_WORDS, ONSET_WORDS, rule_lines
+
+# When the cauda equina signs began (warning_signs_onset), in a surgeon's words.
+ONSET_WORDS = {
+    "within_2_weeks": N_("Began in the last 2 weeks"),
+    "longer_getting_worse": N_("Began longer ago, getting worse"),
+    "longer_not_changing": N_("Began longer ago, not changing"),
+    "not_sure": N_("Not sure when they began"),
+}
+
+# Where the cancer stands now (cancer_status), in a surgeon's words.
+CANCER_STATUS_WORDS = {
+    "active_or_in_treatment": N_("active or in treatment"),
+    "treated_within_5_years": N_("treated in the last 5 years"),
+    "treated_over_5_years_ago": N_("treated more than 5 years ago"),
+    "skin_not_melanoma_only": N_("non-melanoma skin cancer only"),
+    "not_sure": N_("status not known to the patient"),
+}
 
 # Patient wording that reads oddly in a surgeon's summary (first person), reworded here.
 SURGEON_WORDING: dict[tuple[str, Any], str] = {
@@ -73,8 +89,6 @@ SURGEON_WORDING: dict[tuple[str, Any], str] = {
     ("balance_problem", "none"): N_("Steady"),
     ("balance_problem", "stable"): N_("Unsteady, not changing"),
     ("balance_problem", "getting_worse"): N_("Unsteady, getting worse"),
-    ("hand_clumsiness", True): N_("New clumsiness"),
-    ("hand_clumsiness", False): N_("No new clumsiness"),
     ("wound_problem", True): N_("Red, swollen, hot or leaking"),
     ("wound_problem", False): N_("No problem reported"),
     ("injection_within_3_months", True): N_("Yes, in the last 3 months"),
@@ -238,45 +252,48 @@ def _patient(answers: Mapping[str, Any], scores: Mapping[str, Any], _: Translate
     }
 
 
-# Level headings of a version 2 banner, whose sentences below name the rules: version 1's
-# emergency title named cauda equina, the only emergency rule it had.
-_V2_HEADINGS = {
-    "emergency": N_("Emergency: the patient was told to go to an emergency department now"),
-}
+# Version 1 had one emergency rule, which its title named; version 2's banner names its rules.
+_V1_TITLES = {"emergency": N_("Emergency: possible cauda equina syndrome")}
 
 
-def _triage(
-    evaluation: Mapping[str, Any],
-    answers: Mapping[str, Any],
-    as_of: date | None,
-    age: int | None,
-    _: Translate,
-) -> dict:
-    """The banner: level title; for version 2 the rules in words; then the red flags.
+def _triage(evaluation: Mapping[str, Any], answers: Mapping[str, Any], _: Translate) -> dict:
+    """The banner: the level's title, the rules that held in words, then every red flag.
 
-    `flags` are the red flags the rules' sentences have not already named (all of them for
-    version 1, which has no `triage_rules`, and for the review level).
+    A version 2 evaluation stores the rules that made its level (`triage_rules`) and each
+    one's title and reason citing the answers (`triage_reasons`), worded by the rules at
+    submission ("Possible cauda equina syndrome: New saddle numbness, began in the last 2
+    weeks."). A version 1 evaluation has neither: its banner is its level and red flags, as
+    they were found.
     """
     level = evaluation.get("triage") or "routine"
     rule_ids = evaluation.get("triage_rules")
-    lines = rule_lines(list(rule_ids or []), answers, as_of=as_of, age=age, _=_)
-    named = frozenset().union(*(line.names_flags for line in lines)) if lines else frozenset()
+    reasons = {
+        rule.get("id"): rule
+        for rule in evaluation.get("triage_reasons") or []
+        if isinstance(rule, Mapping)
+    }
+    rules = []
+    for rule_id in rule_ids or []:
+        if rule_id == "red_flags":
+            continue  # the review level: the red flags below are its reason
+        stored = reasons.get(rule_id, {})
+        title = stored.get("title") or TRIAGE_RULE_TITLES.get(rule_id) or rule_id
+        reason = stored.get("reason") or ""
+        text = _(title)
+        rules.append({"id": rule_id, "text": f"{text}: {reason}" if reason else text})
     flags = [
         {"id": flag_id, "text": _red_flag_text(flag_id, answers, _)}
         for flag_id in evaluation.get("red_flags") or []
-        if flag_id not in named
     ]
     routine = level not in TRIAGE_TITLES or level == "routine"
     title = TRIAGE_TITLES.get(level, level)
-    if rule_ids is not None and level in _V2_HEADINGS:
-        title = _V2_HEADINGS[level]
+    if rule_ids is None and level in _V1_TITLES:
+        title = _V1_TITLES[level]
     return {
         "level": level,
         "routine": routine,
         "title": _(title),
-        "rules": [{"id": line.rule_id, "text": line.text} for line in lines],
-        # Heading of the flag list: "Red flags" alone, "Other red flags" after the rules.
-        "flags_heading": _("Other red flags:") if lines else _("Red flags:"),
+        "rules": rules,
         "red_flags": flags,
     }
 
@@ -391,13 +408,10 @@ def _pain(answers: Mapping[str, Any], scores: Mapping[str, Any], _: Translate) -
         "facts": facts,
         "regions": region_words,
         "region_codes": list(regions),
-        # What the two figures of the diagram are, said once under it in both renderings.
-        "diagram_legend": _(
-            "Front view on the left, back view on the right; shaded where it hurts"
-        ),
-        "in_words": "; ".join(
-            [_("%(label)s %(value)s of %(max)s", **score) for score in scores_shown]
-            + [_("Pain regions: %(regions)s", regions=", ".join(region_words) or _("none"))]
+        # What the two figures of the diagram are, said once in the section title (both renderings).
+        "diagram_legend": _("diagram: front on the left, back on the right, shaded where it hurts"),
+        "scores_in_words": "; ".join(
+            _("%(label)s %(value)s of %(max)s", **score) for score in scores_shown
         ),
         "body_map_svg": body_map_svg(
             regions,
@@ -627,7 +641,7 @@ def build_summary(
         "as_of": evaluation.get("as_of"),
         "disclaimer": _("Decision support for the consultation, not a diagnosis."),
         "patient": patient,
-        "triage": _triage(evaluation, answers, as_of, patient["age"], _),
+        "triage": _triage(evaluation, answers, _),
         "planning": _planning(answers, risky, _),
         "topics": _topics(evaluation, _),
         "pain": _pain(answers, scores, _),

@@ -17,7 +17,22 @@ from screening.questionnaire import parse_answer_json
 from screening.summary.view_model import build_summary
 from tests.conftest import EXAMPLES
 
-VALID_EXAMPLES = ["after_fusion", "cauda_equina_warning", "disc_herniation", "stenosis"]
+VALID_EXAMPLES = [
+    "after_fusion",
+    "cauda_equina_warning",
+    "cervical_myelopathy",
+    "cord_compression_cancer",
+    "disc_herniation",
+    "stenosis",
+]
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def v1_submission(name: str) -> dict[str, Any]:
+    """A version 1 submission as stored before version 2 (answers, stored evaluation)."""
+    return json.loads((DATA / "v1_submissions.json").read_text(encoding="utf-8"))[name]
+
+
 AS_OF = date(2026, 11, 21)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from screening.evaluation.catalogue import RED_FLAGS
+from screening.evaluation.catalogue import RED_FLAGS, TRIAGE_TITLES
 from screening.summary import render
 from screening.summary.render import PageSizeError, render_pdf, render_pdf_counting_pages
 from tests.summary.conftest import VALID_EXAMPLES, example_answers, expected, make_summary
@@ -29,15 +29,33 @@ def test_example_renders_with_topics_and_names(name: str, pdftotext, pdfinfo) ->
     # The footer is on every page.
     assert text.count("Decision support for the consultation, not a diagnosis") == pages
     assert f"Page {pages} of {pages}" in text
-    assert "Questionnaire v1 · rules v1 · generated 2026-11-21 12:00 UTC" in text
+    assert "Questionnaire v2 · rules v2 · generated 2026-11-21 12:00 UTC" in text
 
 
 def test_emergency_banner_comes_first_with_red_flags_in_plain_words(pdftotext) -> None:
     summary = make_summary(example_answers("cauda_equina_warning"))
     text = " ".join(pdftotext(render_pdf(summary)).split())
-    banner = text.index("Emergency: possible cauda equina syndrome")
+    banner = text.index(TRIAGE_TITLES["emergency"])
     assert banner < text.index("MISS discussion topics")
+    # The rule that held, in words, with the answers behind it (onset included).
+    rule = text.index(
+        "Possible cauda equina syndrome: New saddle numbness; began in the last 2 weeks."
+    )
+    assert banner < rule < text.index("Red flags:") < text.index("MISS discussion topics")
     assert RED_FLAGS["saddle_numbness"] in text[banner:]
+
+
+def test_cord_compression_banner_names_the_cancer_and_the_change(pdftotext) -> None:
+    text = " ".join(
+        pdftotext(render_pdf(make_summary(example_answers("cord_compression_cancer")))).split()
+    )
+    assert (
+        "Possible spinal cord compression from a cancer: History of cancer (active or in "
+        "treatment), with leg weakness getting worse." in text
+    )
+    assert (
+        "Red flags: Leg weakness getting worse · History of cancer (active or in treatment)" in text
+    )
 
 
 def test_routine_has_no_banner(pdftotext) -> None:

@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 import pytest
 
 from screening.evaluation import evaluate
+from screening.evaluation.catalogue import RULES_VERSION
 from screening.extensions import db
 from screening.models import Screening, ScreeningStatus, StaffUser, Summary
-from screening.questionnaire import canonical_json
+from screening.questionnaire import QUESTIONNAIRE, canonical_json
 from screening.services import summaries
 from tests.summary.conftest import AS_OF, example_answers
 
@@ -27,11 +28,11 @@ def submitted(app):  # type: ignore[no-untyped-def]
             public_id=secrets.token_hex(8),
             status=ScreeningStatus.SUBMITTED.value,
             answers_json=canonical_json(answers),
-            questionnaire_version="1",
+            questionnaire_version=QUESTIONNAIRE.version,
             token_hash=secrets.token_hex(32),
             submitted_at=datetime(2026, 11, 21, 9, 30, tzinfo=UTC),
             evaluation_json=json.dumps(evaluate(answers, AS_OF).to_dict()),
-            rules_version="1",
+            rules_version=RULES_VERSION,
             **fields,
         )
         db.session.add(screening)
@@ -45,7 +46,7 @@ def test_store_summary_does_not_commit(app, submitted, pdftotext) -> None:
     screening = submitted()
     row = summaries.store_summary(screening)
     assert row.sha256 == hashlib.sha256(row.pdf).hexdigest()
-    assert (row.questionnaire_version, row.rules_version) == ("1", "1")
+    assert (row.questionnaire_version, row.rules_version) == ("2", "2")
     assert row.template_version == summaries.TEMPLATE_VERSION
     assert "Jordan Reyes" in pdftotext(row.pdf)
     db.session.rollback()  # the caller's transaction decides

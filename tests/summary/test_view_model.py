@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from hypothesis import HealthCheck, given, settings
 
+from screening.evaluation import evaluate
 from screening.summary.body_map import REGIONS, body_map_svg
 from tests.evaluation.strategies import answer_sets
 from tests.summary.conftest import AS_OF, example_answers, make_summary
@@ -70,8 +71,24 @@ def test_surgeries_most_recent_first() -> None:
     ]
     rows = make_summary(answers)["surgery"]["rows"]
     assert [r["year"] for r in rows] == [2020, 2010]
-    assert rows[0]["years_ago"] == 6
+    assert rows[0]["ago"] == "6 y ago"  # 2020 with no month: 71 to 82 months
     assert rows[1]["levels"] == "L5-S1"
+
+
+def test_surgery_month_and_months_since_as_the_rules_count_them() -> None:
+    answers = dict(example_answers("after_fusion"))
+    base = answers["surgeries"][0]
+    answers["surgeries"] = [
+        {**base, "year": 2025, "month": 9},
+        {**base, "year": 2025},  # no month: 11 to 22 months before November 2026
+        {**base, "year": 2024, "month": 12},
+    ]
+    rows = make_summary(answers)["surgery"]["rows"]
+    assert [(r["when"], r["ago"]) for r in rows] == [
+        ("Sep 2025", "14 mo ago"),
+        ("2025", "11–22 mo ago"),
+        ("Dec 2024", "23 mo ago"),
+    ]
 
 
 def test_body_map_shades_only_known_regions() -> None:
@@ -87,10 +104,13 @@ def test_body_map_shades_only_known_regions() -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(answers=answer_sets(AS_OF))
 def test_bold_health_marks_match_the_risk_factors_topic(answers: dict) -> None:
-    """Every marked care or health fact is a reason of the risk_factors topic, and back."""
+    """Every marked planning, care or health fact is a reason of the risk_factors topic, and
+    back (the stored topic's reasons: the summary may refer a repeated one to another topic)."""
     summary = make_summary(answers)
-    marked = [f for f in summary["care"] + summary["health"] if f["flag"]]
-    topic = next((t for t in summary["topics"] if t["id"] == "risk_factors"), None)
+    facts = summary["planning"]["facts"] + summary["care"] + summary["health"]
+    marked = [f for f in facts if f["flag"]]
+    stored = evaluate(answers, AS_OF).to_dict()["topics"]
+    topic = next((t for t in stored if t["id"] == "risk_factors"), None)
     assert len(marked) == (len(topic["reasons"]) if topic else 0)
 
 
