@@ -21,7 +21,9 @@ from screening.patient.blueprint import (
     _previous_section_id,
     _step_url,
     bp,
+    step_progress,
 )
+from screening.patient.drafts import has_unsaved
 from screening.patient.forms import (
     StepForm,
 )
@@ -59,10 +61,19 @@ def _review(token: str, screening: Screening) -> Response:
                 "please tick the box and press Send my answers again."
             )
         else:
-            try:
-                validated = screenings.submit(screening, bool(form.consent_confirm.data))
-            except ScreeningLocked:  # pragma: no cover - submit does not raise it
-                validated = None
+            # Typed text still waiting in a step's draft must be fixed or cleared first: the
+            # patient meant to answer it.
+            missing_sections = [
+                section_id
+                for section_id, ok in complete.items()
+                if not ok and has_unsaved(screening.draft.get(section_id))
+            ]
+            validated = None
+            if not missing_sections:
+                try:
+                    validated = screenings.submit(screening, bool(form.consent_confirm.data))
+                except ScreeningLocked:  # pragma: no cover - submit does not raise it
+                    validated = None
             if validated is not None and validated.ok:
                 return redirect(url_for(".done", token=token))
             for error in validated.errors if validated else []:
@@ -77,18 +88,17 @@ def _review(token: str, screening: Screening) -> Response:
                         missing = None
                     if missing and missing not in missing_sections:
                         missing_sections.append(missing)
-            for section_id in missing_sections:
-                section = QUESTIONNAIRE.section(section_id)
-                summary.insert(
-                    0,
-                    (
-                        f"section-{section_id}",
-                        _(
-                            "%(title)s: some answers are missing or need a change.",
-                            title=_(section.title),
-                        ),
+            # In page order: the steps from the top, then the consent box at the bottom.
+            summary[:0] = [
+                (
+                    f"section-{section_id}",
+                    _(
+                        "%(title)s: some answers are missing or need a change.",
+                        title=_(QUESTIONNAIRE.section(section_id).title),
                     ),
                 )
+                for section_id in sorted(missing_sections, key=QUESTIONNAIRE.step_number)
+            ]
     sections = review_sections(screening.answers, complete)
     number = QUESTIONNAIRE.step_number(REVIEW_STEP)
     return _page(
@@ -99,6 +109,7 @@ def _review(token: str, screening: Screening) -> Response:
         summary=summary,
         notice=notice,
         number=number,
+        progress=step_progress(screening, number),
         step_count=STEP_COUNT,
         all_complete=all(complete.values()),
         section=QUESTIONNAIRE.section(REVIEW_STEP),

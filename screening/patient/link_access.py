@@ -17,7 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext, ngettext
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.widgets import DateInput
@@ -42,6 +42,8 @@ MAX_CONFIRMED_IN_SESSION = 5
 RESUME_RATE_LIMIT = "10 per minute"
 # Generous (a waiting room shares one address), but stops a script filling the database.
 START_RATE_LIMIT = "30 per minute"
+# The validator's words for a date of birth after today (one wording wherever it is typed).
+FUTURE_DATE_OF_BIRTH = "Date of birth cannot be in the future."
 
 
 class StartForm(FlaskForm):
@@ -192,14 +194,19 @@ def confirm(token: str) -> Response:
     if typed is None:
         form.date_of_birth.errors = [_("Enter a date like 1975-03-14 (year, month, day).")]
         return _page("patient/confirm.html", form=form)
+    if typed > screenings.today():
+        # Never a match and plainly a slip: the same words as on the form, and not a try.
+        form.date_of_birth.errors = [_(FUTURE_DATE_OF_BIRTH)]
+        return _page("patient/confirm.html", form=form)
     check = screenings.confirm_date_of_birth(screening, typed)
     if check.locked:
         return _problem_page("locked")
     if not check.confirmed:
         form.date_of_birth.errors = [
-            _(
-                "That date does not match what the clinic has. You can try %(n)d more times.",
-                n=check.tries_left,
+            ngettext(
+                "That date does not match what the clinic has. You can try %(num)d more time.",
+                "That date does not match what the clinic has. You can try %(num)d more times.",
+                check.tries_left,
             )
         ]
         return _page("patient/confirm.html", form=form)

@@ -395,6 +395,8 @@ def save_section(
         "answers_json": canonical_json(answers),
         "status": ScreeningStatus.IN_PROGRESS.value,
         "updated_at": now,
+        # Saved answers follow the current version (an earlier one carries on under it).
+        "questionnaire_version": QUESTIONNAIRE.version,
     }
     if "first_name" in answers or "last_name" in answers:
         values.update(name_columns(screening, answers.get("first_name"), answers.get("last_name")))
@@ -573,6 +575,8 @@ def submit(screening: Screening, consent: bool, *, now: datetime | None = None) 
                 triage=triage,
                 triage_rank=TRIAGE_RANK[triage],
                 rules_version=RULES_VERSION,
+                # A screening begun under an earlier version is sent under this one.
+                questionnaire_version=QUESTIONNAIRE.version,
                 # Typed drafts are only for finishing the form; nothing unsent is kept after.
                 draft_json=None,
             )

@@ -49,7 +49,11 @@ def answer_item(
     page: Page, scope: Locator, field_id: str, item: Item, value: Any, *, touch: bool
 ) -> None:
     """Answer one (non-group) item inside `scope` the way a patient would."""
-    if item.type in (T.YES_NO, T.CHOICE) or (item.type is T.INTEGER and item.codes):
+    field = scope.locator(f"#{field_id}")
+    if item.codes and field.evaluate("el => el.tagName") == "SELECT":
+        # A drop-down (the optional surgery month): the patient picks the wording.
+        field.select_option(label=_choice_label(item, value))
+    elif item.type in (T.YES_NO, T.CHOICE) or (item.type is T.INTEGER and item.codes):
         choose(scope.locator(f"#{field_id}"), _choice_label(item, value), touch=touch)
     elif item.type is T.INTEGER and item.presentation == "scale":
         # The number buttons: the patient touches the box showing the number.

@@ -117,7 +117,8 @@ def test_five_wrong_dates_lock_the_link(app: Flask, client: FlaskClient) -> None
     for attempt in range(1, 5):
         response = confirm(client, token, "1990-01-01")
         assert response.status_code == 200
-        assert f"You can try {5 - attempt} more times." in text(response)
+        left = 5 - attempt
+        assert f"You can try {left} more {'time' if left == 1 else 'times'}." in text(response)
     assert load_screening(token).locked_at is None
     locked = confirm(client, token, "1990-01-01")
     assert locked.status_code == 403

@@ -87,7 +87,7 @@ def test_submit_stores_evaluation_and_summary_and_thanks(client: FlaskClient) ->
     assert screening.answers == {**ANSWERS, "consent_confirm": True}
     assert screening.triage == "routine"
     assert screening.triage_rank is not None
-    assert screening.rules_version == "1"
+    assert screening.rules_version == "2"
     evaluation = json.loads(screening.evaluation_json or "{}")
     assert evaluation["triage"] == "routine"
     count = db.session.scalar(select(func.count()).select_from(Summary))
