@@ -277,10 +277,16 @@ def _logical_reference(system: str, code: str, display: str) -> dict[str, Any]:
     return {"identifier": {"system": system, "value": code}, "display": display}
 
 
-def risk_assessment(screening: StoredScreening, canonical: Canonical) -> dict[str, Any]:
-    """The triage: the level as the prediction's qualitative risk; flags and rules as basis."""
+def risk_assessment(screening: StoredScreening, canonical: Canonical) -> dict[str, Any] | None:
+    """The triage: the level as the prediction's qualitative risk; flags and rules as basis.
+
+    None when the screening holds no stored evaluation (never the case for one submitted
+    through the app, which evaluates in the same transaction).
+    """
     evaluation = screening.evaluation
-    level = evaluation["triage"]
+    level = evaluation.get("triage")
+    if not level:
+        return None
     rules_version = str(evaluation.get("rules_version", ""))
     titles = getattr(catalogue, "TRIAGE_TITLES", {})
     rule_titles = getattr(catalogue, "TRIAGE_RULE_TITLES", {})
@@ -404,7 +410,8 @@ def resources_for(
     if resource_type == "QuestionnaireResponse":
         return [questionnaire_response(screening, questionnaire, canonical)]
     if resource_type == "RiskAssessment":
-        return [risk_assessment(screening, canonical)]
+        risk = risk_assessment(screening, canonical)
+        return [risk] if risk else []
     if resource_type == "Observation":
         return observations(screening, canonical)
     if resource_type == "DocumentReference":
