@@ -158,6 +158,7 @@ def test_the_risk_assessment_carries_level_flags_rules_and_rules_version():
     assert rules == evaluation["triage_rules"] == ["cauda_equina"]
     assert risk["basis"][0] == {"reference": "QuestionnaireResponse/Ab.cD-12ef"}
     assert risk["method"]["coding"][0]["version"] == evaluation["rules_version"]
+    assert "began in the last 2 weeks" in risk["prediction"][0]["rationale"]
 
 
 def test_the_document_reference_holds_the_pdf_with_its_sha1_and_size():
