@@ -277,10 +277,29 @@ def _logical_reference(system: str, code: str, display: str) -> dict[str, Any]:
     return {"identifier": {"system": system, "value": code}, "display": display}
 
 
-def risk_assessment(screening: StoredScreening, canonical: Canonical) -> dict[str, Any]:
-    """The triage: the level as the prediction's qualitative risk; flags and rules as basis."""
+def _prediction(qualitative: dict[str, Any], reasons: list[dict[str, Any]]) -> dict[str, Any]:
+    """The prediction, with the triage rules' reasons (rules version 2) as its rationale."""
+    prediction: dict[str, Any] = {"qualitativeRisk": qualitative}
+    lines = [
+        f"{reason.get('title') or reason['id']}: {reason['reason']}"
+        for reason in reasons
+        if reason.get("reason")
+    ]
+    if lines:
+        prediction["rationale"] = " ".join(lines)
+    return prediction
+
+
+def risk_assessment(screening: StoredScreening, canonical: Canonical) -> dict[str, Any] | None:
+    """The triage: the level as the prediction's qualitative risk; flags and rules as basis.
+
+    None when the screening holds no stored evaluation (never the case for one submitted
+    through the app, which evaluates in the same transaction).
+    """
     evaluation = screening.evaluation
-    level = evaluation["triage"]
+    level = evaluation.get("triage")
+    if not level:
+        return None
     rules_version = str(evaluation.get("rules_version", ""))
     titles = getattr(catalogue, "TRIAGE_TITLES", {})
     rule_titles = getattr(catalogue, "TRIAGE_RULE_TITLES", {})
@@ -291,12 +310,15 @@ def risk_assessment(screening: StoredScreening, canonical: Canonical) -> dict[st
                 canonical.code_system("red-flag"), flag, catalogue.RED_FLAGS.get(flag, flag)
             )
         )
+    reasons = {
+        reason["id"]: reason
+        for reason in evaluation.get("triage_reasons", [])
+        if isinstance(reason, dict) and "id" in reason
+    }
     for rule in evaluation.get("triage_rules", []):
-        basis.append(
-            _logical_reference(
-                canonical.code_system("triage-rule"), rule, rule_titles.get(rule, rule)
-            )
-        )
+        # The title stored with the result wins: it is what the surgeon saw at submission.
+        title = reasons.get(rule, {}).get("title") or rule_titles.get(rule, rule)
+        basis.append(_logical_reference(canonical.code_system("triage-rule"), rule, title))
     qualitative = {
         "coding": [
             {
@@ -327,7 +349,7 @@ def risk_assessment(screening: StoredScreening, canonical: Canonical) -> dict[st
         "subject": {"reference": f"Patient/{screening.id}"},
         "occurrenceDateTime": instant(screening.submitted_at),
         "basis": basis,
-        "prediction": [{"qualitativeRisk": qualitative}],
+        "prediction": [_prediction(qualitative, list(reasons.values()))],
         "note": [
             {
                 "text": "Decision support for the consultation, not a diagnosis: "
@@ -404,7 +426,8 @@ def resources_for(
     if resource_type == "QuestionnaireResponse":
         return [questionnaire_response(screening, questionnaire, canonical)]
     if resource_type == "RiskAssessment":
-        return [risk_assessment(screening, canonical)]
+        risk = risk_assessment(screening, canonical)
+        return [risk] if risk else []
     if resource_type == "Observation":
         return observations(screening, canonical)
     if resource_type == "DocumentReference":

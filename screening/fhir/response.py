@@ -6,11 +6,12 @@ repeats once per entry, and an empty multi answer (`[]`) is simply absent.
 Reading (`screening evaluate` and `screening pdf` accept a response from any FHIR client): the
 response's structure is checked against the definition here, each problem naming the linkId
 (unknown linkIds, a value of the wrong type, a code not in the list, two answers to a question
-that takes one), and the answers it yields then go through the web form's own validator, which
-checks limits, requirements and "applies when". Two readings keep the result identical to the
-canonical set: a number answered as a listed code becomes the number again, and a multi
-question left empty in a completed response is `[]` when it applies (the web form stores
-unticked boxes that way).
+that takes one), then against FHIR R4 itself (fhir.resources' R4B model: a date that is no
+date, an unknown element), and the answers it yields then go through the web form's own
+validator, which checks limits, requirements and "applies when". Two readings keep the result
+identical to the canonical set: a number answered as a listed code becomes the number again,
+and a multi question left empty in a completed response is `[]` when it applies (the web form
+stores unticked boxes that way).
 """
 
 from __future__ import annotations
@@ -253,6 +254,43 @@ def _empty_multis_as_none_chosen(answers: dict[str, Any], questionnaire: Questio
             answers[item.id] = []
 
 
+def _link_id_at(document: dict[str, Any], location: tuple[Any, ...]) -> str | None:
+    """The linkId of the innermost item on the path `location` (a pydantic error's `loc`)."""
+    node: Any = document
+    link_id = None
+    for step in location:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and isinstance(node.get("linkId"), str):
+            link_id = node["linkId"]
+    return link_id
+
+
+def r4_problems(document: dict[str, Any]) -> list[AnswerError]:
+    """What the FHIR R4 structure rules (fhir.resources' R4B model) reject, by linkId."""
+    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+    from pydantic import ValidationError
+
+    try:
+        QuestionnaireResponse.model_validate(document)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            location = tuple(error["loc"])
+            where = ".".join(str(step) for step in location)
+            problems.append(
+                AnswerError(
+                    _link_id_at(document, location) or "QuestionnaireResponse",
+                    N_("Not valid FHIR R4 at %(where)s: %(problem)s"),
+                    {"where": where, "problem": error["msg"]},
+                )
+            )
+        return problems
+    return []
+
+
 def read_questionnaire_response(
     document: Any, questionnaire: Questionnaire, canonical: Canonical
 ) -> ImportedAnswers:
@@ -289,5 +327,8 @@ def read_questionnaire_response(
     answers = reader.read_top(document.get("item", []))
     if reader.errors:
         return ImportedAnswers(answers, reader.errors)
+    r4_errors = r4_problems(document)
+    if r4_errors:
+        return ImportedAnswers(answers, r4_errors)
     _empty_multis_as_none_chosen(answers, questionnaire)
     return ImportedAnswers(answers, [])

@@ -26,7 +26,7 @@ from screening.fhir import QUESTIONNAIRE_ID, RESOURCE_TYPES
 from screening.fhir.capability import build_capability_statement
 from screening.fhir_api.search import SearchError, cursor_text, parse_search
 from screening.models import StaffRole
-from screening.routes import Access, public
+from screening.routes import Access, View, public
 from screening.services import api_clients
 from screening.services import fhir_records as records
 from screening.staff.access import client_ip
@@ -92,9 +92,10 @@ def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
     return operation_outcome(500, "exception", "Something went wrong on the server.")
 
 
-def api_reader(view):  # type: ignore[no-untyped-def]
-    """Declare a view readable by API clients and clinicians (checked by `reader()`)."""
-    view.access = Access("api", READER_ROLES)
+def api_reader(view: View) -> View:
+    """Declare a view readable by API clients and clinicians (checked by `reader()`, so that a
+    refusal is an OperationOutcome rather than the staff sign-in redirect)."""
+    view.access = Access("api", READER_ROLES)  # type: ignore[attr-defined]
     return view
 
 

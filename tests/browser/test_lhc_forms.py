@@ -1,5 +1,6 @@
 """Proof against a real FHIR client: LHC-Forms renders our Questionnaire, a case is filled
-through LHC-Forms' own UI, and its own QuestionnaireResponse evaluates like the answer set.
+through LHC-Forms' own UI, and its own QuestionnaireResponse evaluates like the answer set and
+like the same case sent through our own web form.
 
 LHC-Forms (the NLM's SDC renderer, npm package `lforms`) comes from tests/browser/lforms, filled
 by `make test` with `npm ci` from the committed package-lock.json. The page and LHC-Forms are
@@ -30,7 +31,9 @@ import pytest
 from screening.evaluation import evaluate
 from screening.fhir import Canonical, read_questionnaire_response
 from screening.questionnaire import QUESTIONNAIRE, Item, ItemType, validate_answer_set
+from screening.services import screenings
 from tests.fhir.helpers import example, validate_r4b
+from tests.patient.helpers import complete_screening
 
 T = ItemType
 LFORMS = Path(__file__).resolve().parent / "lforms"
@@ -131,7 +134,7 @@ def fill_item(page: Any, item: Item, value: Any, path: str = "/1/1") -> None:
 
 
 def test_lhc_forms_renders_our_questionnaire_and_its_response_evaluates_the_same(
-    desktop_context, lforms_page, runner, tmp_path
+    desktop_context, lforms_page, client, runner, tmp_path
 ):
     answers, as_of = the_case()
     page = desktop_context.new_page()
@@ -165,3 +168,10 @@ def test_lhc_forms_renders_our_questionnaire_and_its_response_evaluates_the_same
     result = runner.invoke(args=["evaluate", str(path), "--as-of", as_of.isoformat()])
     assert result.exit_code == 0, result.output + path.read_text()[:3000]
     assert json.loads(result.stdout) == evaluate(answers, as_of).to_dict()
+
+    # The same case sent through our own web form is stored with the same evaluation.
+    token = complete_screening(client, answers)
+    stored = screenings.find_by_token(token).evaluation
+    result = runner.invoke(args=["evaluate", str(path), "--as-of", stored["as_of"]])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == stored

@@ -6,14 +6,13 @@ from __future__ import annotations
 import importlib
 import json
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 from screening.evaluation import evaluate
 from screening.fhir import Canonical
 from screening.questionnaire import validate_answer_set
+from tests.conftest import EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
 BASE = "https://clinic.example/fhir"
 CANONICAL = Canonical(BASE)
 

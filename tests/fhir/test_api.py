@@ -319,3 +319,18 @@ def test_bundle_entries_have_full_urls(client, token, screening):
     (entry,) = bundle["entry"]
     assert entry["fullUrl"] == f"http://localhost/fhir/DocumentReference/{fid(screening)}"
     assert entry["search"] == {"mode": "match"}
+
+
+def test_an_unexpected_failure_is_a_500_operation_outcome_without_details(
+    app, client, token, screening, monkeypatch
+):
+    from screening.services import fhir_records
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("database fell over: Jordan Reyes")
+
+    monkeypatch.setattr(fhir_records, "read", broken)
+    response = get(client, f"/fhir/Patient/{fid(screening)}", token)
+    body = outcome(response, 500)
+    assert "Jordan" not in response.get_data(as_text=True)
+    assert body["issue"][0]["code"] == "exception"

@@ -158,6 +158,7 @@ def test_the_risk_assessment_carries_level_flags_rules_and_rules_version():
     assert rules == evaluation["triage_rules"] == ["cauda_equina"]
     assert risk["basis"][0] == {"reference": "QuestionnaireResponse/Ab.cD-12ef"}
     assert risk["method"]["coding"][0]["version"] == evaluation["rules_version"]
+    assert "began in the last 2 weeks" in risk["prediction"][0]["rationale"]
 
 
 def test_the_document_reference_holds_the_pdf_with_its_sha1_and_size():
@@ -186,3 +187,14 @@ def test_the_stored_response_names_its_version_subject_and_time():
     assert response["subject"] == {"reference": "Patient/Ab.cD-12ef"}
     assert response["authored"] == "2026-11-21T14:03:09Z"
     assert response["questionnaire"].endswith(f"|{QUESTIONNAIRE.version}")
+
+
+def test_without_a_stored_evaluation_there_is_no_risk_assessment_and_no_scores():
+    screening = stored("stenosis")
+    bare = StoredScreening(**{**screening.__dict__, "evaluation": {}})
+    assert resources_for(bare, "RiskAssessment", QUESTIONNAIRE, CANONICAL) == []
+    kinds = {
+        r["id"].removeprefix("Ab.cD-12ef-")
+        for r in resources_for(bare, "Observation", QUESTIONNAIRE, CANONICAL)
+    }
+    assert kinds == {"weight", "height"}

@@ -143,3 +143,11 @@ def test_limits_and_applies_when_are_then_checked_by_the_answer_set_validator(re
     _answers, as_of = example("disc_herniation")
     validated = validate_answer_set(imported.answers, as_of)
     assert [error.item_id for error in validated.errors] == ["back_pain_nrs"]
+
+
+def test_what_fhir_r4_itself_rejects_is_named_by_link_id(response):
+    _node(response, "date_of_birth")["answer"] = [{"valueDate": "1975-13-45"}]
+    response["authored"] = "yesterday"
+    errors = _errors(response)
+    assert "Not valid FHIR R4" in errors["date_of_birth"]
+    assert "authored" in errors["QuestionnaireResponse"]
