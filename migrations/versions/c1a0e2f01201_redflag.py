@@ -2,7 +2,7 @@
 screening's provisional triage and highest level, the save log and the red-flag actions.
 
 Revision ID: c1a0e2f01201
-Revises: b7d41c2e9a10
+Revises: c1a0e2f01102
 Create Date: 2026-11-29 21:00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 import screening.models
 
 revision = "c1a0e2f01201"
-down_revision = "b7d41c2e9a10"
+down_revision = "c1a0e2f01102"
 branch_labels = None
 depends_on = None
 

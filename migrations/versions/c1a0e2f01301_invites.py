@@ -4,7 +4,7 @@ All columns are nullable: existing invitations simply have no contact details, n
 (the default locale) and no seed (their link cannot be shown again, only reissued).
 
 Revision ID: c1a0e2f01301
-Revises: b7d41c2e9a10
+Revises: c1a0e2f01201
 Create Date: 2026-11-29 21:00:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from screening.models import UTCDateTime
 
 revision = "c1a0e2f01301"
-down_revision = "b7d41c2e9a10"
+down_revision = "c1a0e2f01201"
 branch_labels = None
 depends_on = None
 

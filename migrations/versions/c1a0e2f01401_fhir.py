@@ -1,7 +1,7 @@
 """FHIR API: system clients with hashed bearer tokens (api_client).
 
 Revision ID: c1a0e2f01401
-Revises: b7d41c2e9a10
+Revises: c1a0e2f01301
 Create Date: 2026-11-29 21:00:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import screening.models
 
 revision = "c1a0e2f01401"
-down_revision = "b7d41c2e9a10"
+down_revision = "c1a0e2f01301"
 branch_labels = None
 depends_on = None
 
