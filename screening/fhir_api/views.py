@@ -230,7 +230,11 @@ def _bundle(resource_type: str, page: records.SearchPage) -> dict[str, Any]:
     }
 
 
-@bp.route("/<path:anything>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+@bp.route("/", defaults={"anything": ""}, methods=ANY_METHOD)
+@bp.route("/<path:anything>", methods=ANY_METHOD)
 @public
 def not_served(anything: str):  # type: ignore[no-untyped-def]
     """Anything else under /fhir: an OperationOutcome, not the HTML error page."""
