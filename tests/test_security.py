@@ -68,6 +68,10 @@ def route_values(app) -> dict[str, str]:
         "section_id": QUESTIONNAIRE.sections[0].id,
         "user_id": str(make_user("front_desk").id),
         "filename": "css/app.css",
+        # The FHIR API (branch fhir).
+        "resource_type": "Patient",
+        "resource_id": screening.public_id.replace("_", "."),
+        "anything": "Encounter/1",
     }
 
 

@@ -106,13 +106,11 @@ def _enable_when(
     condition: conditions.Condition, questionnaire: Questionnaire, canonical: Canonical
 ) -> list[dict[str, Any]] | None:
     """The condition as enableWhen entries that hold when ANY of them holds, or None."""
-    includes = getattr(conditions, "Includes", None)
     if isinstance(condition, conditions.Equals):
         pairs = [(condition.item, "=", condition.value)]
-    elif isinstance(condition, conditions.OneOf) or (
-        includes is not None and isinstance(condition, includes)
-    ):
-        pairs = [(condition.item, "=", value) for value in condition.values]  # type: ignore[attr-defined]
+    elif isinstance(condition, conditions.OneOf | conditions.Includes):
+        # For a multi item (Includes), "=" holds when any chosen answer equals the value.
+        pairs = [(condition.item, "=", value) for value in condition.values]
     elif isinstance(condition, conditions.Above):
         pairs = [(condition.item, ">", condition.threshold)]
     elif isinstance(condition, conditions.AnyOf):

@@ -24,6 +24,7 @@ from werkzeug.exceptions import HTTPException
 from screening.extensions import csrf, db
 from screening.fhir import QUESTIONNAIRE_ID, RESOURCE_TYPES
 from screening.fhir.capability import build_capability_statement
+from screening.fhir.resources import instant
 from screening.fhir_api.search import SearchError, cursor_text, parse_search
 from screening.models import StaffRole
 from screening.routes import Access, View, public
@@ -209,9 +210,7 @@ def _bundle(resource_type: str, page: records.SearchPage) -> dict[str, Any]:
         links.append({"relation": "next", "url": _link(resource_type, following)})
     return {
         "resourceType": "Bundle",
-        "meta": {
-            "lastUpdated": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-        },
+        "meta": {"lastUpdated": instant(datetime.now(UTC))},
         "type": "searchset",
         "link": links,
         "entry": [
@@ -230,7 +229,11 @@ def _bundle(resource_type: str, page: records.SearchPage) -> dict[str, Any]:
     }
 
 
-@bp.route("/<path:anything>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+@bp.route("/", defaults={"anything": ""}, methods=ANY_METHOD)
+@bp.route("/<path:anything>", methods=ANY_METHOD)
 @public
 def not_served(anything: str):  # type: ignore[no-untyped-def]
     """Anything else under /fhir: an OperationOutcome, not the HTML error page."""

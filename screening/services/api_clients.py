@@ -3,7 +3,7 @@
 A token is shown once, when it is made (`screening api-token create --name EHR`), and only its
 SHA-256 is stored: it carries 256 random bits, so a plain hash cannot be reversed, and a copy of
 the database holds no working token. Revoking keeps the row, so the audit trail's client names
-stay meaningful and a name is never given to a second client.
+stay meaningful and a name (in any case) is never given to a second client.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from screening.extensions import db
 from screening.models import ApiClient
@@ -42,6 +42,12 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def _named(name: str) -> ApiClient | None:
+    """The client of that name, whatever its case: the audit trail names clients in lower case
+    (`api:ehr`), so "EHR" and "ehr" must be one client."""
+    return db.session.scalar(select(ApiClient).where(func.lower(ApiClient.name) == name.lower()))
+
+
 def create_client(name: str, *, actor: str = "cli") -> IssuedToken:
     """Make a client and its token (returned in clear, to be shown once)."""
     name = name.strip()
@@ -50,7 +56,7 @@ def create_client(name: str, *, actor: str = "cli") -> IssuedToken:
             "A client name is 1 to 100 letters, digits, spaces, dots, dashes or underscores, "
             "starting with a letter or digit (for example EHR)."
         )
-    if db.session.scalar(select(ApiClient.id).where(ApiClient.name == name)) is not None:
+    if _named(name) is not None:
         raise ApiClientError(
             f"There is already a client named {name!r} (names are never reused, even after "
             "revoking). Choose another name."
@@ -64,7 +70,7 @@ def create_client(name: str, *, actor: str = "cli") -> IssuedToken:
 
 def revoke_client(name: str, *, actor: str = "cli") -> None:
     """Stop a client's token working at once."""
-    client = db.session.scalar(select(ApiClient).where(ApiClient.name == name.strip()))
+    client = _named(name.strip())
     if client is None:
         raise ApiClientError(f"No API client is named {name!r}.")
     if client.revoked_at is not None:

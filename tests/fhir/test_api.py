@@ -155,6 +155,7 @@ def test_unknown_ids_types_and_paths_are_404_operation_outcomes(client, token, s
     outcome(get(client, "/fhir/Encounter", token), 404)
     outcome(get(client, "/fhir/Questionnaire/phq-9", token), 404)
     outcome(get(client, "/fhir/a/b/c", token), 404)
+    outcome(get(client, "/fhir/", token), 404)
 
 
 def test_writing_is_405(client, token):

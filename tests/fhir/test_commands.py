@@ -42,7 +42,7 @@ def test_create_prints_the_token_once_on_its_own_line_and_stores_a_hash(runner, 
 
 def test_a_name_is_never_reused(runner):
     assert runner.invoke(args=["api-token", "create", "--name", "EHR"]).exit_code == 0
-    again = runner.invoke(args=["api-token", "create", "--name", "EHR"])
+    again = runner.invoke(args=["api-token", "create", "--name", "ehr"])
     assert again.exit_code == 1 and "already a client named" in again.output
 
 
