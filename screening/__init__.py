@@ -53,6 +53,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
+    from screening.patient import handout_views  # noqa: F401  (the handout's routes on patient_bp)
     from screening.patient.views import bp as patient_bp
     from screening.staff.views import bp as staff_bp
 

@@ -123,6 +123,11 @@ class Screening(db.Model):
     flags_acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     flags_acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
 
+    # i18n (issue 15): the language the patient chose with the language link (remembered for
+    # this screening), and the one the clinic set on the invitation; see screening.i18n.
+    patient_locale: Mapped[str | None] = mapped_column(String(10))
+    invited_locale: Mapped[str | None] = mapped_column(String(10))
+
     summary: Mapped[Summary | None] = relationship(
         back_populates="screening", uselist=False, cascade="all, delete-orphan"
     )

@@ -50,7 +50,9 @@ CM_PER_INCH = 2.54
 KG_PER_POUND = 0.45359237
 
 # Buttons a step page may post; anything else that is not a field is refused (400).
-ACTION_NAMES = frozenset({"save", "back", "later", "add_surgery", "remove_surgery", "return_to"})
+ACTION_NAMES = frozenset(
+    {"save", "back", "later", "add_surgery", "remove_surgery", "return_to", "switch_language"}
+)
 MAX_GROUP_ENTRIES_POSTED = 10
 
 # The pain-area checkboxes, grouped as a patient thinks of their body (a picture is optional).

@@ -181,6 +181,17 @@ def replace_token(screening: Screening) -> str:
     return token
 
 
+def choose_locale(screening: Screening, locale: str) -> None:
+    """Remember the language the patient chose for this screening (one commit).
+
+    Not an answer: it may change after the answers are sent (the handout follows it).
+    """
+    if screening.patient_locale == locale:
+        return
+    screening.patient_locale = locale
+    db.session.commit()
+
+
 def link_problem(screening: Screening, now: datetime | None = None) -> str | None:
     """Why a link cannot be used now ("revoked", "expired", "locked"), or None if it can.
 

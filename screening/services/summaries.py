@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from screening.extensions import db
+from screening.i18n import in_clinic_language
 from screening.models import Screening, ScreeningStatus, StaffUser, Summary
 from screening.summary.render import render_pdf
 from screening.summary.view_model import build_summary
@@ -65,8 +66,11 @@ def store_summary(screening: Screening) -> Summary:
     submission (or the re-render) and never exists without it.
     """
     generated_at = datetime.now(UTC)
-    summary = summary_for(screening, generated_at=generated_at)
-    pdf = render_pdf(summary, page_size=current_app.config.get("PDF_PAGE_SIZE", "Letter"))
+    # Rendered during the patient's Send, which may be in Spanish: the surgeon's record is
+    # always in the clinic's language.
+    with in_clinic_language():
+        summary = summary_for(screening, generated_at=generated_at)
+        pdf = render_pdf(summary, page_size=current_app.config.get("PDF_PAGE_SIZE", "Letter"))
     row = screening.summary
     if row is None:
         row = Summary(screening=screening)
