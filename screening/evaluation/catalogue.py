@@ -1,6 +1,6 @@
 """What evaluation can find: triage levels, red flags, MISS discussion topics and answer checks.
 
-The ids and their order are the contract of ../shared/spec/evaluation.md (rules version 1);
+The ids and their order are the contract of the evaluation spec (rules version 2);
 stored results, the staff pages and the PDF all refer to them. Titles and red-flag wording are
 for the surgeon (short, clinical); `patient_explanation` is for the patient (plain words, 6th-8th
 grade), so it is marked with `N_` and translated where it is shown.
@@ -14,7 +14,7 @@ from screening.questionnaire.model import N_
 
 # Bumped whenever a rule changes what a given answer set yields; stored with every result so a
 # summary made later still says which rules found what.
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 
 # Most serious first: "triage is the first level whose rule holds".
 TRIAGE_LEVELS: tuple[str, ...] = ("emergency", "urgent", "review", "routine")
@@ -24,7 +24,7 @@ TRIAGE_RANK: dict[str, int] = {level: rank for rank, level in enumerate(TRIAGE_L
 ACT_NOW_LEVELS: tuple[str, ...] = ("emergency", "urgent")
 
 TRIAGE_TITLES: dict[str, str] = {
-    "emergency": N_("Emergency: possible cauda equina syndrome"),
+    "emergency": N_("Emergency: send to an emergency department now"),
     "urgent": N_("Urgent: contact the patient today"),
     "review": N_("Review: a clinician checks the flagged answers before the visit"),
     "routine": N_("Routine"),
@@ -44,6 +44,25 @@ RED_FLAGS: dict[str, str] = {
     "long_term_steroids": N_("Oral steroids for 3 months or more"),
     "iv_drug_use": N_("Injected drug use"),
     "recent_trauma": N_("Fall, accident or injury just before the pain began"),
+    "possible_myelopathy": N_("Possible myelopathy: new hand clumsiness or unsteady walking"),
+    "wound_problem": N_("Spine surgery scar red, swollen, hot or leaking"),
+}
+
+# The rules behind a triage level, in the spec's order, in a surgeon's words (a banner names
+# the ones that held). The functions themselves are in triage.py.
+TRIAGE_RULE_TITLES: dict[str, str] = {
+    "cauda_equina": N_("Possible cauda equina syndrome"),
+    "cord_compression_cancer": N_("Possible spinal cord compression from a cancer"),
+    "cauda_equina_not_changing": N_("Cauda equina signs, longer ago and not changing"),
+    "sexual_dysfunction": N_("New sexual dysfunction"),
+    "progressive_weakness": N_("Leg weakness getting worse"),
+    "both_legs": N_("Symptoms spread to both legs"),
+    "worsening_balance": N_("Balance getting worse"),
+    "infection_risk": N_("Possible spinal infection"),
+    "wound": N_("Possible wound infection after spine surgery"),
+    "cancer_risk": N_("Possible spinal cancer"),
+    "fracture_risk": N_("Possible spinal fracture"),
+    "red_flags": N_("Red flags to review"),
 }
 
 
@@ -59,7 +78,7 @@ class Topic:
 TOPICS: tuple[Topic, ...] = (
     Topic(
         "post_surgical_pain",
-        N_("Persistent pain after spine surgery"),
+        N_("Persistent pain after spine surgery (PSPS type 2)"),
         N_(
             "Some people still have pain, or get new pain, after spine surgery. "
             "Your surgeon will look for the cause and talk with you about the choices, "
@@ -77,11 +96,11 @@ TOPICS: tuple[Topic, ...] = (
     ),
     Topic(
         "scar_tissue",
-        N_("Epidural fibrosis (scar tissue) after decompression"),
+        N_("Recurrent disc or scar tissue after decompression (contrast MRI)"),
         N_(
             "Scar tissue forms as the body heals after surgery. Sometimes it sits near a "
-            "nerve and may add to leg pain. Your surgeon can explain what a scan shows and "
-            "what may help."
+            "nerve and may add to leg pain. A special MRI scan can tell scar from a disc, "
+            "and that changes what may help."
         ),
     ),
     Topic(
@@ -100,6 +119,14 @@ TOPICS: tuple[Topic, ...] = (
             "After a fusion, the bones should grow together over the following months. "
             "Sometimes they do not fully join, and that can cause pain. Tests can show "
             "how well they have healed."
+        ),
+    ),
+    Topic(
+        "early_postop_course",
+        N_("Operation under a year ago, not settling: liaise with the operating team"),
+        N_(
+            "Healing after spine surgery takes many months. Your surgeon will look at how "
+            "you are doing and may talk with the team that did your operation."
         ),
     ),
     Topic(
@@ -132,11 +159,37 @@ TOPICS: tuple[Topic, ...] = (
     ),
     Topic(
         "degenerative_disc_disease",
-        N_("Degenerative disc disease or spondylolisthesis: MIS fusion"),
+        N_("Degenerative disc disease: non-surgical care first, fusion only if indicated"),
         N_(
-            "Discs wear with age, and sometimes one bone slips forward on the one below. "
-            "This can cause back pain or press on nerves. When other care has not helped, "
-            "a fusion through small cuts can hold the bones steady."
+            "Discs wear with age, and this can cause back pain. Exercise and other care help "
+            "most people. An operation helps only in some cases."
+        ),
+    ),
+    Topic(
+        "spondylolisthesis",
+        N_("Spondylolisthesis: decompression with or without MIS fusion"),
+        N_(
+            "Sometimes one bone of the spine slips forward on the one below. This can cause "
+            "back pain or press on nerves. When other care has not helped, surgery through "
+            "small cuts can make room for the nerves and hold the bones steady."
+        ),
+    ),
+    Topic(
+        "cervical_radiculopathy_myelopathy",
+        N_("Neck: nerve root or spinal cord compression (anterior or posterior MIS)"),
+        N_(
+            "A disc or bone spur in the neck can press on a nerve or on the spinal cord. "
+            "This can cause neck and arm pain, clumsy hands or unsteady walking. Your surgeon "
+            "will check for it and explain the choices."
+        ),
+    ),
+    Topic(
+        "facet_or_si_joint_pain",
+        N_("Possible facet or sacroiliac joint pain: block, denervation, MIS SI fusion"),
+        N_(
+            "Back or buttock pain can come from the small joints of the spine or the joint "
+            "where the spine meets the pelvis. A numbing shot can show if a joint is the cause. "
+            "If it is, there are treatments that target that joint."
         ),
     ),
     Topic(
@@ -146,6 +199,15 @@ TOPICS: tuple[Topic, ...] = (
             "Low back pain that lasts more than 3 months is called chronic. Exercise, "
             "physical therapy and other care help many people. Surgery helps only some "
             "causes, so your surgeon will look for the cause first."
+        ),
+    ),
+    Topic(
+        "bone_quality",
+        N_("Bone quality before screws or cages; augmentation for osteoporotic fracture"),
+        N_(
+            "Strong bones help screws and implants hold. Your surgeon may check your bone "
+            "strength before an operation. A painful break from thin bones can sometimes be "
+            "treated with bone cement."
         ),
     ),
     Topic(
@@ -161,7 +223,7 @@ TOPICS: tuple[Topic, ...] = (
         N_("Imaging: bring or arrange a recent MRI"),
         N_(
             "A recent MRI scan helps the surgeon see your spine and nerves. If you had one, "
-            "bring the report or the images. If not, the clinic may arrange one."
+            "bring the report or the images. If you have a stimulator, bring its device card."
         ),
     ),
     Topic(

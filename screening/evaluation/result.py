@@ -12,13 +12,23 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from screening.evaluation.catalogue import RULES_VERSION, TOPIC_BY_ID
+from screening.evaluation.catalogue import RULES_VERSION, TOPIC_BY_ID, TRIAGE_RULE_TITLES
 from screening.evaluation.checks import Check, answer_checks
 from screening.evaluation.facts import Facts
 from screening.evaluation.topics import TOPIC_RULES, risk_factor_reasons
-from screening.evaluation.triage import assess_triage
+from screening.evaluation.triage import triage_of_facts, with_triage
 
-SCORE_IDS = ("age", "bmi", "back_pain", "leg_pain", "interference", "phq2", "gad2")
+SCORE_IDS = (
+    "age",
+    "bmi",
+    "back_pain",
+    "leg_pain",
+    "neck_pain",
+    "arm_pain",
+    "interference",
+    "phq2",
+    "gad2",
+)
 
 
 @dataclass(frozen=True)
@@ -31,8 +41,18 @@ class TopicResult:
 
 
 @dataclass(frozen=True)
+class TriageRuleResult:
+    """A triage rule that held at the triage level, with the reason citing the answers."""
+
+    id: str
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Evaluation:
-    """Scores, triage with its red flags, the topics that apply, and answers to double-check."""
+    """Scores, triage with its rules and red flags, the topics that apply, and answers to
+    double-check. A result stored under rules version 1 has no triage rules."""
 
     rules_version: str
     as_of: date
@@ -41,6 +61,7 @@ class Evaluation:
     topics: tuple[TopicResult, ...]
     scores: dict[str, Any]
     checks: tuple[Check, ...]
+    triage_rules: tuple[TriageRuleResult, ...] = ()
 
     @property
     def topic_ids(self) -> tuple[str, ...]:
@@ -52,6 +73,7 @@ class Evaluation:
             "rules_version": self.rules_version,
             "as_of": self.as_of.isoformat(),
             "triage": self.triage,
+            "triage_rules": [rule.id for rule in self.triage_rules],
             "red_flags": list(self.red_flags),
             "topics": [
                 {"id": topic.id, "title": topic.title, "reasons": list(topic.reasons)}
@@ -59,6 +81,10 @@ class Evaluation:
             ],
             "scores": {score: self.scores[score] for score in SCORE_IDS},
             "checks": [{"id": check.id, "message": check.message} for check in self.checks],
+            "triage_reasons": [
+                {"id": rule.id, "title": rule.title, "reason": rule.reason}
+                for rule in self.triage_rules
+            ],
         }
 
     @classmethod
@@ -75,7 +101,25 @@ class Evaluation:
             ),
             scores={score: data["scores"].get(score) for score in SCORE_IDS},
             checks=tuple(Check(check["id"], check["message"]) for check in data.get("checks", ())),
+            triage_rules=_stored_triage_rules(data),
         )
+
+
+def _stored_triage_rules(data: Mapping[str, Any]) -> tuple[TriageRuleResult, ...]:
+    """The triage rules of a stored result (none under rules version 1)."""
+    reasons = {
+        rule.get("id"): rule
+        for rule in data.get("triage_reasons") or ()
+        if isinstance(rule, Mapping)
+    }
+    return tuple(
+        TriageRuleResult(
+            rule_id,
+            str(reasons.get(rule_id, {}).get("title", TRIAGE_RULE_TITLES.get(rule_id, rule_id))),
+            str(reasons.get(rule_id, {}).get("reason", "")),
+        )
+        for rule_id in data.get("triage_rules") or ()
+    )
 
 
 def _scores(f: Facts) -> dict[str, Any]:
@@ -84,6 +128,8 @@ def _scores(f: Facts) -> dict[str, Any]:
         "bmi": f.bmi,
         "back_pain": f.back_pain,
         "leg_pain": f.leg_pain,
+        "neck_pain": f.neck_pain,
+        "arm_pain": f.arm_pain,
         "interference": f.interference,
         "phq2": f.phq2,
         "gad2": f.gad2,
@@ -93,11 +139,13 @@ def _scores(f: Facts) -> dict[str, Any]:
 def evaluate(answers: Mapping[str, Any], as_of: date) -> Evaluation:
     """Evaluate a VALIDATED canonical answer set (`validate_answer_set(...).answers`) at `as_of`.
 
-    Triage comes from `assess_triage`, the same function the web form calls on partial answers,
-    so the warning the patient saw mid-form and the final result cannot disagree.
+    Triage comes from the same rules `assess_triage` applies to the partial answers the web
+    form holds, so the warning the patient saw mid-form and the final result cannot disagree.
+    A partial answer set evaluates too: what is not answered does not hold.
     """
-    triage = assess_triage(answers, as_of)
-    facts = Facts.of(answers, as_of, triage.triage)
+    facts = Facts.of(answers, as_of)
+    triage = triage_of_facts(facts)
+    facts = with_triage(facts, triage)
     topics = []
     for topic_id, rule in TOPIC_RULES.items():
         reasons = rule(facts)
@@ -111,6 +159,10 @@ def evaluate(answers: Mapping[str, Any], as_of: date) -> Evaluation:
         topics=tuple(topics),
         scores=_scores(facts),
         checks=answer_checks(facts),
+        triage_rules=tuple(
+            TriageRuleResult(rule_id, TRIAGE_RULE_TITLES[rule_id], reason)
+            for rule_id, reason in zip(triage.triage_rules, triage.reasons, strict=True)
+        ),
     )
 
 
@@ -120,5 +172,4 @@ def risk_factors_present(answers: Mapping[str, Any], as_of: date) -> frozenset[s
     The summary marks these in its health facts; asking the rule itself keeps that marking
     from drifting away from the topic.
     """
-    facts = Facts.of(answers, as_of, assess_triage(answers, as_of).triage)
-    return frozenset(risk_factor_reasons(facts))
+    return frozenset(risk_factor_reasons(Facts.of(answers, as_of)))

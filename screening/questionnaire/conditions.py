@@ -21,6 +21,15 @@ class Condition:
     def depends_on(self) -> frozenset[str]:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def any_of_answers(self) -> tuple[tuple[str, tuple[Any, ...]], ...] | None:
+        """The condition as "(item, values)" pairs, holding when any item has one of its values.
+
+        What a browser script needs to show an item only when it applies (a yes/no value is
+        True/False, a multi item holds when any listed code is ticked). None when the condition
+        cannot be put that way (a number threshold), so the form shows the item always.
+        """
+        return None
+
 
 @dataclass(frozen=True)
 class Equals(Condition):
@@ -35,6 +44,9 @@ class Equals(Condition):
     def depends_on(self) -> frozenset[str]:
         return frozenset({self.item})
 
+    def any_of_answers(self) -> tuple[tuple[str, tuple[Any, ...]], ...] | None:
+        return ((self.item, (self.value,)),)
+
 
 @dataclass(frozen=True)
 class OneOf(Condition):
@@ -48,6 +60,27 @@ class OneOf(Condition):
 
     def depends_on(self) -> frozenset[str]:
         return frozenset({self.item})
+
+    def any_of_answers(self) -> tuple[tuple[str, tuple[Any, ...]], ...] | None:
+        return ((self.item, self.values),)
+
+
+@dataclass(frozen=True)
+class Includes(Condition):
+    """The multi item `item` holds at least one of `values` (e.g. neck is a pain region)."""
+
+    item: str
+    values: tuple[Any, ...]
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        chosen = answers.get(self.item)
+        return isinstance(chosen, list | tuple) and any(value in chosen for value in self.values)
+
+    def depends_on(self) -> frozenset[str]:
+        return frozenset({self.item})
+
+    def any_of_answers(self) -> tuple[tuple[str, tuple[Any, ...]], ...] | None:
+        return ((self.item, self.values),)
 
 
 @dataclass(frozen=True)
@@ -80,3 +113,12 @@ class AnyOf(Condition):
 
     def depends_on(self) -> frozenset[str]:
         return frozenset().union(*(c.depends_on() for c in self.conditions))
+
+    def any_of_answers(self) -> tuple[tuple[str, tuple[Any, ...]], ...] | None:
+        pairs: list[tuple[str, tuple[Any, ...]]] = []
+        for condition in self.conditions:
+            own = condition.any_of_answers()
+            if own is None:
+                return None
+            pairs.extend(own)
+        return tuple(pairs)

@@ -1,13 +1,16 @@
-"""THE questionnaire (version 1): every section and item of ../shared/spec/questionnaire.md.
+"""THE questionnaire (version 2): every section and item of the data dictionary.
 
 Forms, server-side validation, the review page, the PDF, exports and the CLI all read this one
-definition. Item ids and codes are the contract; the wording is ours, written for an adult in
-pain reading on a phone (short sentences, everyday words).
+definition. Item ids and codes are the contract (docs/answer-set.md); the wording is ours,
+written for an adult in pain reading on a phone (short sentences, everyday words).
+
+An item that applies only sometimes carries `applies_when` (the rule) and `only_if` (the same
+rule in the patient's words, shown beside it when the page is read without JavaScript).
 """
 
 from __future__ import annotations
 
-from screening.questionnaire.conditions import Above, AnyOf, Equals, OneOf
+from screening.questionnaire.conditions import Above, AnyOf, Equals, Includes, OneOf
 from screening.questionnaire.model import N_, Code, Item, ItemType, Questionnaire, Section
 
 T = ItemType
@@ -25,6 +28,22 @@ HOW_OFTEN = (
 
 IN_WORK = OneOf("work_status", ("working", "working_reduced", "off_work_due_to_pain"))
 HAD_SURGERY = Equals("prior_spine_surgery", True)
+NECK_HURTS = Includes("pain_regions", ("neck",))
+ARM_HURTS = Includes("pain_regions", ("arm_left", "arm_right"))
+# The four signs of possible cauda equina syndrome; when any is yes, we ask when they began.
+CAUDA_EQUINA_SIGNS = AnyOf(
+    (
+        Equals("bladder_bowel_change", True),
+        Equals("saddle_numbness", True),
+        Equals("both_legs_symptoms", True),
+        Equals("sexual_dysfunction_new", True),
+    )
+)
+HAD_CANCER = Equals("cancer_history", True)
+HAD_INJECTIONS = OneOf("injections", ("one", "two_or_more"))
+
+ONLY_IF_WORKING = N_("Only answer this if you have a job, even if you are off work now.")
+ONLY_IF_SURGERY = N_("Only if you have had spine surgery. If not, skip this.")
 
 
 def _yes_no(item_id: str, question: str, label: str, hint: str | None = None) -> Item:
@@ -61,6 +80,26 @@ ABOUT = Section(
             N_("Date of birth"),
             required=True,
             hint=N_("For example: 1975-03-14 (year, month, day)."),
+        ),
+        Item(
+            "phone",
+            T.TEXT,
+            N_("What phone number can we call you on?"),
+            N_("Phone"),
+            required=True,
+            min_length=7,
+            max_length=20,
+            format="phone",
+            hint=N_("We will call this number if an answer needs quick care."),
+        ),
+        Item(
+            "email",
+            T.TEXT,
+            N_("Email address"),
+            N_("Email"),
+            max_length=254,
+            format="email",
+            hint=N_("For reminders and a copy of your notes. You can leave this blank."),
         ),
         Item(
             "sex",
@@ -115,6 +154,7 @@ ABOUT = Section(
             N_("Job demand"),
             required=True,
             applies_when=IN_WORK,
+            only_if=ONLY_IF_WORKING,
             codes=(
                 Code("sedentary", N_("Mostly sitting (for example, desk work)")),
                 Code("light", N_("Light (on my feet, little lifting)")),
@@ -126,6 +166,17 @@ ABOUT = Section(
             N_("Do you take care of someone who needs your physical help?"),
             N_("Physical carer"),
             N_("For example, young children or a relative."),
+        ),
+        Item(
+            "compensation_claim",
+            T.CHOICE,
+            N_("Do you have an injury claim, disability claim or legal case about this pain?"),
+            N_("Claim or legal case"),
+            codes=(
+                Code("no", N_("No")),
+                Code("yes", N_("Yes")),
+                Code("prefer_not_to_say", N_("I prefer not to say")),
+            ),
         ),
         Item(
             "visit_reason",
@@ -175,6 +226,29 @@ SURGERY_ENTRY = (
         required=True,
         min_value=1940,
         hint=N_("For example: 2019."),
+    ),
+    Item(
+        "month",
+        T.INTEGER,
+        N_("What month, if you remember?"),
+        N_("Month"),
+        min_value=1,
+        max_value=12,
+        hint=N_("You can leave this blank."),
+        codes=(
+            Code(1, N_("January")),
+            Code(2, N_("February")),
+            Code(3, N_("March")),
+            Code(4, N_("April")),
+            Code(5, N_("May")),
+            Code(6, N_("June")),
+            Code(7, N_("July")),
+            Code(8, N_("August")),
+            Code(9, N_("September")),
+            Code(10, N_("October")),
+            Code(11, N_("November")),
+            Code(12, N_("December")),
+        ),
     ),
     Item(
         "approach",
@@ -228,6 +302,7 @@ SURGERY = Section(
             N_("Operations"),
             required=True,
             applies_when=HAD_SURGERY,
+            only_if=ONLY_IF_SURGERY,
             min_entries=1,
             max_entries=10,
             items=SURGERY_ENTRY,
@@ -240,6 +315,7 @@ SURGERY = Section(
             N_("Since last surgery"),
             required=True,
             applies_when=HAD_SURGERY,
+            only_if=ONLY_IF_SURGERY,
             codes=(
                 Code("resolved", N_("The pain went away")),
                 Code("improved_then_returned", N_("It got better, then came back")),
@@ -301,6 +377,32 @@ SYMPTOMS = Section(
                 Code("arm_left", N_("Left arm")),
                 Code("arm_right", N_("Right arm")),
             ),
+        ),
+        Item(
+            "neck_pain_nrs",
+            T.INTEGER,
+            N_("How bad is your neck pain right now?"),
+            N_("Neck pain"),
+            required=True,
+            applies_when=NECK_HURTS,
+            only_if=N_("Only if you marked your neck as a place that hurts."),
+            min_value=0,
+            max_value=10,
+            presentation="scale",
+            scale_labels=PAIN_SCALE,
+        ),
+        Item(
+            "arm_pain_nrs",
+            T.INTEGER,
+            N_("How bad is your arm pain right now?"),
+            N_("Arm pain"),
+            required=True,
+            applies_when=ARM_HURTS,
+            only_if=N_("Only if you marked an arm as a place that hurts."),
+            min_value=0,
+            max_value=10,
+            presentation="scale",
+            scale_labels=PAIN_SCALE,
         ),
         Item(
             "pain_duration",
@@ -413,6 +515,24 @@ WARNING_SIGNS = Section(
             N_("Have you had new problems with sex since your back or leg pain began?"),
             N_("New sexual problems"),
         ),
+        Item(
+            "warning_signs_onset",
+            T.CHOICE,
+            N_("When did these problems start?"),
+            N_("When the warning signs began"),
+            required=True,
+            applies_when=CAUDA_EQUINA_SIGNS,
+            only_if=N_(
+                "Only if you said Yes about your bladder or bowels, numbness, both legs, or sex."
+            ),
+            hint=N_("Think of the problems you said Yes to above."),
+            codes=(
+                Code("within_2_weeks", N_("In the last 2 weeks")),
+                Code("longer_getting_worse", N_("Longer ago, and they are getting worse")),
+                Code("longer_not_changing", N_("Longer ago, and they are not changing")),
+                Code("not_sure", N_("I am not sure")),
+            ),
+        ),
         _yes_no(
             "fever_chills",
             N_("Do you have fever, chills or night sweats along with your back pain?"),
@@ -424,6 +544,25 @@ WARNING_SIGNS = Section(
             N_("Unexplained weight loss"),
         ),
         _yes_no("cancer_history", N_("Have you ever had cancer?"), N_("History of cancer")),
+        Item(
+            "cancer_status",
+            T.CHOICE,
+            N_("Where does your cancer stand now?"),
+            N_("Cancer now"),
+            required=True,
+            applies_when=HAD_CANCER,
+            only_if=N_("Only if you have had cancer."),
+            codes=(
+                Code("active_or_in_treatment", N_("I have it now, or I am being treated")),
+                Code("treated_within_5_years", N_("Treatment ended in the last 5 years")),
+                Code("treated_over_5_years_ago", N_("Treatment ended more than 5 years ago")),
+                Code(
+                    "skin_not_melanoma_only",
+                    N_("Only a skin cancer that was not melanoma"),
+                ),
+                Code("not_sure", N_("I am not sure")),
+            ),
+        ),
         _yes_no(
             "immunosuppressed",
             N_(
@@ -442,6 +581,35 @@ WARNING_SIGNS = Section(
             "recent_trauma",
             N_("Did you have a fall, accident or injury just before this pain began?"),
             N_("Recent injury"),
+        ),
+        _yes_no(
+            "hand_clumsiness",
+            N_(
+                "Are your hands newly clumsy? For example, trouble with buttons or writing, "
+                "or dropping things."
+            ),
+            N_("New hand clumsiness"),
+        ),
+        Item(
+            "balance_problem",
+            T.CHOICE,
+            N_("Do you feel unsteady when you walk, or need to hold on to things?"),
+            N_("Balance"),
+            required=True,
+            codes=(
+                Code("none", N_("No")),
+                Code("stable", N_("Yes, and it is staying the same")),
+                Code("getting_worse", N_("Yes, and it is getting worse")),
+            ),
+        ),
+        Item(
+            "wound_problem",
+            T.YES_NO,
+            N_("Is a scar from spine surgery red, swollen, hot or leaking fluid?"),
+            N_("Problem with a surgery scar"),
+            required=True,
+            applies_when=HAD_SURGERY,
+            only_if=ONLY_IF_SURGERY,
         ),
     ),
 )
@@ -571,6 +739,15 @@ TREATMENTS = Section(
                 Code("one", N_("Yes, one")),
                 Code("two_or_more", N_("Yes, two or more")),
             ),
+        ),
+        Item(
+            "injection_within_3_months",
+            T.YES_NO,
+            N_("Did you have a shot in your spine in the last 3 months?"),
+            N_("Spinal injection in the last 3 months"),
+            required=True,
+            applies_when=HAD_INJECTIONS,
+            only_if=N_("Only if you have had shots in your spine."),
         ),
         Item(
             "medications_tried",
@@ -714,6 +891,6 @@ REVIEW = Section(
 )
 
 QUESTIONNAIRE = Questionnaire(
-    version="1",
+    version="2",
     sections=(ABOUT, SURGERY, SYMPTOMS, WARNING_SIGNS, HISTORY, TREATMENTS, WELLBEING, REVIEW),
 )

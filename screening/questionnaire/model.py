@@ -58,12 +58,17 @@ class Item:
     max_entries: int | None = None
     items: tuple[Item, ...] = ()
     applies_when: Condition | None = None
+    # The patient's "only if..." label of an item that applies only sometimes, so a form shown
+    # without JavaScript (every item visible) says plainly when to answer it and when to skip it.
+    only_if: str | None = None
     # For multi items: at least one code must be chosen when this holds.
     required_when: Condition | None = None
     # How the web form shows it: "scale" (0-10 buttons), "body_map", "inline".
     presentation: str | None = None
     scale_labels: tuple[str, str] | None = None
     unit: str | None = None
+    # A text item with a checked shape: "phone" or "email" (see validation).
+    format: str | None = None
 
     @property
     def code_values(self) -> tuple[Any, ...]:

@@ -23,6 +23,15 @@ DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MIN_AGE = 18
 MAX_AGE = 110
 
+# A phone number as people write it: digits, spaces and + - ( ) . only; 7-15 digits (E.164
+# allows 15) in 7-20 characters. Stored as typed (trimmed): the clinic dials what it reads.
+PHONE_CHARACTERS = re.compile(r"^[0-9 +\-().]+$")
+PHONE_LENGTH = (7, 20)
+PHONE_DIGITS = (7, 15)
+# An email address, checked only as far as the spec asks (one @, a dot in the domain): a
+# stricter pattern turns away real addresses, and a wrong one is caught when mail bounces.
+EMAIL_MAX_LENGTH = 254
+
 
 @dataclass(frozen=True)
 class AnswerError:
@@ -120,7 +129,7 @@ class _Checker:
             self.error(item, N_("Must be text."))
             return None
         text = value.strip()
-        if item.type is ItemType.TEXT:
+        if item.type is ItemType.TEXT and item.format != "phone":
             text = " ".join(text.split())
         if item.max_length is not None and len(text) > item.max_length:
             self.error(
@@ -133,7 +142,48 @@ class _Checker:
         if "\x00" in text:
             self.error(item, N_("Contains a character that is not allowed."))
             return None
+        if item.format == "phone" and not self._phone_ok(item, text):
+            return None
+        if item.format == "email" and not self._email_ok(item, text):
+            return None
         return text
+
+    def _phone_ok(self, item: Item, text: str) -> bool:
+        digits = sum(character.isdigit() for character in text)
+        if (
+            PHONE_CHARACTERS.match(text) is None
+            or not PHONE_LENGTH[0] <= len(text) <= PHONE_LENGTH[1]
+            or not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]
+        ):
+            self.error(
+                item,
+                N_(
+                    "Enter a phone number with %(min)d to %(max)d digits, like 555-123-4567. "
+                    "Use only numbers, spaces, dashes, dots, brackets or a plus sign."
+                ),
+                min=PHONE_DIGITS[0],
+                max=PHONE_DIGITS[1],
+            )
+            return False
+        return True
+
+    def _email_ok(self, item: Item, text: str) -> bool:
+        local, at, domain = text.partition("@")
+        if (
+            not at
+            or not local
+            or "@" in domain
+            or "." not in domain.strip(".")
+            or domain.startswith(".")
+            or domain.endswith(".")
+            or any(character.isspace() for character in text)
+        ):
+            self.error(
+                item,
+                N_("Enter an email address like name@example.com, or leave it blank."),
+            )
+            return False
+        return True
 
     _check_long_text = _check_text
 
@@ -192,6 +242,21 @@ class _Checker:
                 born = None
             if born is not None and low is not None:
                 low = max(low, born.year)
+        if (
+            item.id == "month"
+            and answers.get("year") == self.as_of.year
+            and self.as_of.month < number <= (high or 12)
+        ):
+            # A surgery month: not after the as-of month when the year is the as-of year.
+            self.error(
+                item,
+                N_(
+                    "That month has not come yet this year. Enter a month from "
+                    "1 to %(max)d, or leave it blank."
+                ),
+                max=self.as_of.month,
+            )
+            return False
         if (low is not None and number < low) or (high is not None and number > high):
             if item.unit:
                 self.error(

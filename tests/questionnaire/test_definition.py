@@ -42,7 +42,8 @@ def _spec_rows() -> dict[str, tuple[str, list[str]]]:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if not ID.match(cells[0]) or cells[0] == "id":
             continue
-        if in_warning_signs:
+        if in_warning_signs and len(cells) == 2:
+            # The signs' own table: id and meaning only, all yes/no.
             rows[cells[0]] = ("yes/no", [])
             continue
         kind = cells[1]

@@ -109,7 +109,7 @@ def test_answers_that_do_not_apply_are_errors() -> None:
     assert error_paths(answers) == ["work_demand"]
     answers = valid_answers()
     answers["prior_spine_surgery"] = False
-    assert set(error_paths(answers)) == {"surgeries", "symptoms_since_surgery"}
+    assert set(error_paths(answers)) == {"surgeries", "symptoms_since_surgery", "wound_problem"}
 
 
 def test_applicable_items_become_required() -> None:
