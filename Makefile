@@ -31,10 +31,14 @@ $(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/message
 check-system: $(STAMP)
 	@$(PY) -m screening.system_check
 
+# The web server and, beside it, the outbox worker that sends alerts and emails (without
+# SMTP_HOST, emails are written to this console). Stopping the server stops the worker.
 run: $(STAMP) $(MO_FILES) check-system
 	$(VENV)/bin/screening db upgrade
 	@$(VENV)/bin/screening staff-hint
-	$(VENV)/bin/screening run --host $(HOST) --port $(PORT)
+	@$(VENV)/bin/screening worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(VENV)/bin/screening run --host $(HOST) --port $(PORT)
 
 # The whole suite: SQLite (with the browser tests), then PostgreSQL.
 test: $(STAMP) $(MO_FILES) check-system

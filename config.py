@@ -115,6 +115,29 @@ class Config:
         self.RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_HEADERS_ENABLED = False
 
+        # Alerts and outgoing mail (the outbox and `screening worker`; see README "Alerts").
+        # An absolute base URL for links in alerts and emails: the worker has no request.
+        self.PUBLIC_BASE_URL = (env("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+        self.ALERT_EMAIL_TO = env("ALERT_EMAIL_TO") or None
+        self.ALERT_WEBHOOK_URL = env("ALERT_WEBHOOK_URL") or None
+        self.ALERT_WEBHOOK_SECRET = env("ALERT_WEBHOOK_SECRET") or None
+        if self.ALERT_WEBHOOK_URL and not self.ALERT_WEBHOOK_SECRET:
+            # An unsigned page could be forged by anyone who finds the receiver's address.
+            raise ConfigError("ALERT_WEBHOOK_URL is set: set ALERT_WEBHOOK_SECRET to sign it too")
+        self.ALERT_ESCALATE_MINUTES = _env_int("ALERT_ESCALATE_MINUTES", 15)
+        self.ALERT_ESCALATION_EMAIL_TO = env("ALERT_ESCALATION_EMAIL_TO") or None
+        self.SMTP_HOST = env("SMTP_HOST") or None
+        self.SMTP_PORT = _env_int("SMTP_PORT", 587)
+        self.SMTP_USERNAME = env("SMTP_USERNAME") or None
+        self.SMTP_PASSWORD = env("SMTP_PASSWORD") or None
+        self.SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", True)
+        self.SMTP_TIMEOUT_SECONDS = _env_int("SMTP_TIMEOUT_SECONDS", 30)
+        self.MAIL_FROM = env("MAIL_FROM", "screening@localhost")
+        # "smtp" when SMTP_HOST is set; otherwise "console" outside production (the email is
+        # written to the worker's log). "memory" keeps emails in a list (tests).
+        self.MAIL_BACKEND = env("MAIL_BACKEND") or None
+        self.OUTBOX_POLL_SECONDS = _env_int("OUTBOX_POLL_SECONDS", 1)
+
         # Languages.
         self.BABEL_DEFAULT_LOCALE = env("BABEL_DEFAULT_LOCALE", "en")
         # The languages patients can choose (issue 15); staff pages stay in BABEL_DEFAULT_LOCALE.

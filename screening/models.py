@@ -218,3 +218,58 @@ class AuditEvent(db.Model):
     screening_public_id: Mapped[str | None] = mapped_column(String(32), index=True)
     ip: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(String(500))
+
+
+# -- redflag: the outbox (alerts, escalations, invitation and reminder emails) --------------
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class OutboxMessage(db.Model):
+    """One message to deliver, written in the same transaction as the change that causes it.
+
+    `screening.outbox.worker` claims due rows, delivers them outside any transaction and marks
+    them sent or reschedules them; the id is the message's stable identity (email Message-ID,
+    webhook-id), so a retry after a crash can be recognised by the receiver. `dedupe_key` is
+    unique: the same alert or invitation is never queued twice. `last_error` holds the
+    channel's error text only, never patient data.
+    """
+
+    __tablename__ = "outbox_message"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    recipient: Mapped[str] = mapped_column(String(320))
+    payload_json: Mapped[str] = mapped_column(Text)
+    dedupe_key: Mapped[str] = mapped_column(String(255), unique=True)
+    # Alerts go before invitations, so a burst of reminders never delays a page.
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(12), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=12)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    locked_by: Mapped[str | None] = mapped_column(String(100))
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Purging a screening purges its messages (a pending one would point at nothing).
+    screening_id: Mapped[int | None] = mapped_column(
+        ForeignKey("screening.id", ondelete="CASCADE"), index=True
+    )
+
+    __table_args__ = (
+        # The worker's claim: due pending rows, most important first.
+        Index("ix_outbox_message_due", "status", "next_attempt_at"),
+    )
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return json.loads(self.payload_json or "{}")

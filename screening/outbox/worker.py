@@ -1,0 +1,272 @@
+"""`screening worker`: deliver the outbox, run the sweeps, retry what failed.
+
+One cycle (`run_once`):
+
+1. Rows left in "sending" by a worker that died (its lease ran out) go back to "pending".
+2. Each registered sweep runs in its own short transaction (escalations, reminders).
+3. Due rows are claimed in a short transaction: on PostgreSQL `FOR UPDATE SKIP LOCKED`, so
+   several workers never take the same row; on every database the claim is also a guarded
+   `UPDATE ... WHERE id = ? AND status = 'pending'` whose row count says who won.
+   Claiming sets "sending", a lease and attempts + 1 *before* anything is sent.
+4. Each claimed message is delivered outside any transaction, then marked sent, or rescheduled
+   with backoff, or failed when retrying cannot help (or the attempts are used up).
+
+A worker killed mid-delivery therefore leaves its rows to be retried after the lease; the
+email's Message-ID and the webhook's `webhook-id` are the outbox id, so a receiver can tell a
+retry from a new message. Alerts are claimed before other mail, and a failing row is
+rescheduled rather than retried in place, so one bad message never blocks the others.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import socket
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from screening.extensions import db
+from screening.models import OutboxMessage, OutboxStatus
+from screening.outbox import registered_sweeps
+from screening.outbox.channels import Channels, DeliveryError, Outgoing
+from screening.outbox.retry import retry_delay
+
+logger = logging.getLogger("screening.outbox")
+
+# Modules whose import registers a sweep (`@register_sweep`), one a line.
+SWEEP_MODULES: list[str] = []
+
+# How long a claimed row stays "sending" before another worker may take it back. Longer than
+# the slowest delivery (SMTP timeout 30 s, webhook 15 s) with room to spare.
+LEASE = timedelta(minutes=2)
+BATCH_SIZE = 20
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def worker_name() -> str:
+    """Who holds a lease: host, process and a random part (a restarted pid is a new worker)."""
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class CycleReport:
+    queued_by_sweeps: int = 0
+    released: int = 0
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def release_expired_leases(now: datetime) -> int:
+    """Rows whose worker died mid-delivery go back to pending (or fail, attempts used up)."""
+    expired = (
+        OutboxMessage.status == OutboxStatus.SENDING.value,
+        OutboxMessage.locked_until < now,
+    )
+    failed = db.session.execute(
+        update(OutboxMessage)
+        .where(*expired, OutboxMessage.attempts >= OutboxMessage.max_attempts)
+        .values(
+            status=OutboxStatus.FAILED.value,
+            locked_by=None,
+            locked_until=None,
+            last_error="worker stopped during delivery; no attempts left",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    released = db.session.execute(
+        update(OutboxMessage)
+        .where(*expired)
+        .values(
+            status=OutboxStatus.PENDING.value,
+            locked_by=None,
+            locked_until=None,
+            next_attempt_at=now,
+            last_error="worker stopped during delivery",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return int(released.rowcount or 0) + int(failed.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def run_sweeps(now: datetime) -> int:
+    """Each sweep in its own transaction; one failing sweep does not stop the others."""
+    for module in SWEEP_MODULES:
+        importlib.import_module(module)
+    queued = 0
+    for sweep in registered_sweeps():
+        try:
+            queued += int(sweep(now) or 0)
+            db.session.commit()
+        except Exception as exc:
+            db.session.rollback()
+            # The type only: SQL errors carry parameters, which may hold patient data.
+            logger.error("sweep %s failed: %s", sweep.__qualname__, type(exc).__name__)
+    return queued
+
+
+def claim(now: datetime, worker: str, limit: int = BATCH_SIZE) -> list[Outgoing]:
+    """Take up to `limit` due rows for this worker, in one short transaction."""
+    due = (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING.value,
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .order_by(OutboxMessage.priority.desc(), OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(due))
+    won: list[str] = []
+    for message_id in ids:
+        result = db.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.status == OutboxStatus.PENDING.value,
+            )
+            .values(
+                status=OutboxStatus.SENDING.value,
+                locked_by=worker,
+                locked_until=now + LEASE,
+                attempts=OutboxMessage.attempts + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            won.append(message_id)
+    claimed: list[Outgoing] = []
+    if won:
+        rows = db.session.execute(
+            select(OutboxMessage)
+            .where(OutboxMessage.id.in_(won))
+            .execution_options(populate_existing=True)
+        ).scalars()
+        by_id = {
+            row.id: Outgoing(
+                id=row.id,
+                kind=row.kind,
+                channel=row.channel,
+                recipient=row.recipient,
+                payload=row.payload,
+                attempts=row.attempts,
+                max_attempts=row.max_attempts,
+            )
+            for row in rows
+        }
+        claimed = [by_id[message_id] for message_id in won if message_id in by_id]
+    db.session.commit()
+    return claimed
+
+
+def _finish(message: Outgoing, worker: str, **values: object) -> None:
+    """Record the outcome, only while this worker still holds the row."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message.id,
+            OutboxMessage.status == OutboxStatus.SENDING.value,
+            OutboxMessage.locked_by == worker,
+        )
+        .values(locked_by=None, locked_until=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def deliver(message: Outgoing, channels: Channels, worker: str, now: datetime) -> str:
+    """Send one claimed message and record the outcome: "sent", "retrying" or "failed"."""
+    try:
+        channels.get(message.channel).send(message)
+    except DeliveryError as exc:
+        return _record_failure(message, worker, now, exc)
+    except Exception as exc:
+        # A bug in a channel must not kill the worker or lose the message.
+        error = DeliveryError(f"unexpected {type(exc).__name__}")
+        return _record_failure(message, worker, now, error)
+    _finish(message, worker, status=OutboxStatus.SENT.value, sent_at=now, last_error=None)
+    logger.info("sent %s %s via %s", message.kind, message.id, message.channel)
+    return "sent"
+
+
+def _record_failure(message: Outgoing, worker: str, now: datetime, error: DeliveryError) -> str:
+    if error.permanent or message.attempts >= message.max_attempts:
+        _finish(message, worker, status=OutboxStatus.FAILED.value, last_error=error.reason)
+        logger.error(
+            "gave up on %s %s via %s: %s", message.kind, message.id, message.channel, error.reason
+        )
+        return "failed"
+    delay = retry_delay(message.kind, message.attempts, retry_after=error.retry_after)
+    _finish(
+        message,
+        worker,
+        status=OutboxStatus.PENDING.value,
+        next_attempt_at=now + timedelta(seconds=delay),
+        last_error=error.reason,
+    )
+    logger.warning(
+        "%s %s via %s failed (attempt %d): %s; retrying in %.0f s",
+        message.kind,
+        message.id,
+        message.channel,
+        message.attempts,
+        error.reason,
+        delay,
+    )
+    return "retrying"
+
+
+def run_cycle(now: datetime | None = None, *, worker: str | None = None) -> CycleReport:
+    """One full cycle; `now` fixes the clock for the whole cycle (tests move it)."""
+    clock = (lambda: now) if now is not None else utcnow
+    worker = worker or worker_name()
+    report = CycleReport()
+    report.released = release_expired_leases(clock())
+    report.queued_by_sweeps = run_sweeps(clock())
+    channels = Channels(current_app.config)
+    try:
+        while True:
+            batch = claim(clock(), worker)
+            for message in batch:
+                outcome = deliver(message, channels, worker, clock())
+                setattr(report, outcome, getattr(report, outcome) + 1)
+            if len(batch) < BATCH_SIZE:
+                break
+    finally:
+        channels.close()
+    return report
+
+
+def run_once(now: datetime | None = None) -> int:
+    """Sweep, then deliver everything due; returns how many messages were sent."""
+    return run_cycle(now).sent
+
+
+def run_forever(stop: threading.Event, poll_seconds: float = 1.0) -> None:
+    """Deliver continuously until `stop` is set (SIGTERM/SIGINT in the CLI)."""
+    worker = worker_name()
+    logger.info("outbox worker %s started", worker)
+    while not stop.is_set():
+        try:
+            run_cycle(worker=worker)
+        except Exception as exc:
+            # The database may be restarting: log, wait, try again.
+            db.session.rollback()
+            logger.error("worker cycle failed: %s", type(exc).__name__)
+        finally:
+            # A fresh session each cycle: nothing cached survives from the last one.
+            db.session.remove()
+        stop.wait(poll_seconds)
+    logger.info("outbox worker %s stopped", worker)

@@ -1,0 +1,338 @@
+"""The outbox and its worker against a real SMTP server and a real HTTP receiver."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from flask import Flask
+
+from screening import outbox
+from screening.extensions import db
+from screening.models import OutboxMessage
+from screening.outbox import retry, worker
+from screening.outbox.channels import sign
+from tests.outbox.servers import SmtpServer, WebhookReceiver
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def queue_email(key: str = "invitation:1:email", **overrides: object) -> OutboxMessage:
+    fields: dict[str, object] = {
+        "kind": "invitation",
+        "to": "patient@example.org",
+        "subject": "Your screening form",
+        "text": "Please fill in the form before your visit.",
+        "dedupe_key": key,
+    }
+    fields.update(overrides)
+    message = outbox.enqueue_email(**fields)  # type: ignore[arg-type]
+    assert message is not None
+    db.session.commit()
+    return message
+
+
+def row(message_id: str) -> OutboxMessage:
+    db.session.expire_all()
+    found = db.session.get(OutboxMessage, message_id)
+    assert found is not None
+    return found
+
+
+def test_an_email_is_sent_over_smtp_with_a_stable_message_id(
+    app: Flask, smtp_server: SmtpServer
+) -> None:
+    message = queue_email(html="<p>Please fill in the form.</p>", headers={"X-Kind": "invite"})
+    assert worker.run_once() == 1
+
+    [mail] = smtp_server.received
+    assert mail.rcpt_tos == ["patient@example.org"]
+    assert mail.mail_from == "alerts@clinic.example"
+    assert mail.message["To"] == "patient@example.org"
+    assert mail.message["Subject"] == "Your screening form"
+    assert mail.message["Message-ID"] == f"<{message.id}@clinic.example>"
+    assert mail.message["X-Kind"] == "invite"
+    assert "fill in the form" in mail.message.get_body(("plain",)).get_content()
+    assert "<p>" in mail.message.get_body(("html",)).get_content()
+    stored = row(message.id)
+    assert (stored.status, stored.attempts, stored.last_error) == ("sent", 1, None)
+    assert stored.sent_at is not None
+
+
+def test_the_same_dedupe_key_is_queued_once(app: Flask, smtp_server: SmtpServer) -> None:
+    queue_email("reminder:7:email")
+    again = outbox.enqueue_email(
+        kind="reminder", to="x@example.org", subject="s", text="t", dedupe_key="reminder:7:email"
+    )
+    assert again is None
+    db.session.commit()
+    assert db.session.query(OutboxMessage).count() == 1
+    worker.run_once()
+    assert len(smtp_server.received) == 1
+
+
+def test_nothing_is_sent_until_the_callers_transaction_commits(
+    app: Flask, smtp_server: SmtpServer
+) -> None:
+    outbox.enqueue_email(
+        kind="invitation", to="a@example.org", subject="s", text="t", dedupe_key="k1"
+    )
+    db.session.rollback()
+    assert worker.run_once() == 0
+    assert smtp_server.received == []
+
+
+def test_smtp_down_then_up_the_email_arrives_after_the_retry(
+    app: Flask, smtp_server: SmtpServer
+) -> None:
+    smtp_server.stop()
+    message = queue_email()
+    start = now()
+    assert worker.run_once(start) == 0
+    waiting = row(message.id)
+    assert waiting.status == "pending"
+    assert waiting.attempts == 1
+    assert waiting.last_error == "SMTP connection refused"
+    assert waiting.next_attempt_at > start
+
+    # Not due yet: a second cycle at the same moment sends nothing and spends no attempt.
+    smtp_server.start()
+    assert worker.run_once(start) == 0
+    assert row(message.id).attempts == 1
+
+    assert worker.run_once(start + timedelta(hours=1)) == 1
+    assert [mail.message["Message-ID"] for mail in smtp_server.received] == [
+        f"<{message.id}@clinic.example>"
+    ]
+    assert row(message.id).status == "sent"
+
+
+def test_a_temporary_refusal_is_retried(app: Flask, smtp_server: SmtpServer) -> None:
+    smtp_server.handler.temporary_failures = 1
+    message = queue_email()
+    worker.run_once()
+    assert row(message.id).last_error == "SMTP refused (451)"
+    worker.run_once(now() + timedelta(minutes=5))
+    assert len(smtp_server.received) == 1
+    assert row(message.id).status == "sent"
+
+
+def test_a_refused_recipient_fails_at_once_without_storing_the_address(
+    app: Flask, smtp_server: SmtpServer
+) -> None:
+    smtp_server.handler.permanent_refusal = True
+    message = queue_email(to="someone.private@example.org")
+    worker.run_once()
+    failed = row(message.id)
+    assert failed.status == "failed"
+    assert failed.attempts == 1
+    assert "550" in (failed.last_error or "")
+    assert "someone.private" not in (failed.last_error or "")
+
+
+def test_a_failing_message_does_not_hold_up_the_others(app: Flask, smtp_server: SmtpServer) -> None:
+    smtp_server.handler.temporary_failures = 1
+    first = queue_email("a")
+    second = queue_email("b")
+    worker.run_once()
+    assert {row(first.id).status, row(second.id).status} == {"pending", "sent"}
+
+
+def test_alerts_go_before_other_mail(app: Flask, smtp_server: SmtpServer) -> None:
+    queue_email("invite")
+    queue_email("alert", kind="red_flag_alert", to="oncall@clinic.example", subject="Alert")
+    worker.run_once()
+    assert [mail.message["Subject"] for mail in smtp_server.received] == [
+        "Alert",
+        "Your screening form",
+    ]
+
+
+def test_the_webhook_posts_the_stored_bytes_signed(app: Flask, webhook: WebhookReceiver) -> None:
+    message = outbox.enqueue_webhook(
+        kind="red_flag_alert", payload={"level": "emergency"}, dedupe_key="w1"
+    )
+    assert message is not None
+    db.session.commit()
+    assert worker.run_once() == 1
+
+    [post] = webhook.received
+    assert post.path == "/hooks/alerts"
+    assert post.body == message.payload["body"].encode()
+    assert webhook.signature_ok(post)
+    assert post.headers["webhook-id"] == message.id
+    assert post.headers["webhook-timestamp"].isdigit()
+    assert post.headers["content-type"] == "application/json"
+    assert json.loads(post.body) == {
+        "id": message.id,
+        "kind": "red_flag_alert",
+        "level": "emergency",
+    }
+
+
+def test_a_forged_body_does_not_verify(app: Flask, webhook: WebhookReceiver) -> None:
+    assert sign(b'{"level":"emergency"}', webhook.secret) != sign(
+        b'{"level": "emergency"}', webhook.secret
+    )
+
+
+def test_webhook_server_errors_are_retried_and_client_errors_fail(
+    app: Flask, webhook: WebhookReceiver
+) -> None:
+    webhook.statuses = [503, 400]
+    retried = outbox.enqueue_webhook(kind="red_flag_alert", payload={}, dedupe_key="w-retry")
+    assert retried is not None
+    db.session.commit()
+    worker.run_once()
+    assert row(retried.id).last_error == "webhook HTTP 503"
+    assert row(retried.id).status == "pending"
+
+    refused = outbox.enqueue_webhook(kind="red_flag_alert", payload={}, dedupe_key="w-refused")
+    assert refused is not None
+    db.session.commit()
+    later = now() + timedelta(minutes=1)
+    # Move the first one's retry out of the way, so the receiver's 400 goes to the second.
+    webhook.statuses = [400]
+    db.session.execute(
+        db.update(OutboxMessage)
+        .where(OutboxMessage.id == retried.id)
+        .values(next_attempt_at=later + timedelta(hours=1))
+    )
+    db.session.commit()
+    worker.run_once(later)
+    assert row(refused.id).status == "failed"
+    assert row(refused.id).last_error == "webhook HTTP 400"
+    worker.run_once(later + timedelta(hours=2))
+    assert row(retried.id).status == "sent"
+    assert len(webhook.received) == 1
+
+
+def test_cancel_stops_pending_messages_only(app: Flask, smtp_server: SmtpServer) -> None:
+    from tests.staff.helpers import make_screening
+
+    screening = make_screening(status="invited")
+    sent = queue_email("inv", kind="invitation", screening_id=screening.id)
+    worker.run_once()
+    pending = queue_email("rem", kind="reminder", screening_id=screening.id)
+    assert outbox.cancel(kind="reminder", screening_id=screening.id) == 1
+    assert outbox.cancel(kind="invitation", screening_id=screening.id) == 0
+    db.session.commit()
+    worker.run_once()
+    assert row(pending.id).status == "cancelled"
+    assert row(sent.id).status == "sent"
+    assert len(smtp_server.received) == 1
+
+
+def test_not_before_holds_a_message_back(app: Flask, smtp_server: SmtpServer) -> None:
+    tomorrow = now() + timedelta(days=1)
+    message = queue_email(not_before=tomorrow)
+    assert worker.run_once() == 0
+    assert worker.run_once(tomorrow + timedelta(seconds=1)) == 1
+    assert row(message.id).status == "sent"
+
+
+def test_a_lease_left_by_a_dead_worker_is_taken_back(app: Flask, smtp_server: SmtpServer) -> None:
+    message = queue_email()
+    start = now()
+    [claimed] = worker.claim(start, "dead-worker")
+    assert row(message.id).status == "sending"
+    # Within the lease nobody else touches it.
+    assert worker.run_once(start + timedelta(seconds=30)) == 0
+    assert worker.run_once(start + worker.LEASE + timedelta(seconds=1)) == 1
+    assert row(message.id).attempts == 2
+    assert len(smtp_server.received) == 1
+    # The dead worker cannot record an outcome over the live one's.
+    worker._finish(claimed, "dead-worker", status="failed")
+    assert row(message.id).status == "sent"
+
+
+def test_registered_sweeps_run_each_cycle_with_its_clock(
+    app: Flask, smtp_server: SmtpServer
+) -> None:
+    seen: list[datetime] = []
+
+    @outbox.register_sweep
+    def remind(at: datetime) -> int:
+        seen.append(at)
+        queued = outbox.enqueue_email(
+            kind="reminder", to="p@example.org", subject="Reminder", text="t", dedupe_key="sweep"
+        )
+        return 1 if queued else 0
+
+    try:
+        moment = now() + timedelta(days=3)
+        report = worker.run_cycle(moment)
+        assert seen == [moment]
+        assert (report.queued_by_sweeps, report.sent) == (1, 1)
+        assert worker.run_cycle(moment).queued_by_sweeps == 0
+    finally:
+        outbox._SWEEPS.pop(f"{remind.__module__}.{remind.__qualname__}")
+
+
+def test_a_failing_sweep_does_not_stop_delivery(app: Flask, smtp_server: SmtpServer) -> None:
+    @outbox.register_sweep
+    def broken(at: datetime) -> int:
+        raise RuntimeError("boom")
+
+    try:
+        queue_email()
+        assert worker.run_once() == 1
+    finally:
+        outbox._SWEEPS.pop(f"{broken.__module__}.{broken.__qualname__}")
+
+
+def test_attempts_run_out_and_the_message_fails(app: Flask, smtp_server: SmtpServer) -> None:
+    smtp_server.stop()
+    message = queue_email()
+    db.session.execute(
+        db.update(OutboxMessage).where(OutboxMessage.id == message.id).values(max_attempts=2)
+    )
+    db.session.commit()
+    moment = now()
+    worker.run_once(moment)
+    worker.run_once(moment + timedelta(hours=1))
+    assert row(message.id).status == "failed"
+    assert row(message.id).attempts == 2
+
+
+class TestRetrySchedule:
+    def test_alerts_retry_fast_then_every_ten_minutes(self) -> None:
+        rng = random.Random(1)
+        delays = [retry.retry_delay("red_flag_alert", n, rng=rng) for n in range(1, 9)]
+        expected = [5, 30, 120, 300, 600, 600, 600, 600]
+        for delay, base in zip(delays, expected, strict=True):
+            assert base * 0.8 <= delay <= base * 1.2
+
+    def test_emails_follow_the_mail_schedule_capped_at_an_hour(self) -> None:
+        delays = [retry.retry_delay("invitation", n) for n in range(1, 12)]
+        assert 24 <= delays[0] <= 36
+        assert all(delay <= retry.MAX_DELAY_SECONDS for delay in delays)
+
+    def test_retry_after_is_honoured_up_to_the_cap(self) -> None:
+        assert retry.retry_delay("red_flag_alert", 1, retry_after=90) == 90
+        assert retry.retry_delay("red_flag_alert", 1, retry_after=10**6) == 3600
+
+
+@pytest.mark.parametrize("app_config", [{}])
+def test_development_without_smtp_writes_the_email_to_the_log(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert app.config["SMTP_HOST"] is None
+    message = queue_email()
+    with caplog.at_level(logging.INFO, logger="screening.outbox"):
+        assert worker.run_once() == 1
+    assert "Your screening form" in caplog.text
+    assert row(message.id).status == "sent"
+
+
+def test_production_without_smtp_keeps_the_email_for_later(app: Flask) -> None:
+    app.config.update(SMTP_HOST=None, ENV_NAME="production")
+    message = queue_email()
+    assert worker.run_once() == 0
+    assert row(message.id).status == "pending"
+    assert "SMTP_HOST" in (row(message.id).last_error or "")
