@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, refresh
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 SPANISH_CATALOGUE = TRANSLATIONS / "es" / "LC_MESSAGES" / "messages.po"
@@ -51,6 +51,7 @@ def is_supported(locale: str | None) -> bool:
 def remember_screening(screening: Any) -> None:
     """Let the locale selector read this request's screening (patient views call it first)."""
     g.locale_screening = screening
+    refresh()  # in case anything was translated before the screening was known
 
 
 def select_locale() -> str | None:
@@ -111,6 +112,9 @@ def _url_here(args: dict[str, str], code: str) -> str:
 def register_i18n(app: Flask) -> None:
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.globals["language_links"] = language_links
+    # Flask-Babel keeps the chosen locale on the app context, which a request shares with an
+    # app context already pushed (the CLI, the tests): choose afresh for every request.
+    app.before_request(refresh)
 
     @app.template_filter("t")
     def translate(text: str | None, **params: object) -> str:

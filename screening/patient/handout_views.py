@@ -7,12 +7,20 @@ the topics say something about the patient's health).
 
 from __future__ import annotations
 
-from flask import Response, abort, make_response, redirect, render_template, url_for
+from flask import Response, abort, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 
+from screening.extensions import csrf
 from screening.models import Screening
 from screening.patient.views import _confirmed, _open, bp
 from screening.routes import patient_link
 from screening.services import handout
+from screening.services.screenings import clinic_date
+
+
+class EmailLinkForm(FlaskForm):
+    """Only a CSRF token: the address is the one the patient gave in their answers."""
 
 
 def _sent_screening(token: str) -> Screening:
@@ -33,6 +41,7 @@ def handout_page(token: str) -> Response:
             "patient/handout.html",
             token=token,
             handout=handout.handout_for(screening),
+            email_form=EmailLinkForm() if handout.patient_email(screening) else None,
         )
     )
 
@@ -46,3 +55,22 @@ def handout_pdf(token: str) -> Response:
     response.headers["Content-Disposition"] = 'inline; filename="handout.pdf"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.post("/s/<token>/handout/email")
+@patient_link
+def email_handout(token: str) -> Response:
+    """Email the patient a link to their handout (through the outbox), then show the page."""
+    screening = _sent_screening(token)
+    form = EmailLinkForm()
+    if not form.validate_on_submit():
+        flash(_("For your safety this page timed out. Please press the button again."), "warning")
+    else:
+        link = url_for(".handout_page", token=token, _external=True)
+        if handout.email_handout_link(screening, link, today=clinic_date().isoformat()):
+            flash(_("We will email you a link to your handout."), "success")
+    return redirect(url_for(".handout_page", token=token))
+
+
+# Like the steps: an expired form token shows the page again with a plain message, not an error.
+csrf.exempt(email_handout)

@@ -13,11 +13,13 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
+from screening.extensions import db
 from screening.handout import content
 from screening.i18n import current_locale
 from screening.models import Screening
 
 PDF_TEMPLATE = "pdf/handout.html"
+HANDOUT_EMAIL_KIND = "handout_link"
 
 
 def topic_ids(screening: Screening) -> list[str]:
@@ -83,3 +85,48 @@ def handout_pdf(screening: Screening) -> bytes:
         page_size=current_app.config.get("PDF_PAGE_SIZE", "Letter"),
         template=PDF_TEMPLATE,
     )
+
+
+def patient_email(screening: Screening) -> str | None:
+    """The email address the patient gave in their answers, if any."""
+    email = screening.answers.get("email")
+    return email.strip() if isinstance(email, str) and email.strip() else None
+
+
+def email_handout_link(screening: Screening, link: str, *, today: str) -> bool:
+    """Queue an email with the LINK to the handout (never its content) and commit.
+
+    At most one such email per screening per day (`today`, the clinic's date): pressing the
+    button twice, or in two tabs, queues one. Returns False when the patient gave no address.
+    The email is written in the request's language, the patient's.
+    """
+    from screening.outbox import enqueue_email
+
+    address = patient_email(screening)
+    if address is None:
+        return False
+    clinic = current_app.config.get("CLINIC_NAME", "")
+    phone = current_app.config.get("CLINIC_PHONE", "")
+    text = "\n\n".join(
+        [
+            _("Hello,"),
+            _(
+                "Here is the link to your handout from %(clinic)s: what to talk about with "
+                "your surgeon at your visit.",
+                clinic=clinic,
+            ),
+            link,
+            _("The link is private. Please do not share it."),
+            _("Questions? Call us at %(phone)s.", phone=phone),
+        ]
+    )
+    enqueue_email(
+        kind=HANDOUT_EMAIL_KIND,
+        to=address,
+        subject=_("Your handout from %(clinic)s", clinic=clinic),
+        text=text,
+        dedupe_key=f"{HANDOUT_EMAIL_KIND}:{screening.public_id}:{today}",
+        screening_id=screening.id,
+    )
+    db.session.commit()
+    return True
