@@ -15,6 +15,10 @@ def unbreakable(number: str) -> str:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from screening.patient.body_diagram import body_diagram_for
+
+    app.jinja_env.globals["body_diagram_for"] = body_diagram_for
+
     @app.context_processor
     def clinic_numbers() -> dict[str, str]:
         return {
