@@ -36,7 +36,13 @@ from wtforms.widgets import DateInput
 
 from screening.evaluation.catalogue import ACT_NOW_LEVELS
 from screening.extensions import csrf, limiter
-from screening.i18n import LANGUAGE_PARAM, SESSION_LOCALE, is_supported, remember_screening
+from screening.i18n import (
+    LANGUAGE_PARAM,
+    SESSION_LOCALE,
+    current_locale,
+    is_supported,
+    remember_screening,
+)
 from screening.models import Screening
 from screening.patient.errors import place_errors
 from screening.patient.forms import (
@@ -576,6 +582,10 @@ def _review(token: str, screening: Screening) -> Response:
                 "please tick the box and press Send my answers again."
             )
         else:
+            if screening.patient_locale is None:
+                # The language they answered in: the summary names it, and the handout and
+                # any later page keep to it.
+                screenings.choose_locale(screening, current_locale())
             try:
                 validated = screenings.submit(screening, bool(form.consent_confirm.data))
             except ScreeningLocked:  # pragma: no cover - submit does not raise it

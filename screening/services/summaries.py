@@ -15,10 +15,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from screening.extensions import db
-from screening.i18n import in_clinic_language
+from screening.i18n import clinic_locale, in_clinic_language
 from screening.models import Screening, ScreeningStatus, StaffUser, Summary
 from screening.summary.render import render_pdf
 from screening.summary.view_model import build_summary
@@ -46,7 +47,7 @@ def summary_for(screening: Screening, *, generated_at: datetime | None = None) -
     evaluation = screening.evaluation
     if evaluation is None:
         raise SummaryError(f"screening {screening.public_id} has no stored evaluation")
-    return build_summary(
+    summary = build_summary(
         screening.answers,
         evaluation,
         clinic_name=current_app.config.get("CLINIC_NAME", "Spine Clinic"),
@@ -56,6 +57,24 @@ def summary_for(screening: Screening, *, generated_at: datetime | None = None) -
         clinician=_clinician_name(screening),
         questionnaire_version=screening.questionnaire_version,
         zone=ZoneInfo(current_app.config.get("CLINIC_TIMEZONE") or "UTC"),
+    )
+    answered_in = _answered_in(screening.patient_locale)
+    if answered_in:
+        summary["answered_in"] = answered_in
+    return summary
+
+
+def _answered_in(locale: str | None) -> str | None:
+    """"Answered in Spanish ..." when the patient used another language than the clinic's."""
+    clinic = clinic_locale()
+    if not locale or locale == clinic:
+        return None
+    from babel import Locale
+
+    return _(
+        "Answered in %(language)s. The patient's own words are shown exactly as they typed "
+        "them (not translated).",
+        language=Locale.parse(locale).get_display_name(clinic) or locale,
     )
 
 

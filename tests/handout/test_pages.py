@@ -53,6 +53,7 @@ def test_each_public_example_gets_a_handout_of_its_own_topics(
 
 def test_the_handout_is_in_spanish_for_a_spanish_browser(client: FlaskClient) -> None:
     headers = {"Accept-Language": "es"}
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es"  # the whole journey in Spanish
     token = complete_screening(client, example_answers("disc_herniation"))
     done = client.get(f"/s/{token}/done", headers=headers).get_data(as_text=True)
     assert '<html lang="es">' in done and "Su folleto" in done
@@ -61,6 +62,9 @@ def test_the_handout_is_in_spanish_for_a_spanish_browser(client: FlaskClient) ->
     assert "Su visita: de qué hablar con su cirujano" in html
     pdf = client.get(f"/s/{token}/handout.pdf", headers=headers)
     assert pdf.headers["Content-Type"] == "application/pdf"
+    # Answered in Spanish: the handout stays Spanish in a browser that asks for English.
+    english = client.get(f"/s/{token}/handout", headers={"Accept-Language": "en"})
+    assert '<html lang="es">' in english.get_data(as_text=True)
 
 
 def test_the_handout_needs_the_patients_own_sent_link(client: FlaskClient) -> None:

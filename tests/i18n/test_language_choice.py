@@ -127,3 +127,18 @@ def test_the_body_diagram_is_there_for_scripts_and_hidden_without_them(
         assert f'value="{code}"' in html  # the checkbox the region toggles is still there
     assert 'aria-label="Nalga izquierda"' in markup
     assert markup.count('aria-hidden="true"') >= 1  # the front copies are not read twice
+
+
+def test_the_summary_names_the_language_the_patient_answered_in(client: FlaskClient) -> None:
+    from screening.services.summaries import summary_for
+
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es"
+    spanish = complete_screening(client, example_answers("disc_herniation"))
+    screening = load_screening(spanish)
+    assert screening.patient_locale == "es"
+    note = summary_for(screening)["answered_in"]
+    assert note.startswith("Answered in Spanish.") and "exactly as they typed" in note
+
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    english = complete_screening(client, example_answers("disc_herniation"))
+    assert "answered_in" not in summary_for(load_screening(english))
