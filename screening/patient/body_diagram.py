@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask_babel import gettext
+from flask_babel import gettext, pgettext
 from markupsafe import Markup, escape
 
 from screening.summary.body_map import (
@@ -29,7 +29,6 @@ from screening.summary.body_map import (
     _SIDED_BACK,
     _SIDED_FRONT,
     HEIGHT,
-    _letter,
     _subpath,
 )
 
@@ -52,13 +51,15 @@ def _regions(view: str) -> list[tuple[str, str]]:
     return regions
 
 
-def _figure_svg(view: str, title: str, labels: Mapping[str, str]) -> str:
+def _figure_svg(view: str, title: str, labels: Mapping[str, str], sides: tuple[str, str]) -> str:
     focusable = view == "back"
     neutral = [_subpath(*_HEAD, 0, False)]
     if view == "front":
         neutral += [_subpath(*_FRONT_TORSO, 0, False), _subpath(*_FRONT_PELVIS, 0, False)]
-    near, far = ("R", "L") if view == "front" else ("L", "R")
-    letters = _letter(-38, 30, near) + _letter(38, 30, far)
+    # Side letters in the patient's language (a browser draws SVG text cheaply; the PDF's
+    # stroked letters are only L and R). The front view mirrors the patient.
+    right, left = sides
+    near, far = (right, left) if view == "front" else (left, right)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="body-figure body-figure-{view}" '
         f'viewBox="{FIGURE_LEFT} -2 {FIGURE_WIDTH} {HEIGHT}" '
@@ -78,26 +79,32 @@ def _figure_svg(view: str, title: str, labels: Mapping[str, str]) -> str:
             f'<path class="body-region" data-region="{code}" {attributes} d="{path}">'
             f"<title>{escape(labels[code])}</title></path>"
         )
-    parts.append(f'<path class="body-letters" aria-hidden="true" d="{letters}"/></svg>')
+    parts.append(
+        f'<text class="body-letters" aria-hidden="true" x="-38" y="30">{escape(near)}</text>'
+        f'<text class="body-letters" aria-hidden="true" x="38" y="30">{escape(far)}</text></svg>'
+    )
     return "".join(parts)
 
 
-def body_diagram(labels: Mapping[str, str], *, front: str, back: str) -> Markup:
+def body_diagram(
+    labels: Mapping[str, str], *, front: str, back: str, sides: tuple[str, str] = ("R", "L")
+) -> Markup:
     """The two figures as markup; `labels` maps each region code to its translated name.
 
     Only codes in `labels` (the question's own codes) become regions; the markup is built from
-    fixed shapes and escaped labels, nothing the patient typed.
+    fixed shapes and escaped labels, nothing the patient typed. `sides` are the letters for
+    the patient's right and left.
     """
     # Safe: fixed shapes, escaped labels and captions (S704 cannot see that).
     return Markup(  # noqa: S704
         '<figure class="body-figure-wrap"><figcaption>'
         + str(escape(front))
         + "</figcaption>"
-        + _figure_svg("front", front, labels)
+        + _figure_svg("front", front, labels, sides)
         + '</figure><figure class="body-figure-wrap"><figcaption>'
         + str(escape(back))
         + "</figcaption>"
-        + _figure_svg("back", back, labels)
+        + _figure_svg("back", back, labels, sides)
         + "</figure>"
     )
 
@@ -106,5 +113,8 @@ def body_diagram_for(item: object) -> Markup:
     """The diagram of a pain-areas item (its codes and labels), in the page's language."""
     labels = {code.value: gettext(code.label) for code in item.codes}  # type: ignore[attr-defined]
     return body_diagram(
-        labels, front=gettext("Front of the body"), back=gettext("Back of the body")
+        labels,
+        front=gettext("Front of the body"),
+        back=gettext("Back of the body"),
+        sides=(pgettext("first letter of right", "R"), pgettext("first letter of left", "L")),
     )

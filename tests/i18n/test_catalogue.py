@@ -47,25 +47,26 @@ PLACEHOLDER = re.compile(r"%\([A-Za-z_]\w*\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%%|\{[A
 
 
 @cache
-def extracted() -> dict[str, set[str]]:
-    """msgid -> the source files it appears in, extracted with the project's babel.cfg."""
+def extracted() -> dict[tuple[str, str | None], set[str]]:
+    """(msgid, context) -> the source files it appears in, extracted like babel.cfg says."""
     method_map = [("screening/**.py", "python"), ("templates/**.html", "jinja2")]
-    found: dict[str, set[str]] = {}
-    for filename, _lineno, message, _comments, _context in extract_from_dir(
+    found: dict[tuple[str, str | None], set[str]] = {}
+    for filename, _lineno, message, _comments, context in extract_from_dir(
         str(PROJECT_ROOT), method_map=method_map, keywords=KEYWORDS
     ):
         msgid = message if isinstance(message, str) else message[0]
-        found.setdefault(msgid, set()).add(filename.replace("\\", "/"))
+        found.setdefault((msgid, context), set()).add(filename.replace("\\", "/"))
     return found
 
 
-def patient_msgids() -> set[str]:
+def patient_msgids() -> set[tuple[str, str | None]]:
+    """(msgid, context) of every patient-facing string."""
     ids = {
-        msgid
-        for msgid, files in extracted().items()
+        key
+        for key, files in extracted().items()
         if any(f.startswith(PATIENT_SOURCES) for f in files)
     }
-    return ids | {topic.patient_explanation for topic in TOPICS}
+    return ids | {(topic.patient_explanation, None) for topic in TOPICS}
 
 
 @cache
@@ -79,7 +80,7 @@ def placeholders(text: str) -> list[str]:
 
 
 def test_the_definition_of_patient_facing_finds_the_patient_strings() -> None:
-    ids = patient_msgids()
+    ids = {msgid for msgid, _context in patient_msgids()}
     assert len(ids) > 300
     for expected in ("Where do you have pain?", "Your handout", "Send my answers"):
         assert expected in ids
@@ -89,9 +90,9 @@ def test_the_definition_of_patient_facing_finds_the_patient_strings() -> None:
 def test_every_patient_facing_msgid_has_a_spanish_translation() -> None:
     catalogue = spanish()
     missing = sorted(
-        msgid
-        for msgid in patient_msgids()
-        if catalogue.get(msgid) is None or not catalogue.get(msgid).string
+        msgid if context is None else f"{msgid} (context: {context})"
+        for msgid, context in patient_msgids()
+        if not getattr(catalogue.get(msgid, context=context), "string", None)
     )
     assert not missing, (
         f"{len(missing)} patient-facing strings have no Spanish translation "
