@@ -28,7 +28,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext, refresh
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, StringField
@@ -36,14 +36,8 @@ from wtforms.widgets import DateInput
 
 from screening.evaluation.catalogue import ACT_NOW_LEVELS
 from screening.extensions import csrf, limiter
-from screening.i18n import (
-    LANGUAGE_PARAM,
-    SESSION_LOCALE,
-    current_locale,
-    is_supported,
-    remember_screening,
-)
 from screening.models import Screening
+from screening.patient import language
 from screening.patient.errors import place_errors
 from screening.patient.forms import (
     BODY_MAP_GROUPS,
@@ -64,6 +58,8 @@ from screening.services import screenings
 from screening.services.screenings import REVIEW_STEP, ScreeningLocked
 
 bp = Blueprint("patient", __name__)
+# Before any patient page: the screening's language, and the `?lang=` links.
+bp.before_request(language.before_patient_request)
 
 STEP_COUNT = len(QUESTIONNAIRE.sections)
 SESSION_CONFIRMED = "confirmed"
@@ -161,7 +157,6 @@ def _remember_confirmed(screening: Screening) -> None:
 def _open(token: str, *, allow_done: bool = False, allow_unconfirmed: bool = False) -> Screening:
     """The screening behind a link, or abort with the page the patient should see instead."""
     screening = screenings.find_by_token(token)
-    remember_screening(screening)  # before anything is translated: its language comes first
     problem = screenings.link_problem(screening)
     if problem:
         abort(_problem_page(problem))
@@ -195,46 +190,6 @@ def _previous_section_id(section_id: str) -> str | None:
     return ids[position - 1] if position > 0 else None
 
 
-# -- the language link -----------------------------------------------------------------------
-
-
-@bp.before_request
-def choose_language() -> Response | None:
-    """`?lang=es` on any patient page: remember the choice, then show the same page without it.
-
-    With a private link the choice is kept on that screening (it then wins on every device);
-    without one (the start page) it is kept in this browser's session. An unknown language is
-    dropped silently: the page is shown as before.
-    """
-    if request.method != "GET" or LANGUAGE_PARAM not in request.args:
-        return None
-    chosen = request.args.get(LANGUAGE_PARAM)
-    if is_supported(chosen):
-        session[SESSION_LOCALE] = chosen
-        token = (request.view_args or {}).get("token")
-        if token:
-            screening = screenings.find_by_token(token)
-            if screenings.link_problem(screening) is None:
-                screenings.choose_locale(screening, chosen)
-    args = {k: v for k, v in request.args.items() if k != LANGUAGE_PARAM}
-    return redirect(url_for(request.endpoint, **(request.view_args or {}), **args))
-
-
-def _switch_language_from_form(screening: Screening, formdata: MultiDict) -> bool:
-    """The language button of a step page (it submits the step form, so nothing typed is lost).
-
-    Returns True when the language changed; the step is then saved like "Save and finish later"
-    and shown again in the new language.
-    """
-    chosen = formdata.get("switch_language")
-    if not is_supported(chosen):
-        return False
-    session[SESSION_LOCALE] = chosen
-    screenings.choose_locale(screening, chosen)
-    refresh()  # this request's pages and messages in the new language
-    return True
-
-
 # -- start and resume ------------------------------------------------------------------------
 
 
@@ -256,8 +211,7 @@ def start() -> Response:
     if not _csrf_ok(form):
         return _page("patient/start.html", form=form, timed_out=True)
     new = screenings.start_screening()
-    if is_supported(session.get(SESSION_LOCALE)):
-        screenings.choose_locale(new.screening, session[SESSION_LOCALE])
+    language.keep_session_choice(new.screening)
     link = url_for(".resume_link", token=new.token, _external=True)
     # Shown once, straight from the POST: the code exists in plain text only now.
     return _page(
@@ -287,7 +241,7 @@ def resume() -> Response:
     if problem:
         return _problem_page(problem)
     if screening.is_locked:
-        return _page("patient/done.html", screening=screening, show_warning=False, token=None)
+        return _page("patient/done.html", screening=screening, show_warning=False)
     token = screenings.replace_token(screening)
     flash(_("Welcome back. Your answers are saved."), "success")
     return redirect(url_for(".resume_link", token=token))
@@ -438,7 +392,7 @@ def _post_step(
     if not _csrf_ok(form):
         return _render_step(token, screening, section, form, notice=timed_out_message())
 
-    switching_language = _switch_language_from_form(screening, formdata)
+    switching_language = language.switch_language_from_form(screening, formdata)
     going_back = "back" in formdata
     finishing_later = "later" in formdata
     partial = going_back or finishing_later or switching_language
@@ -582,10 +536,7 @@ def _review(token: str, screening: Screening) -> Response:
                 "please tick the box and press Send my answers again."
             )
         else:
-            if screening.patient_locale is None:
-                # The language they answered in: the summary names it, and the handout and
-                # any later page keep to it.
-                screenings.choose_locale(screening, current_locale())
+            language.keep_language_at_send(screening)
             try:
                 validated = screenings.submit(screening, bool(form.consent_confirm.data))
             except ScreeningLocked:  # pragma: no cover - submit does not raise it
@@ -639,9 +590,7 @@ def done(token: str) -> Response:
     screening = _open(token, allow_done=True, allow_unconfirmed=True)
     if not screening.is_locked:
         return redirect(url_for(".resume_link", token=token))
-    return _page(
-        "patient/done.html", screening=screening, show_warning=_confirmed(screening), token=token
-    )
+    return _page("patient/done.html", screening=screening, show_warning=_confirmed(screening))
 
 
 @bp.get("/s/<token>/later")
