@@ -107,3 +107,30 @@ def test_no_email_button_without_an_address(client: FlaskClient) -> None:
     assert "Email me a link" not in client.get(f"/s/{token}/handout").get_data(as_text=True)
     assert client.post(f"/s/{token}/handout/email").status_code == 302
     assert messages_for(load_screening(token).id, (HANDOUT_EMAIL_KIND,)) == []
+
+
+def test_an_invited_handout_needs_the_date_of_birth_in_this_browser(
+    client: FlaskClient, app
+) -> None:
+    from tests.patient.helpers import fill_steps, submit
+    from tests.patient.test_invited import BORN, confirm, invite
+
+    token = invite(app)
+    assert confirm(client, token, BORN.isoformat()).status_code == 302
+    answers = example_answers("disc_herniation")
+    answers["date_of_birth"] = BORN.isoformat()
+    fill_steps(client, token, answers)
+    submit(client, token)
+    assert client.get(f"/s/{token}/handout").status_code == 200
+
+    other_browser = app.test_client()
+    for path in ("handout", "handout.pdf"):
+        response = other_browser.get(f"/s/{token}/{path}")
+        assert response.status_code == 302 and response.headers["Location"].endswith("/confirm")
+    done = other_browser.get(f"/s/{token}/done").get_data(as_text=True)
+    assert "/handout" not in done
+
+
+def test_error_pages_speak_the_patients_language(client: FlaskClient) -> None:
+    html = client.get("/s/" + "x" * 43, headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert '<html lang="es">' in html and "No encontramos la página" in html
