@@ -6,7 +6,8 @@ extracted still fails here):
 
 - every msgid with a source location under PATIENT_SOURCES: the patient blueprint and its
   templates, the questionnaire definition and its validation messages, the handout (content,
-  service, page, PDF), patient emails, the base layout, form macros and error pages;
+  service, page, PDF), patient emails (the handout link, invitations and reminders), the base
+  layout, form macros and error pages;
 - the evaluation catalogue's `patient_explanation` texts (the only catalogue strings written
   for the patient; titles, red flags and checks are the surgeon's).
 
@@ -33,6 +34,7 @@ PATIENT_SOURCES = (
     "screening/questionnaire/",
     "screening/handout/",
     "screening/services/handout.py",
+    "screening/services/invitation_messages.py",  # the invitation and reminder emails (issue 13)
     "screening/errors.py",
     "templates/patient/",
     "templates/pdf/handout.html",
