@@ -65,7 +65,7 @@ def summary_for(screening: Screening, *, generated_at: datetime | None = None) -
 
 
 def _answered_in(locale: str | None) -> str | None:
-    """The "Answered in Spanish ..." note, when the patient used another language than the clinic."""
+    """The "Answered in Spanish ..." note, when it is not the clinic's language."""
     clinic = clinic_locale()
     if not locale or locale == clinic:
         return None
