@@ -86,7 +86,7 @@ messages: $(STAMP)
 # After changing or adding strings: extract them and update every language's .po (new
 # strings come in empty; tests/i18n/test_catalogue.py lists the patient ones still to translate).
 translations: messages
-	$(VENV)/bin/pybabel update --no-fuzzy-matching -i messages.pot -d $(TRANSLATIONS)
+	$(VENV)/bin/pybabel update --no-fuzzy-matching --width 100 -i messages.pot -d $(TRANSLATIONS)
 	$(MAKE) --no-print-directory $(MO_FILES)
 
 clean:

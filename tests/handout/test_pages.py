@@ -134,3 +134,16 @@ def test_an_invited_handout_needs_the_date_of_birth_in_this_browser(
 def test_error_pages_speak_the_patients_language(client: FlaskClient) -> None:
     html = client.get("/s/" + "x" * 43, headers={"Accept-Language": "es"}).get_data(as_text=True)
     assert '<html lang="es">' in html and "No encontramos la página" in html
+
+
+def test_the_emailed_link_is_in_the_patients_language(client: FlaskClient) -> None:
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es"
+    answers = example_answers("disc_herniation")
+    answers["email"] = "paciente@example.test"
+    token = complete_screening(client, answers)
+    assert "Enviarme por correo" in client.get(f"/s/{token}/handout").get_data(as_text=True)
+    client.post(f"/s/{token}/handout/email")
+    [message] = messages_for(load_screening(token).id, (HANDOUT_EMAIL_KIND,))
+    payload = json.loads(message.payload_json)
+    assert payload["subject"] == "Su folleto de Spine Clinic"
+    assert "El enlace es privado" in payload["text"]
