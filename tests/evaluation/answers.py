@@ -20,6 +20,7 @@ BASELINE: dict[str, Any] = {
     "first_name": "Test",
     "last_name": "Patient",
     "date_of_birth": "1980-05-10",
+    "phone": "555-0100",
     "work_status": "retired",
     "caregiver": False,
     "prior_spine_surgery": False,
@@ -45,6 +46,8 @@ BASELINE: dict[str, Any] = {
     "long_term_steroids": False,
     "iv_drug_use": False,
     "recent_trauma": False,
+    "hand_clumsiness": False,
+    "balance_problem": "none",
     "mri_when": "within_12_months",
     "diabetes": "no",
     "smoking": "never",
@@ -74,11 +77,13 @@ def surgery(procedure: str = "fusion", year: int = 2017, **more: Any) -> dict[st
 
 
 def after_surgery(course: str, *entries: dict[str, Any]) -> dict[str, Any]:
-    """The answers of the surgery step for these operations and this course since."""
+    """The answers of the surgery step for these operations and this course since (and the
+    warning-signs answer that applies after surgery: no trouble with the wound)."""
     return {
         "prior_spine_surgery": True,
         "surgeries": list(entries),
         "symptoms_since_surgery": course,
+        "wound_problem": False,
     }
 
 

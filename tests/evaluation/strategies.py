@@ -3,9 +3,10 @@
 `answer_sets(as_of)` draws valid canonical answer sets: every item of QUESTIONNAIRE in order,
 honouring "applies when" (an item that does not apply is left out), "required" and "required
 when" (pain_regions once there is pain), codes, number limits, text lengths, group entry counts,
-the adult age range and surgery years from the birth year to the as-of year. Optional items are
-sometimes left out or sent as null. Because it reads the definition, a new item or code is
-covered without touching this file.
+the adult age range, surgery years from the birth year to the as-of year (and surgery months not
+after the as-of month in the as-of year), and the shape of phone numbers and email addresses.
+Optional items are sometimes left out or sent as null. Because it reads the definition, a new
+item or code is covered without touching this file.
 
 `corrupted_answer_sets()` takes a valid set and breaks exactly one thing (a wrong type, a value
 out of range, an unknown code, a missing required item, an unknown key, or an answer to an item
@@ -73,7 +74,41 @@ def birth_dates(as_of: date) -> st.SearchStrategy[date]:
     )
 
 
+@st.composite
+def phone_numbers(draw: st.DrawFn) -> str:
+    """Phone numbers as people type them: 7-15 digits in groups, with the allowed marks."""
+    digits = draw(st.text("0123456789", min_size=7, max_size=15))
+    style = draw(st.sampled_from(("plain", "dashes", "spaces", "plus", "brackets", "dots")))
+    if style == "plain":
+        text = digits
+    elif style == "brackets" and len(digits) >= 7:
+        text = f"({digits[:3]}) {digits[3:6]}-{digits[6:]}".rstrip("-")
+    else:
+        mark = {"dashes": "-", "spaces": " ", "plus": " ", "dots": "."}[style]
+        groups = [digits[i : i + 3] for i in range(0, len(digits), 3)]
+        text = mark.join(groups)
+        if style == "plus":
+            text = "+" + text
+    # Only what fits in 20 characters (the spec's limit); plain digits always fit.
+    return text if len(text) <= 20 else digits
+
+
+EMAIL_PART = st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=12)
+
+
+@st.composite
+def email_addresses(draw: st.DrawFn) -> str:
+    local = draw(EMAIL_PART)
+    domain = draw(EMAIL_PART)
+    top = draw(st.sampled_from(("com", "org", "co.uk", "example")))
+    return f"{local}@{domain}.{top}"
+
+
 def _text(item: Item, required: bool) -> st.SearchStrategy[str]:
+    if item.format == "phone":
+        return phone_numbers() | st.sampled_from(("555-0134", "+1 (555) 012-3456", " 5550134 "))
+    if item.format == "email":
+        return email_addresses() | st.just("  pat.lee@example.org ")
     limit = item.max_length or SHORT_TEXT
     short = st.text(TEXT_ALPHABET, min_size=1, max_size=min(limit, SHORT_TEXT))
     if required:
@@ -110,6 +145,9 @@ def value_strategy(
             low, high = max(low, born.year), as_of.year
             # Half the time in the last few years, where the fever and fusion rules change.
             return st.integers(low, high) | st.integers(max(low, high - 3), high)
+        if item.id == "month" and answers.get("year") == as_of.year:
+            # Not after the as-of month in the as-of year.
+            high = as_of.month
         return st.integers(low, high)
     if kind is ItemType.NUMBER:
         return _number(item)
@@ -132,7 +170,8 @@ def _entries(draw: st.DrawFn, group: Item, answers: dict[str, Any], as_of: date)
     entry: dict[str, Any] = {}
     for sub in group.items:
         if sub.required or draw(st.booleans()):
-            entry[sub.id] = draw(value_strategy(sub, answers, as_of, required=sub.required))
+            context = {**answers, **entry}  # the month reads its entry's year
+            entry[sub.id] = draw(value_strategy(sub, context, as_of, required=sub.required))
     return entry
 
 
@@ -189,6 +228,22 @@ class Corruption:
 def _bad_values(item: Item, as_of: date) -> dict[str, list[Any]]:
     """Invalid values for `item`, by kind of mistake."""
     kind = item.type
+    if item.format == "phone":
+        return {
+            "wrong type": [5550134, True],
+            "out of range": [
+                "123456",
+                "1" * 16,
+                "555-0134 ext 2",
+                "12 34 56",
+                "+1 (555) 012-3456 ...",
+            ],
+        }
+    if item.format == "email":
+        return {
+            "wrong type": [42, ["a@b.co"]],
+            "out of range": ["pat.example.org", "pat@localhost", "a@b@c.org", "@example.org"],
+        }
     if kind in (ItemType.TEXT, ItemType.LONG_TEXT):
         return {"wrong type": [42, True, ["text"]], "out of range": ["z" * (item.max_length + 1)]}
     if kind is ItemType.DATE:
