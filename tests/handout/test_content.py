@@ -12,8 +12,7 @@ from babel.messages.pofile import read_po
 
 from screening.handout import content
 from screening.i18n import SPANISH_CATALOGUE
-
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
+from tests.conftest import EXAMPLES
 
 # The 20 topic ids of rules version 2 (../shared/spec/evaluation.md), in the spec's order.
 RULES_V2_TOPICS = (

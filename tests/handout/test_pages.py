@@ -12,8 +12,15 @@ from flask.testing import FlaskClient
 from screening.handout import content
 from screening.outbox import messages_for
 from screening.services.handout import HANDOUT_EMAIL_KIND
+from tests.conftest import EXAMPLES
 from tests.patient.conftest import load_screening
-from tests.patient.helpers import EXAMPLES, complete_screening, example_answers
+from tests.patient.helpers import complete_screening
+
+
+def example_answers(name: str) -> dict:
+    """A public example answer set (docs/examples, so a fresh clone has it)."""
+    return json.loads((EXAMPLES / f"{name}.answers.json").read_text(encoding="utf-8"))
+
 
 VALID_EXAMPLES = sorted(
     path.name.split(".")[0]
