@@ -9,7 +9,7 @@ PORT ?= 5000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432
 PG_TEST_DB ?= screening_test
 
-.PHONY: run test test-sqlite test-postgres test-browser bench load lint format check-system migration messages clean lforms
+.PHONY: run test test-sqlite test-postgres test-browser bench load lint format check-system migration messages translations clean lforms
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -17,14 +17,23 @@ $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
+	$(VENV)/bin/pybabel compile --statistics -d $(TRANSLATIONS)
 	@touch $(STAMP)
+
+# The compiled catalogues (.mo, never committed): rebuilt whenever a .po changes.
+TRANSLATIONS := screening/translations
+PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po | $(STAMP)
+	$(VENV)/bin/pybabel compile --statistics -l $* -i $< -o $@
 
 check-system: $(STAMP)
 	@$(PY) -m screening.system_check
 
 # The web server and, beside it, the outbox worker that sends alerts and emails (without
 # SMTP_HOST, emails are written to this console). Stopping the server stops the worker.
-run: $(STAMP) check-system
+run: $(STAMP) $(MO_FILES) check-system
 	$(VENV)/bin/screening db upgrade
 	@$(VENV)/bin/screening staff-hint
 	@$(VENV)/bin/screening worker & worker=$$!; \
@@ -41,14 +50,14 @@ lforms:
 	fi
 
 # The whole suite: SQLite (with the browser tests), then PostgreSQL.
-test: $(STAMP) check-system lforms
+test: $(STAMP) $(MO_FILES) check-system lforms
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) $(MO_FILES)
 	$(PY) -m pytest -p no:cacheprovider -q
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) $(MO_FILES)
 	@if $(PY) -m tests.postgres_db create "$(PG_URL)" "$(PG_TEST_DB)"; then \
 	  TEST_DATABASE_URL="$(PG_URL)/$(PG_TEST_DB)" $(PY) -m pytest -p no:cacheprovider -q -m "not browser"; \
 	else \
@@ -56,7 +65,7 @@ test-postgres: $(STAMP)
 	  echo "PostgreSQL not reachable at $(PG_URL): skipping the PostgreSQL run (set REQUIRE_POSTGRES=1 to make this a failure)."; \
 	fi
 
-test-browser: $(STAMP) lforms
+test-browser: $(STAMP) $(MO_FILES) lforms
 	$(PY) -m pytest -p no:cacheprovider -q -m browser
 
 # Speed and memory figures (printed, never asserted): the PDF summary, the staff queue, then
@@ -93,6 +102,12 @@ migration: $(STAMP)
 # Extract every translatable string into messages.pot (a new language is then one .po file).
 messages: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext -o messages.pot .
+
+# After changing or adding strings: extract them and update every language's .po (new
+# strings come in empty; tests/i18n/test_catalogue.py lists the patient ones still to translate).
+translations: messages
+	$(VENV)/bin/pybabel update --no-fuzzy-matching --width 100 -i messages.pot -d $(TRANSLATIONS)
+	$(MAKE) --no-print-directory $(MO_FILES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -183,7 +183,8 @@ class Config:
 
         # Languages.
         self.BABEL_DEFAULT_LOCALE = env("BABEL_DEFAULT_LOCALE", "en")
-        self.LANGUAGES = ["en"]
+        # The languages patients can choose (issue 15); staff pages stay in BABEL_DEFAULT_LOCALE.
+        self.LANGUAGES = ["en", "es"]
 
     def finalise(self, instance_path: str) -> None:
         """Fill in what depends on the instance folder, or refuse to start."""

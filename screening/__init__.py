@@ -54,6 +54,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     from screening.fhir_api.views import bp as fhir_bp
+    from screening.patient import handout_views  # noqa: F401  (the handout's routes on patient_bp)
     from screening.patient.reminders import bp as reminders_bp
     from screening.patient.views import bp as patient_bp
     from screening.staff.views import bp as staff_bp

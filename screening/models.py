@@ -155,6 +155,9 @@ class Screening(db.Model):
     # out (at most one email a day).
     reminders_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # i18n (issue 15): the language the patient chose with the language link (remembered for
+    # this screening); the clinic's choice is invited_locale above. See screening.i18n.
+    patient_locale: Mapped[str | None] = mapped_column(String(10))
 
     summary: Mapped[Summary | None] = relationship(
         back_populates="screening", uselist=False, cascade="all, delete-orphan"
@@ -357,6 +360,8 @@ class RedFlagAction(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
 
     by: Mapped[StaffUser] = relationship()
+
+
 # -- branch fhir: system clients of the FHIR API -----------------------------------------------
 
 

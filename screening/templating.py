@@ -18,6 +18,9 @@ def unbreakable(number: str) -> str:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["choice_markup"] = choice_markup
+    from screening.patient.body_diagram import body_diagram_for
+
+    app.jinja_env.globals["body_diagram_for"] = body_diagram_for
 
     @app.context_processor
     def clinic_numbers() -> dict[str, str]:

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from wtforms import BooleanField
 
 from screening.models import Screening
+from screening.patient import language
 from screening.patient.blueprint import (
     STEP_COUNT,
     _csrf_ok,
@@ -70,6 +71,7 @@ def _review(token: str, screening: Screening) -> Response:
             ]
             validated = None
             if not missing_sections:
+                language.keep_language_at_send(screening)
                 try:
                     validated = screenings.submit(screening, bool(form.consent_confirm.data))
                 except ScreeningLocked:  # pragma: no cover - submit does not raise it
@@ -121,9 +123,7 @@ def _review(token: str, screening: Screening) -> Response:
 @patient_link
 def done(token: str) -> Response:
     # Just after Send, a database restart must not make a patient think it did not work.
-    screening = read_with_one_retry(
-        lambda: _open(token, allow_done=True, allow_unconfirmed=True)
-    )
+    screening = read_with_one_retry(lambda: _open(token, allow_done=True, allow_unconfirmed=True))
     if not screening.is_locked:
         return redirect(url_for(".resume_link", token=token))
     return _page("patient/done.html", **_done_context(screening, _confirmed(screening)))

@@ -24,6 +24,7 @@ from wtforms.widgets import DateInput
 
 from screening.extensions import limiter
 from screening.models import Screening
+from screening.patient import language
 from screening.patient.blueprint import (
     _csrf_ok,
     _page,
@@ -133,6 +134,7 @@ def start() -> Response:
     if not _csrf_ok(form):
         return _page("patient/start.html", form=form, timed_out=True)
     new = screenings.start_screening()
+    language.keep_session_choice(new.screening)
     link = url_for(".resume_link", token=new.token, _external=True)
     # Shown once, straight from the POST: the code exists in plain text only now.
     return _page(

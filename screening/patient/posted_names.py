@@ -15,7 +15,9 @@ from screening.questionnaire import ItemType, Section
 T = ItemType
 
 # Buttons a step page may post; anything else that is not a field is refused (400).
-ACTION_NAMES = frozenset({"save", "back", "later", "add_surgery", "remove_surgery", "return_to"})
+ACTION_NAMES = frozenset(
+    {"save", "back", "later", "add_surgery", "remove_surgery", "return_to", "switch_language"}
+)
 MAX_GROUP_ENTRIES_POSTED = 10
 
 

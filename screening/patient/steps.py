@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from screening.models import Screening
+from screening.patient import language
 from screening.patient.blueprint import (
     STEP_COUNT,
     _csrf_ok,
@@ -182,9 +183,10 @@ def _post_step(
     if not _csrf_ok(form):
         return _render_step(token, screening, section, form, notice=timed_out_message())
 
+    switching_language = language.switch_language_from_form(screening, formdata)
     going_back = "back" in formdata
     finishing_later = "later" in formdata
-    partial = going_back or finishing_later
+    partial = going_back or finishing_later or switching_language
     shaped = shape_answers(section, form)
     checked = screenings.check_section(screening, section.id, shaped.answers)
     errors = checked.errors
@@ -230,7 +232,7 @@ def _post_step(
             else None,
         )
 
-    if finishing_later:
+    if finishing_later or switching_language:
         next_id = section.id
     elif going_back:
         next_id = _previous_section_id(section.id) or section.id

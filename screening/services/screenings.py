@@ -216,6 +216,17 @@ def replace_token(screening: Screening) -> str:
     return token
 
 
+def choose_locale(screening: Screening, locale: str) -> None:
+    """Remember the language the patient chose for this screening (one commit).
+
+    Not an answer: it may change after the answers are sent (the handout follows it).
+    """
+    if screening.patient_locale == locale:
+        return
+    screening.patient_locale = locale
+    db.session.commit()
+
+
 def link_problem(screening: Screening, now: datetime | None = None) -> str | None:
     """Why a link cannot be used now ("revoked", "expired", "locked"), or None if it can.
 
@@ -414,9 +425,7 @@ def save_section(
     return Validated(validated.answers, [])
 
 
-def _with_step_draft(
-    screening: Screening, section_id: str, draft: Mapping[str, Any]
-) -> str | None:
+def _with_step_draft(screening: Screening, section_id: str, draft: Mapping[str, Any]) -> str | None:
     """The screening's drafts with this step's replaced (None when no step has one)."""
     drafts = {k: v for k, v in screening.draft.items() if k != section_id}
     if draft:

@@ -16,9 +16,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from screening.extensions import db
+from screening.i18n import clinic_locale, in_clinic_language
 from screening.models import Screening, ScreeningStatus, StaffUser, Summary
 from screening.summary.render import render_pdf
 from screening.summary.view_model import build_summary
@@ -57,7 +59,7 @@ def summary_for(
     evaluation = evaluation if evaluation is not None else screening.evaluation
     if evaluation is None:
         raise SummaryError(f"screening {screening.public_id} has no stored evaluation")
-    return build_summary(
+    summary = build_summary(
         answers if answers is not None else screening.answers,
         evaluation,
         clinic_name=current_app.config.get("CLINIC_NAME", "Spine Clinic"),
@@ -67,6 +69,24 @@ def summary_for(
         clinician=_clinician_name(screening),
         questionnaire_version=screening.questionnaire_version,
         zone=ZoneInfo(current_app.config.get("CLINIC_TIMEZONE") or "UTC"),
+    )
+    answered_in = _answered_in(screening.patient_locale)
+    if answered_in:
+        summary["answered_in"] = answered_in
+    return summary
+
+
+def _answered_in(locale: str | None) -> str | None:
+    """The "Answered in Spanish ..." note, when it is not the clinic's language."""
+    clinic = clinic_locale()
+    if not locale or locale == clinic:
+        return None
+    from babel import Locale
+
+    return _(
+        "Answered in %(language)s. The patient's own words are shown exactly as they typed "
+        "them (not translated).",
+        language=Locale.parse(locale).get_display_name(clinic) or locale,
     )
 
 
@@ -92,14 +112,17 @@ def render_summary(
     the whole database; holding it through a WeasyPrint render stalled every other patient).
     """
     generated_at = datetime.now(UTC)
-    summary = summary_for(
-        screening,
-        generated_at=generated_at,
-        answers=answers,
-        evaluation=evaluation,
-        submitted_at=submitted_at,
-    )
-    pdf = render_pdf(summary, page_size=current_app.config.get("PDF_PAGE_SIZE", "Letter"))
+    # Rendered during the patient's Send, which may be in Spanish: the surgeon's record is
+    # always in the clinic's language.
+    with in_clinic_language():
+        summary = summary_for(
+            screening,
+            generated_at=generated_at,
+            answers=answers,
+            evaluation=evaluation,
+            submitted_at=submitted_at,
+        )
+        pdf = render_pdf(summary, page_size=current_app.config.get("PDF_PAGE_SIZE", "Letter"))
     used = evaluation if evaluation is not None else screening.evaluation
     return RenderedSummary(pdf, generated_at, str((used or {}).get("rules_version", "")))
 

@@ -66,11 +66,18 @@ def page_css(page_size: str) -> str:
 _INDENTATION = re.compile(r">\s*\n\s*<")
 
 
-def render_html(summary: dict[str, Any]) -> str:
-    """The HTML handed to WeasyPrint, without template indentation (less to parse)."""
+def render_html(summary: dict[str, Any], *, template: str = TEMPLATE) -> str:
+    """The HTML handed to WeasyPrint, without template indentation (less to parse).
+
+    `template` is another document under templates/pdf/ (the patient's handout), given the
+    view model as `summary`; only the surgeon's summary has the extra `pdf` layout.
+    """
     from screening.summary.pdf_layout import pdf_layout
 
-    html = environment().get_template(TEMPLATE).render(summary=summary, pdf=pdf_layout(summary))
+    context = {"summary": summary}
+    if template == TEMPLATE:
+        context["pdf"] = pdf_layout(summary)
+    html = environment().get_template(template).render(**context)
     return _INDENTATION.sub("><", html)
 
 
@@ -190,7 +197,11 @@ atexit.register(_shared.cache_clear)
 
 
 def render_pdf(
-    summary: dict[str, Any], *, page_size: str = "Letter", fetcher: Any | None = None
+    summary: dict[str, Any],
+    *,
+    page_size: str = "Letter",
+    fetcher: Any | None = None,
+    template: str = TEMPLATE,
 ) -> bytes:
     """Render the view model `summary` (see view_model.build_summary) to PDF bytes.
 
@@ -198,17 +209,23 @@ def render_pdf(
     want to inspect the fetch log: with one, the fonts and CSS are loaded afresh through it;
     it must be a `PackagedFilesFetcher`, since anything else would defeat the lock-down.
     """
-    return render_pdf_counting_pages(summary, page_size=page_size, fetcher=fetcher)[0]
+    return render_pdf_counting_pages(
+        summary, page_size=page_size, fetcher=fetcher, template=template
+    )[0]
 
 
 def render_pdf_counting_pages(
-    summary: dict[str, Any], *, page_size: str = "Letter", fetcher: Any | None = None
+    summary: dict[str, Any],
+    *,
+    page_size: str = "Letter",
+    fetcher: Any | None = None,
+    template: str = TEMPLATE,
 ) -> tuple[bytes, int]:
     """`render_pdf`, also returning the number of pages (for the benchmark and checks)."""
     from screening.summary.fetcher import BASE_URL, PackagedFilesFetcher
 
     page_css(page_size)  # refuse an unknown size before doing any work
-    html = render_html(summary)
+    html = render_html(summary, template=template)
     options = {"pdf_variant": PDF_VARIANT}
     with _LOCK:
         if fetcher is None:

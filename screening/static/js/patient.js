@@ -45,3 +45,50 @@
     notice.focus();
   }
 })();
+
+// The body diagram on the pain-areas question: each region toggles the checkbox of the same
+// code, and shows its state; the checkboxes stay the source of truth (they are what is sent).
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-body-diagram]").forEach(function (diagram) {
+    var fieldset = diagram.closest("fieldset");
+    if (!fieldset) { return; }
+
+    function box(code) {
+      return fieldset.querySelector("input[type='checkbox'][value='" + code + "']");
+    }
+
+    function sync() {
+      diagram.querySelectorAll("[data-region]").forEach(function (region) {
+        var checkbox = box(region.getAttribute("data-region"));
+        var on = Boolean(checkbox && checkbox.checked);
+        region.classList.toggle("is-chosen", on);
+        if (region.hasAttribute("aria-checked")) {
+          region.setAttribute("aria-checked", on ? "true" : "false");
+        }
+      });
+    }
+
+    function toggle(region) {
+      var checkbox = box(region.getAttribute("data-region"));
+      if (!checkbox) { return; }
+      checkbox.checked = !checkbox.checked;
+      checkbox.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
+    diagram.addEventListener("click", function (event) {
+      var region = event.target.closest("[data-region]");
+      if (region) { toggle(region); }
+    });
+    diagram.addEventListener("keydown", function (event) {
+      var region = event.target.closest("[data-region]");
+      if (region && (event.key === " " || event.key === "Enter")) {
+        event.preventDefault();
+        toggle(region);
+      }
+    });
+    fieldset.addEventListener("change", sync);
+    sync();
+    diagram.hidden = false;
+  });
+})();

@@ -1,0 +1,132 @@
+"""The patient's handout of a sent screening: its view model, its PDF, and emailing its link.
+
+The topics are the ones evaluation stored at submission (in their order), so the handout
+always matches what the surgeon's summary found. The view model holds words already
+translated into the language of the request (the patient's), so the page and the PDF say
+exactly the same thing. Nothing the patient typed appears in it: only the clinic's own words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from screening.extensions import db
+from screening.handout import content
+from screening.i18n import current_locale
+from screening.models import Screening
+
+PDF_TEMPLATE = "pdf/handout.html"
+HANDOUT_EMAIL_KIND = "handout_link"
+
+
+def topic_ids(screening: Screening) -> list[str]:
+    """The stored topic ids that have handout words, in the evaluation's order."""
+    evaluation = screening.evaluation or {}
+    ids = [str(topic.get("id")) for topic in evaluation.get("topics", [])]
+    return [topic_id for topic_id in ids if topic_id in content.TOPIC_BY_ID]
+
+
+def build_handout(ids: list[str]) -> dict[str, Any]:
+    """The handout's view model for these topic ids, translated into the current language."""
+    config = current_app.config
+    phone = config.get("CLINIC_PHONE", "")
+    clinic = config.get("CLINIC_NAME", "")
+    topics = []
+    for topic_id in ids:
+        topic = content.TOPIC_BY_ID[topic_id]
+        topics.append(
+            {
+                "id": topic.id,
+                "heading": _(topic.heading),
+                "explanation": _(topic.explanation),
+                "options": _(topic.options),
+                "questions": [_(question) for question in topic.questions],
+            }
+        )
+    return {
+        "lang": current_locale(),
+        "title": _(content.TITLE),
+        "clinic_name": clinic,
+        "clinic_phone": phone,
+        "intro": _(content.INTRO),
+        "about_heading": _(content.ABOUT_MISS_HEADING),
+        "about": [_(line) for line in content.ABOUT_MISS],
+        "about_care": _(content.ABOUT_MISS_CARE),
+        "no_topics": _(content.NO_TOPICS),
+        "options_heading": _(content.OPTIONS_HEADING),
+        "questions_heading": _(content.QUESTIONS_HEADING),
+        "topics": topics,
+        "warning": {
+            "heading": _(content.WARNING_HEADING),
+            "emergency_signs": [_(sign) for sign in content.EMERGENCY_SIGNS],
+            "emergency_action": _(
+                content.EMERGENCY_ACTION, number=config.get("EMERGENCY_NUMBER", "911")
+            ),
+            "call_signs": [_(sign) for sign in content.CALL_SIGNS],
+            "call_action": _(content.CALL_ACTION, phone=phone),
+        },
+        "clinic_line": _(content.CLINIC_LINE, clinic=clinic, phone=phone),
+    }
+
+
+def handout_for(screening: Screening) -> dict[str, Any]:
+    return build_handout(topic_ids(screening))
+
+
+def handout_pdf(screening: Screening) -> bytes:
+    """The handout as a PDF, through the summary's one locked-down renderer."""
+    from screening.summary.render import render_pdf
+
+    return render_pdf(
+        handout_for(screening),
+        page_size=current_app.config.get("PDF_PAGE_SIZE", "Letter"),
+        template=PDF_TEMPLATE,
+    )
+
+
+def patient_email(screening: Screening) -> str | None:
+    """The email address the patient gave in their answers, if any."""
+    email = screening.answers.get("email")
+    return email.strip() if isinstance(email, str) and email.strip() else None
+
+
+def email_handout_link(screening: Screening, link: str, *, today: str) -> bool:
+    """Queue an email with the LINK to the handout (never its content) and commit.
+
+    At most one such email per screening per day (`today`, the clinic's date): pressing the
+    button twice, or in two tabs, queues one. Returns False when the patient gave no address.
+    The email is written in the request's language, the patient's.
+    """
+    from screening.outbox import enqueue_email
+
+    address = patient_email(screening)
+    if address is None:
+        return False
+    clinic = current_app.config.get("CLINIC_NAME", "")
+    phone = current_app.config.get("CLINIC_PHONE", "")
+    text = "\n\n".join(
+        [
+            _("Hello,"),
+            _(
+                "Here is the link to your handout from %(clinic)s: what to talk about with "
+                "your surgeon at your visit.",
+                clinic=clinic,
+            ),
+            link,
+            _("The link is private. Please do not share it."),
+            _("Questions? Call us at %(phone)s.", phone=phone),
+        ]
+    )
+    enqueue_email(
+        kind=HANDOUT_EMAIL_KIND,
+        to=address,
+        subject=_("Your handout from %(clinic)s", clinic=clinic),
+        text=text,
+        dedupe_key=f"{HANDOUT_EMAIL_KIND}:{screening.public_id}:{today}",
+        screening_id=screening.id,
+    )
+    db.session.commit()
+    return True

@@ -1,0 +1,156 @@
+"""The handout page and its PDF: linked after Send, in the patient's language, only for the
+patient's own link, and its link emailed through the outbox (never its content)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from screening.handout import content
+from screening.outbox import messages_for
+from screening.services.handout import HANDOUT_EMAIL_KIND
+from tests.conftest import EXAMPLES
+from tests.patient.conftest import load_screening
+from tests.patient.helpers import complete_screening
+
+
+def example_answers(name: str) -> dict:
+    """A public example answer set (docs/examples, so a fresh clone has it)."""
+    return json.loads((EXAMPLES / f"{name}.answers.json").read_text(encoding="utf-8"))
+
+
+VALID_EXAMPLES = sorted(
+    path.name.split(".")[0]
+    for path in EXAMPLES.glob("*.expected.json")
+    if "topic_ids" in json.loads(path.read_text(encoding="utf-8"))
+)
+
+
+def _expected_topics(name: str) -> list[str]:
+    return json.loads((Path(EXAMPLES) / f"{name}.expected.json").read_text())["topic_ids"]
+
+
+@pytest.mark.parametrize("name", VALID_EXAMPLES)
+def test_each_public_example_gets_a_handout_of_its_own_topics(
+    client: FlaskClient, name: str
+) -> None:
+    token = complete_screening(client, example_answers(name))
+    done = client.get(f"/s/{token}/done").get_data(as_text=True)
+    assert f'href="/s/{token}/handout"' in done and "Your handout" in done
+
+    page = client.get(f"/s/{token}/handout")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Your visit: what to talk about with your surgeon" in html
+    expected = _expected_topics(name)
+    for topic in content.TOPICS:
+        shown = f'id="topic-{topic.id}"' in html
+        assert shown == (topic.id in expected), (name, topic.id)
+    assert "Warning signs: what to do" in html
+    assert f'href="/s/{token}/handout.pdf"' in html
+
+    pdf = client.get(f"/s/{token}/handout.pdf")
+    assert pdf.status_code == 200
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    assert pdf.data.startswith(b"%PDF-")
+
+
+def test_the_handout_is_in_spanish_for_a_spanish_browser(client: FlaskClient) -> None:
+    headers = {"Accept-Language": "es"}
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es"  # the whole journey in Spanish
+    token = complete_screening(client, example_answers("disc_herniation"))
+    done = client.get(f"/s/{token}/done", headers=headers).get_data(as_text=True)
+    assert '<html lang="es">' in done and "Su folleto" in done
+    html = client.get(f"/s/{token}/handout", headers=headers).get_data(as_text=True)
+    assert '<html lang="es">' in html
+    assert "Su visita: de qué hablar con su cirujano" in html
+    pdf = client.get(f"/s/{token}/handout.pdf", headers=headers)
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    # Answered in Spanish: the handout stays Spanish in a browser that asks for English.
+    english = client.get(f"/s/{token}/handout", headers={"Accept-Language": "en"})
+    assert '<html lang="es">' in english.get_data(as_text=True)
+
+
+def test_the_handout_needs_the_patients_own_sent_link(client: FlaskClient) -> None:
+    assert client.get("/s/" + "x" * 43 + "/handout").status_code == 404
+    assert client.get("/s/" + "x" * 43 + "/handout.pdf").status_code == 404
+    # Not sent yet: back to the questionnaire, no handout.
+    from tests.patient.helpers import start
+
+    token, _code = start(client)
+    response = client.get(f"/s/{token}/handout")
+    assert response.status_code == 302 and "/handout" not in response.headers["Location"]
+    assert client.get(f"/s/{token}/handout.pdf").status_code == 302
+
+
+def test_emailing_the_link_queues_the_link_not_the_content(client: FlaskClient) -> None:
+    answers = example_answers("disc_herniation")
+    answers["email"] = "patient@example.test"
+    token = complete_screening(client, answers)
+    page = client.get(f"/s/{token}/handout").get_data(as_text=True)
+    assert "Email me a link to this handout" in page
+    for _press in range(2):  # twice: one email
+        response = client.post(f"/s/{token}/handout/email")
+        assert response.status_code == 302
+    screening = load_screening(token)
+    messages = messages_for(screening.id, (HANDOUT_EMAIL_KIND,))
+    assert len(messages) == 1
+    message = messages[0]
+    assert message.recipient == "patient@example.test"
+    payload = json.loads(message.payload_json)
+    assert f"/s/{token}/handout" in payload["text"]
+    herniated = content.TOPIC_BY_ID["herniated_disc"]
+    assert herniated.heading not in payload["text"]
+    assert herniated.explanation not in payload["text"]
+
+
+def test_no_email_button_without_an_address(client: FlaskClient) -> None:
+    answers = example_answers("disc_herniation")
+    answers.pop("email", None)
+    token = complete_screening(client, answers)
+    assert "Email me a link" not in client.get(f"/s/{token}/handout").get_data(as_text=True)
+    assert client.post(f"/s/{token}/handout/email").status_code == 302
+    assert messages_for(load_screening(token).id, (HANDOUT_EMAIL_KIND,)) == []
+
+
+def test_an_invited_handout_needs_the_date_of_birth_in_this_browser(
+    client: FlaskClient, app
+) -> None:
+    from tests.patient.helpers import fill_steps, submit
+    from tests.patient.test_invited import BORN, confirm, invite
+
+    token = invite(app)
+    assert confirm(client, token, BORN.isoformat()).status_code == 302
+    answers = example_answers("disc_herniation")
+    answers["date_of_birth"] = BORN.isoformat()
+    fill_steps(client, token, answers)
+    submit(client, token)
+    assert client.get(f"/s/{token}/handout").status_code == 200
+
+    other_browser = app.test_client()
+    for path in ("handout", "handout.pdf"):
+        response = other_browser.get(f"/s/{token}/{path}")
+        assert response.status_code == 302 and response.headers["Location"].endswith("/confirm")
+    done = other_browser.get(f"/s/{token}/done").get_data(as_text=True)
+    assert "/handout" not in done
+
+
+def test_error_pages_speak_the_patients_language(client: FlaskClient) -> None:
+    html = client.get("/s/" + "x" * 43, headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert '<html lang="es">' in html and "No encontramos la página" in html
+
+
+def test_the_emailed_link_is_in_the_patients_language(client: FlaskClient) -> None:
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es"
+    answers = example_answers("disc_herniation")
+    answers["email"] = "paciente@example.test"
+    token = complete_screening(client, answers)
+    assert "Enviarme por correo" in client.get(f"/s/{token}/handout").get_data(as_text=True)
+    client.post(f"/s/{token}/handout/email")
+    [message] = messages_for(load_screening(token).id, (HANDOUT_EMAIL_KIND,))
+    payload = json.loads(message.payload_json)
+    assert payload["subject"] == "Su folleto de Spine Clinic"
+    assert "El enlace es privado" in payload["text"]
