@@ -222,7 +222,7 @@ def test_cauda_equina_reason_names_the_signs_and_the_onset() -> None:
     )
     worse = evaluated(both_legs_symptoms=True, walking_limit="cannot_walk", **NOT_CHANGING)
     assert worse.triage_rules[0].reason == (
-        "Symptoms spread to both legs with cannot walk; began longer ago and not changing."
+        "Symptoms spread to both legs with inability to walk; began longer ago and not changing."
     )
 
 
