@@ -42,7 +42,7 @@ def _posted(formdata: MultiDict, name: str) -> Any:
     return values[0] if len(values) == 1 else values
 
 
-def _item_of(field_id: str) -> str:
+def draft_item(field_id: str) -> str:
     """The item a field id or an error path belongs to (`surgeries-0-year` -> `surgeries`)."""
     field_id = FIELD_ITEMS.get(field_id, field_id)
     return field_id.split("-", 1)[0].split("[", 1)[0]
@@ -58,7 +58,7 @@ def unsaved_items(
     """
     faulty: dict[str, set[int] | None] = {}
     for field_id in shaped.errors:
-        item_id = _item_of(field_id)
+        item_id = draft_item(field_id)
         head, _sep, rest = field_id.partition("-")
         position = rest.partition("-")[0]
         if head in shaped.entry_fields and position.isdigit():

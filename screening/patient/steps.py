@@ -29,7 +29,14 @@ from screening.patient.blueprint import (
     step_progress,
     timed_out_message,
 )
-from screening.patient.drafts import apply_draft, step_draft, storable_answers, unsaved_items
+from screening.patient.drafts import (
+    apply_draft,
+    draft_item,
+    has_unsaved,
+    step_draft,
+    storable_answers,
+    unsaved_items,
+)
 from screening.patient.errors import place_errors
 from screening.patient.finish import _review
 from screening.patient.forms import (
@@ -160,8 +167,32 @@ def step(token: str, section_id: str) -> Response:
             current_app.config.get("MEASUREMENT_UNITS"),
         )
         form = form_class(data=data, return_to=_return_to(request.args.get("from")))
+        draft = screening.draft.get(section.id)
+        if has_unsaved(draft):
+            summary, group_errors = _draft_errors(screening, section, form, draft)
+            return _render_step(
+                token, screening, section, form, summary=summary, group_errors=group_errors
+            )
         return _render_step(token, screening, section, form)
     return _post_step(token, screening, section, form_class)
+
+
+def _draft_errors(
+    screening: Screening, section: Section, form: StepForm, draft: dict[str, Any]
+) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
+    """Coming back to a step whose typed text could not be saved: say again what to fix.
+
+    Only the answers waiting in the draft are marked; a blank one is not an error yet.
+    """
+    unsaved = set(draft.get("unsaved") or ())
+    shaped = shape_answers(section, form)
+    shaped.errors = {k: v for k, v in shaped.errors.items() if draft_item(k) in unsaved}
+    errors = [
+        e
+        for e in screenings.check_section(screening, section.id, shaped.answers).errors
+        if e.item_id in unsaved
+    ]
+    return place_errors(section, form, shaped, errors)
 
 
 def _return_to(value: str | None) -> str:

@@ -56,6 +56,10 @@ def test_keyboard_only_step_with_mistakes(
     tab_until(page, lambda el: el["name"] == "sex")
     page.keyboard.press("Space")
     expect(page.locator("#sex-0")).to_be_checked()
+    # The clinic's units are feet and inches (MEASUREMENT_UNITS=us): switch with an arrow key.
+    tab_until(page, lambda el: el["name"] == "height_unit")
+    page.keyboard.press("ArrowUp")
+    expect(page.locator("#height_unit-0")).to_be_checked()
     tab_until(page, is_id("height_cm"))
     page.keyboard.type("999")  # a mistake: taller than anyone
     page.keyboard.press("Enter")  # Enter in a text box saves and continues
@@ -67,7 +71,7 @@ def test_keyboard_only_step_with_mistakes(
         href.lstrip("#")
         for href in links.evaluate_all("els => els.map(a => a.getAttribute('href'))")
     ]
-    assert targets == ["last_name", "height_cm", "work_status", "caregiver"], targets
+    assert targets == ["last_name", "phone", "height_cm", "work_status", "caregiver"], targets
     screenshot(page, "desktop-1-about-keyboard-errors")
     check_accessibility(page, "about step with errors")
 

@@ -58,6 +58,8 @@ def test_invalid_answer_is_kept_as_typed_and_valid_ones_are_saved(
     again = text(client.get(step_url(token, "about")))
     assert 'value="1984-13-45"' in again
     assert 'value="Jordan"' in again
+    assert "Enter a real date" in again, "and what to fix, again"
+    assert again.count('class="field-error"') == 1, "only the answer waiting in the draft"
     assert client.get(f"/s/{token}").location.endswith(step_url(token, "about"))
     # The step is not complete while the draft waits, and the form cannot be sent.
     review = text(client.get(step_url(token, "review")))
