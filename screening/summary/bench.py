@@ -115,11 +115,14 @@ SYNTHETIC_AS_OF = date(2026, 11, 21)
 
 
 def _text_of_length(sentences: tuple[str, ...], length: int) -> str:
-    """Patient-like text of exactly `length` characters: the sentences repeated, then cut."""
-    text = " ".join(sentences)
+    """Patient-like text of exactly `length` characters: the sentences repeated as running
+    text (a new paragraph every third time), then cut."""
+    text, count = " ".join(sentences), 1
     while len(text) < length:
-        text = f"{text}\n{' '.join(sentences)}"
-    return text[:length].rstrip() + "." * (length - len(text[:length].rstrip()))
+        text += ("\n" if count % 3 == 0 else " ") + " ".join(sentences)
+        count += 1
+    text = text[:length].rstrip()
+    return text + "." * (length - len(text))
 
 
 # The heavy two-page case of issue 17 (synthetic): two surgeries, many topics, a reason for the
@@ -190,14 +193,7 @@ HEAVY_ANSWERS: dict[str, Any] = {
     "hand_clumsiness": False,
     "balance_problem": "stable",
     "wound_problem": False,
-    "diagnoses": [
-        "herniated_disc",
-        "spinal_stenosis",
-        "degenerative_disc_disease",
-        "spondylolisthesis",
-        "sciatica",
-        "osteoporosis",
-    ],
+    "diagnoses": ["herniated_disc", "spinal_stenosis", "sciatica", "osteoporosis"],
     "diabetes": "yes_insulin",
     "smoking": "current",
     "blood_thinners": True,
