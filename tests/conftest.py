@@ -21,7 +21,9 @@ from screening import create_app
 from screening.extensions import db
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-EXAMPLES = SHARED / "examples"
+# The spec and the worked examples, copied into the repository so a fresh clone tests them.
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+EXAMPLES = DOCS / "examples"
 
 
 @pytest.fixture(scope="session")

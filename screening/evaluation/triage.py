@@ -89,7 +89,7 @@ def _bilateral_words(f: Facts) -> str:
     if f.get("leg_weakness") == "getting_worse":
         deficits.append("leg weakness getting worse")
     if f.get("walking_limit") == "cannot_walk":
-        deficits.append("cannot walk")
+        deficits.append("inability to walk")
     return "symptoms spread to both legs with " + " and ".join(deficits)
 
 

@@ -131,6 +131,9 @@ class _Checker:
         text = value.strip()
         if item.type is ItemType.TEXT and item.format != "phone":
             text = " ".join(text.split())
+        if item.format == "phone":
+            # Its own message covers the length too: the digits are what a patient counts.
+            return text if self._phone_ok(item, text) else None
         if item.max_length is not None and len(text) > item.max_length:
             self.error(
                 item,
@@ -141,8 +144,6 @@ class _Checker:
             return None
         if "\x00" in text:
             self.error(item, N_("Contains a character that is not allowed."))
-            return None
-        if item.format == "phone" and not self._phone_ok(item, text):
             return None
         if item.format == "email" and not self._email_ok(item, text):
             return None

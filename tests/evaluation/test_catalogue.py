@@ -12,9 +12,18 @@ from screening.evaluation import RED_FLAGS, RULES_VERSION, TOPICS, TRIAGE_LEVELS
 
 
 def test_public_interface() -> None:
-    assert RULES_VERSION == "1"
+    assert RULES_VERSION == "2"
     assert evaluation.catalogue is catalogue
-    for name in ("evaluate", "assess_triage", "Evaluation", "TopicResult", "TriageResult", "Check"):
+    for name in (
+        "evaluate",
+        "assess_triage",
+        "Evaluation",
+        "TopicResult",
+        "TriageResult",
+        "TriageRuleResult",
+        "Check",
+        "risk_factors_present",
+    ):
         assert hasattr(evaluation, name)
     assert list(catalogue.TRIAGE_RANK) == list(TRIAGE_LEVELS)
     assert set(catalogue.TRIAGE_TITLES) == set(TRIAGE_LEVELS)
@@ -34,12 +43,14 @@ def test_red_flags_in_spec_order_with_plain_words() -> None:
         "long_term_steroids",
         "iv_drug_use",
         "recent_trauma",
+        "possible_myelopathy",
+        "wound_problem",
     ]
     assert all(words and "_" not in words for words in RED_FLAGS.values())
 
 
 def test_topics_have_unique_ids_concise_titles_and_plain_explanations() -> None:
-    assert len({topic.id for topic in TOPICS}) == len(TOPICS) == 15
+    assert len({topic.id for topic in TOPICS}) == len(TOPICS) == 20
     for topic in TOPICS:
         assert 0 < len(topic.title) <= 80, topic.id
         sentences = [s for s in re.split(r"(?<=[.!?])\s+", topic.patient_explanation) if s]

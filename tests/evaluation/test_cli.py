@@ -1,4 +1,5 @@
-"""`screening evaluate`: the shared examples through the real command, exit codes and streams.
+"""`screening evaluate` and `screening pdf`: every public example (docs/examples) through the
+real commands, exit codes and streams.
 
 Valid answers: the JSON result on standard output, nothing on standard error, exit 0. Anything
 else: one "error: ..." line per problem on standard error, nothing on standard output, exit 2.
@@ -26,7 +27,17 @@ EXAMPLE_NAMES = sorted(
 )
 SCREENING = Path(sys.executable).with_name("screening")
 
-pytestmark = pytest.mark.skipif(not EXAMPLES.exists(), reason="the shared examples are missing")
+RESULT_KEYS = [
+    "rules_version",
+    "as_of",
+    "triage",
+    "triage_rules",
+    "red_flags",
+    "topics",
+    "scores",
+    "checks",
+    "triage_reasons",
+]
 
 
 def expected(name: str) -> dict[str, Any]:
@@ -47,21 +58,17 @@ def check_against_expected(name: str, exit_code: int, stdout: str, stderr: str) 
     assert exit_code == 0, stderr
     assert stderr == ""
     got = json.loads(stdout)
-    assert list(got) == [
-        "rules_version",
-        "as_of",
-        "triage",
-        "red_flags",
-        "topics",
-        "scores",
-        "checks",
-    ]
-    assert got["rules_version"] == "1"
+    assert list(got) == RESULT_KEYS
+    assert got["rules_version"] == want["rules_version"] == "2"
     assert got["as_of"] == want["as_of"]
     assert got["triage"] == want["triage"]
+    assert got["triage_rules"] == want["triage_rules"]
+    assert [rule["id"] for rule in got["triage_reasons"]] == want["triage_rules"]
+    assert all(rule["title"] and rule["reason"] for rule in got["triage_reasons"])
     assert got["red_flags"] == want["red_flags"]
     assert [topic["id"] for topic in got["topics"]] == want["topic_ids"]
     assert got["scores"] == want["scores"]
+    assert list(got["scores"]) == list(want["scores"])
     titles = {topic.id: topic.title for topic in TOPICS}
     for topic in got["topics"]:
         assert list(topic) == ["id", "title", "reasons"]
@@ -79,6 +86,27 @@ def test_examples_through_the_command(runner: FlaskCliRunner, name: str) -> None
 def test_there_are_examples_of_each_kind() -> None:
     kinds = {expected(name).get("exit", 0) for name in EXAMPLE_NAMES}
     assert kinds == {0, 2}
+    assert len(EXAMPLE_NAMES) >= 10
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_examples_through_screening_pdf(runner: FlaskCliRunner, name: str, tmp_path: Path) -> None:
+    out = tmp_path / "summary.pdf"
+    path = EXAMPLES / f"{name}.answers.json"
+    result = runner.invoke(
+        args=["pdf", str(path), "-o", str(out), "--as-of", expected(name)["as_of"]]
+    )
+    want = expected(name)
+    if want.get("exit") == 2:
+        assert result.exit_code == 2
+        assert not out.exists()
+        lines = result.stderr.splitlines()
+        assert lines and all(line.startswith("error: ") for line in lines)
+        for item_id in want["errors_name"]:
+            assert any(line.startswith(f"error: {item_id}: ") for line in lines), lines
+        return
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF-")
 
 
 def test_as_of_defaults_to_today(runner: FlaskCliRunner) -> None:
@@ -89,14 +117,23 @@ def test_as_of_defaults_to_today(runner: FlaskCliRunner) -> None:
     assert json.loads(result.stdout)["as_of"] in (before, after)
 
 
-def test_as_of_changes_ages_and_years(runner: FlaskCliRunner) -> None:
+def test_as_of_changes_ages_and_months(runner: FlaskCliRunner) -> None:
     path = str(EXAMPLES / "after_fusion.answers.json")
-    result = runner.invoke(args=["evaluate", path, "--as-of", "2019-06-21"])
+    result = runner.invoke(args=["evaluate", path, "--as-of", "2018-06-21"])
     got = json.loads(result.stdout)
-    assert got["scores"]["age"] == 60
-    # A 2017 fusion is exactly 2 years old in 2019: both fusion topics would need the course;
-    # "new or different pain" belongs to adjacent segment disease only.
-    assert "adjacent_segment_disease" in [t["id"] for t in got["topics"]]
+    assert got["scores"]["age"] == 59
+    topics = {t["id"]: t["reasons"] for t in got["topics"]}
+    # The 2017 fusion (no month) is 6 to 17 months old in June 2018: the early course is still
+    # open, and so is adjacent segment disease (from 12 months, on months_max).
+    assert topics["early_postop_course"] == [
+        "Lumbar fusion (L5-S1), 2017 (6 to 17 months ago); back pain 6/10 now, "
+        "new or different pain since."
+    ]
+    assert "adjacent_segment_disease" in topics
+    result = runner.invoke(args=["evaluate", path, "--as-of", "2017-12-01"])
+    topics = {t["id"]: t["reasons"] for t in json.loads(result.stdout)["topics"]}
+    assert "early_postop_course" in topics
+    assert "adjacent_segment_disease" not in topics  # 0 to 11 months
 
 
 def test_an_as_of_date_that_makes_the_answers_invalid(runner: FlaskCliRunner) -> None:
@@ -200,7 +237,7 @@ def test_the_installed_command_in_a_real_process(tmp_path: Path) -> None:
         "2026-11-21",
     )  # fmt: skip
     check_against_expected("cauda_equina_warning", ok.returncode, ok.stdout, ok.stderr)
-    assert ok.stdout.startswith('{\n  "rules_version": "1",')
+    assert ok.stdout.startswith('{\n  "rules_version": "2",')
 
     bad = run_screening(
         tmp_path, "evaluate", str(EXAMPLES / "invalid_answers.answers.json"), "--as-of",

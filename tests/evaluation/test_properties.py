@@ -438,9 +438,14 @@ def test_partial_answers_never_triage_higher_than_the_whole(
     optional = sorted(key for key in answers if key not in WORSE_WHEN_MISSING)
     kept = data.draw(st.sets(st.sampled_from(optional)) if optional else st.just(set()))
     kept |= {key for key in WORSE_WHEN_MISSING if key in answers}
-    partial = assess_triage({key: answers[key] for key in kept}, as_of)
+    subset = {key: answers[key] for key in kept}
+    partial = assess_triage(subset, as_of)
     assert TRIAGE_RANK[partial.triage] >= TRIAGE_RANK[whole.triage]
     assert set(partial.red_flags) <= set(whole.red_flags)
+    # A partial set evaluates whole too (what is missing does not hold), with the same triage.
+    evaluated = evaluate(subset, as_of)
+    assert (evaluated.triage, evaluated.red_flags) == (partial.triage, partial.red_flags)
+    assert all(topic.reasons for topic in evaluated.topics)
 
 
 @PROPERTIES

@@ -1,4 +1,5 @@
-"""Scores: age at the as-of date, BMI rounded half away from zero, pain scales, PHQ-2, GAD-2."""
+"""Scores: age at the as-of date, BMI rounded half up (exact decimals), pain scales (back, leg,
+neck and arm), PHQ-2, GAD-2."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ def test_scores_have_the_spec_keys_in_order() -> None:
         "bmi": 25.5,
         "back_pain": 3,
         "leg_pain": 8,
+        "neck_pain": None,
+        "arm_pain": None,
         "interference": 7,
         "phq2": 1,
         "gad2": 2,
@@ -35,10 +38,29 @@ def test_scores_have_the_spec_keys_in_order() -> None:
         "bmi",
         "back_pain",
         "leg_pain",
+        "neck_pain",
+        "arm_pain",
         "interference",
         "phq2",
         "gad2",
     ]
+
+
+@pytest.mark.parametrize(
+    ("regions", "more", "neck", "arm"),
+    [
+        (["neck"], {"neck_pain_nrs": 0}, 0, None),
+        (["neck"], {"neck_pain_nrs": 10}, 10, None),
+        (["arm_left"], {"arm_pain_nrs": 6}, None, 6),
+        (["arm_right", "neck"], {"arm_pain_nrs": 2, "neck_pain_nrs": 9}, 9, 2),
+        (["lower_back"], {}, None, None),
+    ],
+)
+def test_neck_and_arm_pain_are_null_when_not_asked(
+    regions: list[str], more: dict, neck: int | None, arm: int | None
+) -> None:
+    result = evaluated(back_pain_nrs=1, pain_regions=regions, **more)
+    assert (result.scores["neck_pain"], result.scores["arm_pain"]) == (neck, arm)
 
 
 @pytest.mark.parametrize(("days_to_birthday", "age"), [(1, 49), (0, 50), (-1, 50)])
@@ -58,6 +80,10 @@ def test_age_is_counted_at_the_as_of_date_not_today() -> None:
         (175, 78, 25.5),  # 25.469...
         (200, 139.6, 34.9),  # exactly 34.9
         (200, 139.8, 35.0),  # exactly 34.95: half rounds up
+        (200, 119.6, 29.9),  # exactly 29.9
+        (200, 119.8, 30.0),  # exactly 29.95: half rounds up (binary floats give 29.9)
+        (200, 119.79, 29.9),  # 29.9475
+        (160, 80, 31.3),  # 31.25: the spec's example
         (200, 137, 34.3),  # exactly 34.25: banker's round() would give 34.2
         (200, 140.2, 35.1),  # 35.05: float division and round() would give 35.0
         (200, 141.8, 35.5),  # exactly 35.45: half rounds up
@@ -67,7 +93,7 @@ def test_age_is_counted_at_the_as_of_date_not_today() -> None:
         (250, 350, 56.0),
     ],
 )
-def test_bmi_rounds_half_away_from_zero(height: float, weight: float, expected: float) -> None:
+def test_bmi_rounds_half_up(height: float, weight: float, expected: float) -> None:
     result = evaluated(height_cm=height, weight_kg=weight)
     assert result.scores["bmi"] == expected
 
@@ -78,6 +104,8 @@ def test_bmi_does_not_use_float_division_and_bankers_rounding() -> None:
     assert bmi({"height_cm": 200, "weight_kg": 137}) == 34.3
     assert round(140.2 / 2**2, 1) == 35.0
     assert bmi({"height_cm": 200, "weight_kg": 140.2}) == 35.1
+    assert round(119.8 / 2**2, 1) == 29.9
+    assert bmi({"height_cm": 200, "weight_kg": 119.8}) == 30.0
 
 
 @pytest.mark.parametrize("missing", ["height_cm", "weight_kg"])

@@ -14,7 +14,9 @@ from screening.evaluation import (
     TRIAGE_RANK,
     TRIAGE_RULE_TITLES,
     TRIAGE_RULES,
+    Evaluation,
     assess_triage,
+    evaluate,
 )
 from tests.evaluation.answers import AS_OF, after_surgery, answers, born, evaluated, surgery
 
@@ -220,7 +222,7 @@ def test_cauda_equina_reason_names_the_signs_and_the_onset() -> None:
     )
     worse = evaluated(both_legs_symptoms=True, walking_limit="cannot_walk", **NOT_CHANGING)
     assert worse.triage_rules[0].reason == (
-        "Symptoms spread to both legs with cannot walk; began longer ago and not changing."
+        "Symptoms spread to both legs with inability to walk; began longer ago and not changing."
     )
 
 
@@ -518,3 +520,36 @@ def test_evaluate_and_assess_triage_agree() -> None:
     assert (result.triage, result.red_flags) == (triage.triage, triage.red_flags)
     assert triage.triage_rules == ("infection_risk", "cancer_risk")
     assert tuple(rule.reason for rule in result.triage_rules) == triage.reasons
+
+
+def test_a_partial_answer_set_evaluates_whole() -> None:
+    # Saved up to the warning-signs step: no history, treatments or wellbeing yet.
+    partial = {
+        key: value
+        for key, value in answers(saddle_numbness=True, **NOT_CHANGING).items()
+        if key not in ("mri_when", "diabetes", "smoking", "physical_therapy", "injections")
+    }
+    result = evaluate(partial, AS_OF)
+    assert (result.triage, [rule.id for rule in result.triage_rules]) == (
+        "urgent",
+        ["cauda_equina_not_changing"],
+    )
+    assert "imaging" not in result.topic_ids
+    assert "conservative_care" not in result.topic_ids
+
+
+def test_a_stored_version_1_result_reads_back_without_triage_rules() -> None:
+    stored = {
+        "rules_version": "1",
+        "as_of": "2025-03-01",
+        "triage": "urgent",
+        "red_flags": ["cancer_history"],
+        "topics": [{"id": "imaging", "title": "Imaging", "reasons": ["No spine MRI so far."]}],
+        "scores": {"age": 55, "bmi": None, "back_pain": 5, "leg_pain": 0, "interference": 3,
+                   "phq2": 0, "gad2": 0},
+        "checks": [],
+    }  # fmt: skip
+    result = Evaluation.from_dict(stored)
+    assert (result.rules_version, result.triage, result.triage_rules) == ("1", "urgent", ())
+    assert result.scores["neck_pain"] is None
+    assert result.to_dict()["triage_rules"] == []
