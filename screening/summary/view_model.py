@@ -90,7 +90,7 @@ SURGEON_WORDING: dict[tuple[str, Any], str] = {
     ("balance_problem", "stable"): N_("Unsteady, not changing"),
     ("balance_problem", "getting_worse"): N_("Unsteady, getting worse"),
     ("wound_problem", True): N_("Red, swollen, hot or leaking"),
-    ("wound_problem", False): N_("No problem reported"),
+    ("wound_problem", False): N_("No"),
     ("injection_within_3_months", True): N_("Yes, in the last 3 months"),
     ("injection_within_3_months", False): N_("Not in the last 3 months"),
     # The surgery table: clinical terms, not the patient's plain-language explanations.
