@@ -625,7 +625,9 @@ def build_summary(
     ]
     name = patient["name"]
     # Which risk factors hold is asked of the rule itself, so the bold marks in the care and
-    # health facts can never disagree with the risk_factors topic's reasons.
+    # health facts can never disagree with the risk_factors topic's reasons. (A version 1
+    # summary is marked by today's rules, which differ only in counting BMI from 30, not 35;
+    # its topics and their reasons stay as stored.)
     risky = risk_factors_present(answers, as_of) if as_of else frozenset()
     return {
         "lang": "en",
