@@ -27,7 +27,7 @@ from screening.summary.view_model import build_summary
 
 # Bump whenever templates/pdf, templates/summary or screening/summary/pdf.css change what a
 # stored PDF looks like; `rerender-summaries` (no option) re-renders the older ones.
-TEMPLATE_VERSION = "2"  # 2: the flat PDF layout (pain chart SVG, aligned surgery rows)
+TEMPLATE_VERSION = "3"  # 3: version 2 answers, triage rules in words, medicines first
 
 
 class SummaryError(LookupError):

@@ -90,7 +90,7 @@ SURGEON_WORDING: dict[tuple[str, Any], str] = {
     ("balance_problem", "stable"): N_("Unsteady, not changing"),
     ("balance_problem", "getting_worse"): N_("Unsteady, getting worse"),
     ("wound_problem", True): N_("Red, swollen, hot or leaking"),
-    ("wound_problem", False): N_("No problem reported"),
+    ("wound_problem", False): N_("No"),
     ("injection_within_3_months", True): N_("Yes, in the last 3 months"),
     ("injection_within_3_months", False): N_("Not in the last 3 months"),
     # The surgery table: clinical terms, not the patient's plain-language explanations.
@@ -625,7 +625,9 @@ def build_summary(
     ]
     name = patient["name"]
     # Which risk factors hold is asked of the rule itself, so the bold marks in the care and
-    # health facts can never disagree with the risk_factors topic's reasons.
+    # health facts can never disagree with the risk_factors topic's reasons. (A version 1
+    # summary is marked by today's rules, which differ only in counting BMI from 30, not 35;
+    # its topics and their reasons stay as stored.)
     risky = risk_factors_present(answers, as_of) if as_of else frozenset()
     return {
         "lang": "en",

@@ -1,0 +1,50 @@
+"""The PDF benchmark's cases and printout (`make bench`); no timing is ever asserted."""
+
+from __future__ import annotations
+
+from screening.summary import bench
+
+
+def test_every_case_is_a_valid_answer_set_that_renders() -> None:
+    cases = bench.load_examples()
+    assert [case.kind for case in cases].count("heavy") == 1
+    assert {case.kind for case in cases} == {"typical", "heavy"}
+    for case in cases:
+        pdf, pages = bench.pdf_of(case)  # raises on an invalid answer set
+        assert pdf.startswith(b"%PDF") and pages >= 1
+
+
+def test_the_heavy_case_is_what_issue_17_describes() -> None:
+    heavy = bench.HEAVY_ANSWERS
+    assert len(heavy["surgeries"]) == 2
+    assert len(heavy["visit_reason"]) == 1900
+    assert len(heavy["current_medications"]) == 1900
+    assert len(heavy["goals_text"]) == 1000
+
+
+def test_the_synthetic_typical_case_is_used_without_the_shared_examples(tmp_path) -> None:
+    cases = bench.load_examples(tmp_path)
+    assert [(case.name, case.kind) for case in cases] == [
+        ("synthetic", "typical"),
+        ("heavy (synthetic)", "heavy"),
+    ]
+    assert bench.pdf_of(cases[0])[1] >= 1
+
+
+def test_the_report_prints_both_ratios_against_their_targets() -> None:
+    row = {"median_ms": 40.0, "p95_ms": 45.0, "pages": 1, "bytes": 18000, "cpu_ratio": 3.5}
+    figures = {
+        "runs": 3,
+        "page_size": "Letter",
+        "minimal_median_ms": 11.0,
+        "minimal_p95_ms": 12.0,
+        "minimal_cpu_median_ms": 11.0,
+        "peak_memory_mb": 90.0,
+        "examples": [
+            {**row, "example": "stenosis", "kind": "typical", "ratio": 3.6},
+            {**row, "example": "heavy (synthetic)", "kind": "heavy", "ratio": 6.4, "pages": 2},
+        ],
+    }
+    text = bench.report(figures)
+    assert "typical ratio 3.60 (cpu 3.50; worst of 1, target <= 4): met" in text
+    assert "heavy ratio 6.40 (cpu 3.50; worst of 1, target <= 6): NOT met" in text
