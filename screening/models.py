@@ -135,7 +135,7 @@ class Screening(db.Model):
     red_flags_json: Mapped[str | None] = mapped_column(Text)
     triage_assessed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     highest_triage: Mapped[str | None] = mapped_column(String(20))
-    highest_triage_rank: Mapped[int | None] = mapped_column(Integer, index=True)
+    highest_triage_rank: Mapped[int | None] = mapped_column(Integer)
     highest_triage_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When a warning (emergency or urgent) was first saved: the start of the safety figure.
     warning_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -166,6 +166,8 @@ class Screening(db.Model):
     __table_args__ = (
         # The staff queue: flagged first, then by appointment, then by submission.
         Index("ix_screening_queue", "triage_rank", "appointment_at", "submitted_at"),
+        # redflag: the queue's "flagged and not reviewed", submitted or not.
+        Index("ix_screening_flagged", "highest_triage_rank", "status"),
     )
 
     @property

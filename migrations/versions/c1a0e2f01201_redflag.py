@@ -89,14 +89,22 @@ def upgrade():
         batch_op.add_column(sa.Column('highest_triage_at', screening.models.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('warning_saved_at', screening.models.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('escalated_at', screening.models.UTCDateTime(timezone=True), nullable=True))
-        batch_op.create_index(batch_op.f('ix_screening_highest_triage_rank'), ['highest_triage_rank'], unique=False)
+        batch_op.create_index('ix_screening_flagged', ['highest_triage_rank', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_screening_warning_saved_at'), ['warning_saved_at'], unique=False)
+
+    # Screenings submitted before this revision: their triage is their highest level. They are
+    # marked escalated already, so the first worker cycle does not page anyone about history.
+    op.execute(
+        "UPDATE screening SET highest_triage = triage, highest_triage_rank = triage_rank, "
+        "highest_triage_at = submitted_at, escalated_at = submitted_at "
+        "WHERE triage IS NOT NULL AND highest_triage IS NULL"
+    )
 
 
 def downgrade():
     with op.batch_alter_table('screening', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_screening_warning_saved_at'))
-        batch_op.drop_index(batch_op.f('ix_screening_highest_triage_rank'))
+        batch_op.drop_index('ix_screening_flagged')
         batch_op.drop_column('escalated_at')
         batch_op.drop_column('warning_saved_at')
         batch_op.drop_column('highest_triage_at')

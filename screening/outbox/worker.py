@@ -74,6 +74,10 @@ def release_expired_leases(now: datetime) -> int:
         OutboxMessage.status == OutboxStatus.SENDING.value,
         OutboxMessage.locked_until < now,
     )
+    # Read first: an idle worker then takes no write lock every cycle (SQLite shares one).
+    if db.session.scalar(select(OutboxMessage.id).where(*expired).limit(1)) is None:
+        db.session.rollback()
+        return 0
     failed = db.session.execute(
         update(OutboxMessage)
         .where(*expired, OutboxMessage.attempts >= OutboxMessage.max_attempts)

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from screening import outbox
+from screening.evaluation.catalogue import TRIAGE_RANK
 from screening.extensions import db
 from screening.models import Screening, ScreeningStatus
 
@@ -237,7 +238,8 @@ def escalate_unacknowledged(now: datetime) -> int:
     due = db.session.scalars(
         select(Screening)
         .where(
-            Screening.highest_triage.in_(ESCALATED_LEVELS),
+            # The rank, not the name: it is indexed, and this runs every worker cycle.
+            Screening.highest_triage_rank.in_([TRIAGE_RANK[level] for level in ESCALATED_LEVELS]),
             Screening.flags_acknowledged_at.is_(None),
             Screening.escalated_at.is_(None),
             Screening.highest_triage_at <= cutoff,

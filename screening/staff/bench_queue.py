@@ -90,6 +90,8 @@ def _rows(count: int, clinician_ids: list[int], now: datetime, seed: int = 7) ->
             row.update(status="invited", appointment_at=now + timedelta(days=rng.uniform(-30, 30)))
         if row["submitted_at"] is not None:
             row.update(triage=level, triage_rank=rank, evaluation_json=_evaluation(rng, level))
+            # The highest level reached (issue 12): the same as the final one here.
+            row.update(highest_triage=level, highest_triage_rank=rank)
         rows.append(row)
     return rows
 
