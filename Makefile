@@ -100,8 +100,9 @@ migration: $(STAMP)
 	  status=$$?; rm -rf $$tmp; exit $$status
 
 # Extract every translatable string into messages.pot (a new language is then one .po file).
+# --ignore-dirs '.*': pybabel skips "_*" directories by default, which hid templates/_macros/.
 messages: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext -o messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext --ignore-dirs '.*' -o messages.pot .
 
 # After changing or adding strings: extract them and update every language's .po (new
 # strings come in empty; tests/i18n/test_catalogue.py lists the patient ones still to translate).

@@ -18,10 +18,11 @@ this test lists.
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -48,13 +49,21 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "_l": None, "lazy_gettext": None}
 PLACEHOLDER = re.compile(r"%\([A-Za-z_]\w*\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%%|\{[A-Za-z_]\w*\}")
 
 
+def not_hidden(dirpath: str) -> bool:
+    """Walk every directory but dot ones; Babel's default also skips "_*" (templates/_macros/)."""
+    return not os.path.basename(dirpath).startswith(".")
+
+
 @cache
 def extracted() -> dict[tuple[str, str | None], set[str]]:
     """(msgid, context) -> the source files it appears in, extracted like babel.cfg says."""
     method_map = [("screening/**.py", "python"), ("templates/**.html", "jinja2")]
     found: dict[tuple[str, str | None], set[str]] = {}
     for filename, _lineno, message, _comments, context in extract_from_dir(
-        str(PROJECT_ROOT), method_map=method_map, keywords=KEYWORDS
+        str(PROJECT_ROOT),
+        method_map=method_map,
+        keywords=KEYWORDS,
+        directory_filter=not_hidden,
     ):
         msgid = message if isinstance(message, str) else message[0]
         found.setdefault((msgid, context), set()).add(filename.replace("\\", "/"))
@@ -84,9 +93,19 @@ def placeholders(text: str) -> list[str]:
 def test_the_definition_of_patient_facing_finds_the_patient_strings() -> None:
     ids = {msgid for msgid, _context in patient_msgids()}
     assert len(ids) > 300
-    for expected in ("Where do you have pain?", "Your handout", "Send my answers"):
+    for expected in ("Where do you have pain?", "Your handout", "Send my answers", "(optional)"):
         assert expected in ids
     assert "Staff portal" not in ids  # staff pages stay in the clinic's language
+
+
+def is_translated(message: Message | None) -> bool:
+    """Used at run time: not fuzzy, and for plurals every form filled in (an empty plural
+    entry's string is a tuple of empty strings, which is truthy)."""
+    if message is None or message.fuzzy:
+        return False
+    if isinstance(message.string, tuple):
+        return all(message.string)
+    return bool(message.string)
 
 
 def test_every_patient_facing_msgid_has_a_spanish_translation() -> None:
@@ -94,7 +113,7 @@ def test_every_patient_facing_msgid_has_a_spanish_translation() -> None:
     missing = sorted(
         msgid if context is None else f"{msgid} (context: {context})"
         for msgid, context in patient_msgids()
-        if not getattr(catalogue.get(msgid, context=context), "string", None)
+        if not is_translated(catalogue.get(msgid, context=context))
     )
     assert not missing, (
         f"{len(missing)} patient-facing strings have no Spanish translation "
