@@ -123,6 +123,12 @@ class Screening(db.Model):
     flags_acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     flags_acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
 
+    # -- branch security (issue 16) --
+    # Set when staff reissue a link: from then on every link to this screening asks for the
+    # date of birth (the clinic's, or the one the patient entered) before any answer shows, so
+    # nobody holding a reissued link can read answers as if they were the patient.
+    birth_date_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
     summary: Mapped[Summary | None] = relationship(
         back_populates="screening", uselist=False, cascade="all, delete-orphan"
     )
@@ -184,6 +190,16 @@ class StaffUser(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    # -- branch security (issue 16) --
+    # An admin-made account starts with a temporary password its owner must replace.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two-factor sign-in (TOTP): the shared secret, when it was confirmed, and the last time
+    # step accepted (a code is never accepted twice).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+
 
 class StaffSession(db.Model):
     """A server-side staff session: signing out or expiry revokes it, whatever the cookie says."""
@@ -213,3 +229,19 @@ class AuditEvent(db.Model):
     screening_public_id: Mapped[str | None] = mapped_column(String(32), index=True)
     ip: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(String(500))
+
+
+# -- branch security (issue 16) --
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that signs in instead of the authenticator app (kept as a hash)."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -504,7 +504,9 @@ def warning(token: str) -> Response:
                 timed_out=True,
                 next_url=_step_url(token, next_id),
             )
-        screenings.acknowledge_warning(screening)
+        screenings.acknowledge_warning(
+            screening, ip=request.remote_addr, device=request.headers.get("User-Agent")
+        )
         return redirect(_step_url(token, next_id))
     if level not in ACT_NOW_LEVELS:
         return redirect(_step_url(token, next_id))
@@ -581,10 +583,12 @@ def _review(token: str, screening: Screening) -> Response:
 @bp.get("/s/<token>/done")
 @patient_link
 def done(token: str) -> Response:
-    screening = _open(token, allow_done=True, allow_unconfirmed=True)
+    # The confirmation repeats the patient's own warning, so it asks for the date of birth
+    # first, like every other page behind the link.
+    screening = _open(token, allow_done=True)
     if not screening.is_locked:
         return redirect(url_for(".resume_link", token=token))
-    return _page("patient/done.html", screening=screening, show_warning=_confirmed(screening))
+    return _page("patient/done.html", screening=screening, show_warning=True)
 
 
 @bp.get("/s/<token>/later")

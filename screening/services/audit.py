@@ -38,6 +38,8 @@ ACTIONS: tuple[str, ...] = (
     "deactivate_user",
     "reactivate_user",
     "view_audit",
+    # branch security (issue 16)
+    "patient_acknowledged_warning",
 )
 
 DETAIL_MAX = 500

@@ -37,6 +37,7 @@ from screening.questionnaire import (
     Section,
     Validated,
     canonical_json,
+    parse_iso_date,
     validate_answer_set,
     validate_section,
 )
@@ -199,7 +200,18 @@ def link_problem(screening: Screening, now: datetime | None = None) -> str | Non
 
 
 def needs_date_of_birth(screening: Screening) -> bool:
-    return screening.invited_date_of_birth is not None
+    """Invited screenings, and any screening whose link staff reissued, ask for the date of
+    birth before showing anything: whoever holds a reissued link (perhaps the staff member who
+    printed it) must not read the answers as if they were the patient."""
+    return screening.invited_date_of_birth is not None or bool(screening.birth_date_required)
+
+
+def expected_birth_date(screening: Screening) -> date | None:
+    """The date of birth a link asks for: the clinic's (invitation), else the patient's own."""
+    if screening.invited_date_of_birth is not None:
+        return screening.invited_date_of_birth
+    typed = screening.answers.get("date_of_birth")
+    return parse_iso_date(typed) if isinstance(typed, str) else None
 
 
 @dataclass(frozen=True)
@@ -216,7 +228,8 @@ def confirm_date_of_birth(screening: Screening, typed: date) -> BirthDateCheck:
     limit = int(current_app.config.get("DOB_MAX_ATTEMPTS", 5))
     if screening.locked_at is not None:
         return BirthDateCheck(False, True, 0)
-    if typed == screening.invited_date_of_birth:
+    expected = expected_birth_date(screening)
+    if expected is not None and typed == expected:
         return BirthDateCheck(True, False, limit - (screening.dob_failures or 0))
     # Counted in the database, so parallel guesses cannot slip past the limit.
     db.session.execute(
@@ -436,9 +449,19 @@ def needs_acknowledgement(screening: Screening) -> bool:
     )
 
 
-def acknowledge_warning(screening: Screening) -> None:
-    """Record that the patient pressed "I understand" on the emergency page."""
+def acknowledge_warning(
+    screening: Screening, *, ip: str | None = None, device: str | None = None
+) -> None:
+    """Record that the patient pressed "I understand" on the emergency page, and from which
+    device (address and browser), so a press made by anyone else can be told apart."""
     _update_open(screening, {"warning_acknowledged_at": utcnow()})
+    audit.record(
+        "patient_acknowledged_warning",
+        actor=None,
+        screening_public_id=screening.public_id,
+        ip=ip,
+        detail=("device: " + device[:200]) if device else None,
+    )
     db.session.commit()
 
 

@@ -26,7 +26,7 @@ from screening.services import screenings as screening_service
 from screening.services.summaries import SummaryError, summary_for
 from screening.staff.access import client_ip, current_staff_user
 from screening.staff.blueprint import bp
-from screening.staff.forms import ActionForm, ReviewForm
+from screening.staff.forms import ActionForm, ReissueForm, ReviewForm
 
 CLINICAL = (StaffRole.CLINICIAN,)
 
@@ -101,6 +101,7 @@ def screening_detail(public_id: str):  # type: ignore[no-untyped-def]
         flagged=clinical and screening.triage in queue_service.FLAGGED,
         review_form=ReviewForm(),
         action_form=ActionForm(),
+        reissue_form=ReissueForm(),
     )
 
 

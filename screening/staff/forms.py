@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from screening.services.invitations import REISSUE_NOTE_MAX, REISSUE_REASONS
 from screening.services.staff import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, ROLE_LABELS
 
 
@@ -53,6 +54,30 @@ class SignInForm(StaffForm):
 
 class ActionForm(StaffForm):
     """A button that changes something (sign out, revoke, reissue): only the CSRF token."""
+
+
+class ReissueForm(StaffForm):
+    """Reissuing a patient's link: why (recorded in the audit trail with who did it)."""
+
+    reissue_reason = SelectField(
+        _l("Why is a new link needed?"),
+        choices=[SelectChoice(code, _l(label)) for code, label in REISSUE_REASONS.items()],
+        # No default: a post that does not say why is refused (the browser sends the first
+        # option, which the page shows as chosen).
+        validators=[DataRequired(_l("Choose why the link is being reissued."))],
+        validate_choice=False,
+    )
+    reissue_note = StringField(
+        _l("Details (needed for another reason)"),
+        validators=[
+            Optional(),
+            Length(max=REISSUE_NOTE_MAX, message=_l("Keep the details under 120 characters.")),
+        ],
+    )
+
+    def validate_reissue_reason(self, field: SelectField) -> None:
+        if field.data not in REISSUE_REASONS:
+            raise ValidationError(_l("Choose why the link is being reissued."))
 
 
 class ReviewForm(StaffForm):

@@ -21,7 +21,7 @@ from screening.services.invitations import IssuedLink
 from screening.staff.access import client_ip, current_staff_user
 from screening.staff.blueprint import bp, clinic_zone
 from screening.staff.detail import screening_or_404
-from screening.staff.forms import ActionForm, InvitationForm
+from screening.staff.forms import ActionForm, InvitationForm, ReissueForm
 
 INVITERS = ("front_desk", "admin")
 
@@ -111,7 +111,11 @@ def revoke_invitation(public_id: str) -> Response:
 @staff_only(*INVITERS)
 def reissue_invitation(public_id: str):  # type: ignore[no-untyped-def]
     screening = screening_or_404(public_id)
-    if not ActionForm().validate_on_submit():
+    form = ReissueForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
         return redirect(url_for("staff.screening_detail", public_id=public_id))
     try:
         issued = invitation_service.reissue(
@@ -119,9 +123,11 @@ def reissue_invitation(public_id: str):  # type: ignore[no-untyped-def]
             actor=current_user.email,
             secret_key=current_app.config["SECRET_KEY"],
             expiry_days=int(current_app.config["INVITATION_EXPIRY_DAYS"]),
+            reason=form.reissue_reason.data or "",
+            note=form.reissue_note.data,
             ip=client_ip(),
         )
     except invitation_service.InvitationError as error:
-        flash(str(error), "error")
+        flash(_(str(error)), "error")
         return redirect(url_for("staff.screening_detail", public_id=public_id))
     return _link_page(issued, reissued=True)

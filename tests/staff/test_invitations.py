@@ -146,7 +146,9 @@ def test_revoke_then_reissue(client, app, clinician, desk):
     screening.dob_failures = 5
     screening.device_token_hash = hash_token("a-link-issued-after-a-resume-code")
     db.session.commit()
-    response = client.post(f"/staff/screenings/{screening.public_id}/reissue")
+    response = client.post(
+        f"/staff/screenings/{screening.public_id}/reissue", data={"reissue_reason": "locked"}
+    )
     assert response.status_code == 200
     new_link, new_code = _link_and_code(response.get_data(as_text=True))
     assert new_link != old_link and new_code != old_code
@@ -166,7 +168,9 @@ def test_reissue_after_an_appointment_passed_still_gives_a_working_link(client, 
     screening = make_screening(
         status="invited", appointment_at=datetime.now(UTC) - timedelta(days=30)
     )
-    client.post(f"/staff/screenings/{screening.public_id}/reissue")
+    client.post(
+        f"/staff/screenings/{screening.public_id}/reissue", data={"reissue_reason": "expired"}
+    )
     db.session.refresh(screening)
     assert screening.expires_at > datetime.now(UTC) + timedelta(days=6)
 
