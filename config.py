@@ -35,6 +35,21 @@ def _env_int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {value!r}") from exc
 
 
+STAFF_ROLES = ("admin", "clinician", "front_desk")
+
+
+def _env_roles(name: str) -> tuple[str, ...]:
+    """A comma-separated list of staff roles ("clinician,admin"); unknown names fail fast."""
+    value = os.environ.get(name) or ""
+    roles = tuple(part.strip().lower() for part in value.split(",") if part.strip())
+    unknown = [role for role in roles if role not in STAFF_ROLES]
+    if unknown:
+        raise ConfigError(
+            f"{name} lists unknown roles {', '.join(unknown)}; use {', '.join(STAFF_ROLES)}"
+        )
+    return roles
+
+
 def _check_timezone(name: str) -> None:
     """Fail at start-up, not on the first page that shows a time."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -93,6 +108,9 @@ class Config:
         self.STAFF_IDLE_MINUTES = _env_int("STAFF_IDLE_MINUTES", 30)
         self.STAFF_MAX_HOURS = _env_int("STAFF_MAX_HOURS", 12)
         self.PERMANENT_SESSION_LIFETIME = timedelta(hours=self.STAFF_MAX_HOURS)
+        # Two-factor sign-in (issue 16): off by default; roles listed here must set it up at
+        # their next sign-in, e.g. "clinician,admin".
+        self.STAFF_MFA_REQUIRED = _env_roles("STAFF_MFA_REQUIRED")
 
         # Cookies: HttpOnly and SameSite=Lax always; Secure when served over HTTPS.
         secure = _env_bool("SESSION_COOKIE_SECURE", False)

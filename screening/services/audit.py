@@ -40,7 +40,36 @@ ACTIONS: tuple[str, ...] = (
     "view_audit",
     # branch security (issue 16)
     "patient_acknowledged_warning",
+    "change_password",
+    "reset_password",
+    "enable_two_factor",
+    "disable_two_factor",
+    "new_recovery_codes",
+    "sign_in_second_step_failed",
 )
+
+# Account changes the Users page shows every admin (who made or changed which account).
+ACCOUNT_ACTIONS: tuple[str, ...] = (
+    "create_user",
+    "reset_password",
+    "change_password",
+    "deactivate_user",
+    "reactivate_user",
+    "enable_two_factor",
+    "disable_two_factor",
+)
+
+
+def recent_account_changes(limit: int = 20) -> list[AuditEvent]:
+    """The latest account changes, newest first, so one admin's doings are seen by the others."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action.in_(ACCOUNT_ACTIONS))
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )
 
 DETAIL_MAX = 500
 

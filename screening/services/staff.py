@@ -23,6 +23,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from screening.extensions import db
 from screening.models import StaffRole, StaffSession, StaffUser
+from screening.questionnaire.model import N_
 from screening.services import audit
 
 PASSWORD_MIN_LENGTH = 12
@@ -30,9 +31,9 @@ PASSWORD_MAX_LENGTH = 1024  # scrypt of a megabyte "password" is a cheap denial 
 PASSWORD_METHOD = "scrypt"  # noqa: S105 (the KDF name, not a password)
 ROLES: tuple[str, ...] = tuple(role.value for role in StaffRole)
 ROLE_LABELS: dict[str, str] = {
-    StaffRole.ADMIN: "Admin",
-    StaffRole.CLINICIAN: "Clinician",
-    StaffRole.FRONT_DESK: "Front desk",
+    StaffRole.ADMIN: N_("Admin"),
+    StaffRole.CLINICIAN: N_("Clinician"),
+    StaffRole.FRONT_DESK: N_("Front desk"),
 }
 # Written at most once a minute per session, so a busy page does not write on every request.
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
@@ -53,8 +54,13 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def password_problem(password: str) -> str | None:
-    """What is wrong with a new password, in words, or None when it is acceptable."""
+def password_problem(
+    password: str, *, email: str | None = None, name: str | None = None
+) -> str | None:
+    """What is wrong with a new password, in words, or None when it is acceptable.
+
+    `email` and `name` are the account's: a password containing either is refused.
+    """
     if len(password) < PASSWORD_MIN_LENGTH:
         return f"The password must be at least {PASSWORD_MIN_LENGTH} characters long."
     if len(password) > PASSWORD_MAX_LENGTH:
@@ -77,14 +83,19 @@ def create_user(
     display_name: str | None = None,
     actor: str | None = None,
     ip: str | None = None,
+    must_change_password: bool = False,
 ) -> StaffUser:
-    """Create an active staff account, audit it and commit; raises AccountError when invalid."""
+    """Create an active staff account, audit it and commit; raises AccountError when invalid.
+
+    `must_change_password` marks a temporary password (an admin made the account): its owner
+    must choose their own at first sign-in, so the admin never knows a working password.
+    """
     email = normalise_email(email)
     if not _valid_email(email):
         raise AccountError(f"{email!r} does not look like an email address.")
     if role not in ROLES:
         raise AccountError(f"The role must be one of: {', '.join(ROLES)}.")
-    problem = password_problem(password)
+    problem = password_problem(password, email=email, name=display_name)
     if problem:
         raise AccountError(problem)
     if db.session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
@@ -95,11 +106,100 @@ def create_user(
         password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
         role=role,
         active=True,
+        must_change_password=must_change_password,
+        password_changed_at=None if must_change_password else datetime.now(UTC),
     )
     db.session.add(user)
-    audit.record("create_user", actor=actor, ip=ip, detail=f"{email} as {role}")
+    how = "temporary password" if must_change_password else "own password"
+    audit.record("create_user", actor=actor, ip=ip, detail=f"{email} as {role}, {how}")
     db.session.commit()
     return user
+
+
+# Readable temporary passwords: no look-alike characters, four groups of five (100 bits).
+_TEMPORARY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+
+
+def temporary_password() -> str:
+    """A random one-time password for an admin-made account (changed at first sign-in)."""
+    raw = "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(20))
+    return "-".join(raw[i : i + 5] for i in range(0, 20, 5))
+
+
+def create_user_with_temporary_password(
+    email: str,
+    *,
+    role: str,
+    display_name: str | None = None,
+    actor: str | None = None,
+    ip: str | None = None,
+) -> tuple[StaffUser, str]:
+    """An account made by an admin: a temporary password (shown to the admin once) that its
+    owner must replace at first sign-in. Returns the account and the password."""
+    password = temporary_password()
+    user = create_user(
+        email,
+        role=role,
+        password=password,
+        display_name=display_name,
+        actor=actor,
+        ip=ip,
+        must_change_password=True,
+    )
+    return user, password
+
+
+def reset_password(user: StaffUser, *, actor: str, ip: str | None = None) -> str:
+    """An admin gives an account a new temporary password (its sessions end; the owner must
+    choose their own at next sign-in). Two-factor sign-in stays as it was, so an admin cannot
+    use a reset to sign in as someone whose account has it. Audited; returns the password."""
+    password = temporary_password()
+    user.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+    user.must_change_password = True
+    _end_sessions(user)
+    audit.record("reset_password", actor=actor, ip=ip, detail=f"{user.email} ({user.role})")
+    db.session.commit()
+    return password
+
+
+def _end_sessions(user: StaffUser, *, keep_token: str | None = None) -> None:
+    query = update(StaffSession).where(
+        StaffSession.user_id == user.id, StaffSession.revoked_at.is_(None)
+    )
+    if keep_token:
+        query = query.where(StaffSession.token_hash != _hash(keep_token))
+    db.session.execute(query.values(revoked_at=datetime.now(UTC)))
+
+
+def change_password(
+    user: StaffUser,
+    *,
+    current: str,
+    new: str,
+    repeated: str,
+    session_token: str | None = None,
+    ip: str | None = None,
+) -> None:
+    """The owner sets their own password: the current one, then the new one twice.
+
+    Every other session of the account ends (a stolen cookie stops working); the one in use
+    stays. Audited. Raises AccountError saying what to fix.
+    """
+    if not check_password_hash(user.password_hash, current[:PASSWORD_MAX_LENGTH]):
+        raise AccountError(N_("The current password is not right."))
+    if new != repeated:
+        raise AccountError(N_("The two new passwords are not the same."))
+    if check_password_hash(user.password_hash, new[:PASSWORD_MAX_LENGTH]):
+        raise AccountError(N_("Choose a password different from the current one."))
+    problem = password_problem(new, email=user.email, name=user.display_name)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = generate_password_hash(new, method=PASSWORD_METHOD)
+    user.must_change_password = False
+    user.password_changed_at = datetime.now(UTC)
+    _end_sessions(user, keep_token=session_token)
+    audit.record("change_password", actor=user.email, ip=ip, detail=f"role {user.role}")
+    db.session.commit()
 
 
 def set_active(
@@ -187,6 +287,12 @@ def record_failed_sign_in(email: str, *, ip: str | None) -> None:
         ip=ip,
         detail=None if user else "unknown email",
     )
+    db.session.commit()
+
+
+def record_failed_second_step(user: StaffUser, *, ip: str | None) -> None:
+    """Audit a wrong two-factor code (the password before it was right)."""
+    audit.record("sign_in_second_step_failed", actor=user.email, ip=ip)
     db.session.commit()
 
 

@@ -8,6 +8,7 @@ portal. Sign-out is a POST with a CSRF token, and revokes the session on the ser
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
@@ -15,13 +16,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from screening.extensions import limiter
+from screening.extensions import db, limiter
+from screening.models import StaffUser
 from screening.questionnaire.model import N_
 from screening.routes import public, staff_only
 from screening.services import staff as staff_service
+from screening.services import two_factor
 from screening.staff.access import client_ip, signed_in_staff
 from screening.staff.blueprint import bp
-from screening.staff.forms import ActionForm, SignInForm
+from screening.staff.forms import ActionForm, SecondStepForm, SignInForm
 
 SIGN_IN_FAILED = N_("Email or password is not right.")  # translated when shown
 
@@ -68,18 +71,94 @@ def login():  # type: ignore[no-untyped-def]
         if user is None:
             staff_service.record_failed_sign_in(form.email.data or "", ip=client_ip())
             failed = True
-        else:
-            token = staff_service.start_session(user, ip=client_ip())
-            # A fresh session: nothing from before sign-in survives into it.
+        elif two_factor.is_enabled(user):
+            # The password was right; the second step decides. Nothing else survives into it.
             session.clear()
-            principal = signed_in_staff(token)
-            if principal is not None:
-                login_user(principal)
-                return redirect(safe_next(form.next.data) or url_for("staff.queue"))
+            session[PENDING_SECOND_STEP] = {
+                "user": user.id,
+                "at": int(time.time()),
+                "next": safe_next(form.next.data) or "",
+            }
+            return redirect(url_for("staff.second_step"))
+        else:
+            response = _finish_sign_in(user, safe_next(form.next.data))
+            if response is not None:
+                return response
             failed = True
     if failed:
         form.password.data = ""
     return render_template("staff/login.html", form=form, failed=failed, message=_(SIGN_IN_FAILED))
+
+
+PENDING_SECOND_STEP = "pending_second_step"
+SECOND_STEP_SECONDS = 300
+SECOND_STEP_TRIES = 5
+
+
+def _finish_sign_in(user: StaffUser, next_url: str | None) -> Response | None:
+    """Open the server-side session and sign the browser in; None if that did not work."""
+    token = staff_service.start_session(user, ip=client_ip())
+    # A fresh session: nothing from before sign-in survives into it.
+    session.clear()
+    principal = signed_in_staff(token)
+    if principal is None:
+        return None
+    login_user(principal)
+    return redirect(next_url or url_for("staff.queue"))
+
+
+def _pending_user() -> StaffUser | None:
+    """The account whose password was just accepted, while its second step is still open."""
+    pending = session.get(PENDING_SECOND_STEP)
+    if not isinstance(pending, dict):
+        return None
+    started = pending.get("at")
+    if not isinstance(started, int) or time.time() - started > SECOND_STEP_SECONDS:
+        session.pop(PENDING_SECOND_STEP, None)
+        return None
+    user = db.session.get(StaffUser, pending.get("user"))
+    if user is None or not user.active or not two_factor.is_enabled(user):
+        return None
+    return user
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit("10/minute", methods=["POST"])
+@public
+def second_step():  # type: ignore[no-untyped-def]
+    """Sign-in's second step: the authenticator app's code, or one recovery code."""
+    user = _pending_user()
+    if user is None:
+        flash(_("Please sign in again."), "info")
+        return redirect(url_for("staff.login"))
+    form = SecondStepForm()
+    if form.validate_on_submit():
+        used = two_factor.verify(user, form.code.data or "")
+        if used is not None:
+            next_url = session.get(PENDING_SECOND_STEP, {}).get("next") or None
+            response = _finish_sign_in(user, safe_next(next_url))
+            if response is not None:
+                if used == "recovery":
+                    flash(
+                        _(
+                            "You signed in with a recovery code; it will not work again. "
+                            "%(n)d are left.",
+                            n=two_factor.unused_recovery_codes(user),
+                        ),
+                        "info",
+                    )
+                return response
+        staff_service.record_failed_second_step(user, ip=client_ip())
+        pending = dict(session.get(PENDING_SECOND_STEP, {}))
+        pending["tries"] = int(pending.get("tries", 0)) + 1
+        if pending["tries"] >= SECOND_STEP_TRIES:
+            session.pop(PENDING_SECOND_STEP, None)
+            flash(_("Too many wrong codes. Please sign in again."), "error")
+            return redirect(url_for("staff.login"))
+        session[PENDING_SECOND_STEP] = pending
+        form.code.errors = [_("That code is not right. Check the app and try again.")]
+        form.code.data = ""
+    return render_template("staff/second_step.html", form=form)
 
 
 @bp.post("/logout")

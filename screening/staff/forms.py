@@ -20,8 +20,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from screening.models import StaffRole
 from screening.services.invitations import REISSUE_NOTE_MAX, REISSUE_REASONS
-from screening.services.staff import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, ROLE_LABELS
+from screening.services.staff import PASSWORD_MAX_LENGTH, ROLE_LABELS
 
 
 class StaffForm(FlaskForm):
@@ -124,6 +125,52 @@ class InvitationForm(StaffForm):
             raise ValidationError(_l("Check the year of birth."))
 
 
+class ChangePasswordForm(StaffForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[
+            DataRequired(_l("Enter your current password.")),
+            Length(max=PASSWORD_MAX_LENGTH),
+        ],
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(_l("Enter a new password.")),
+            Length(max=PASSWORD_MAX_LENGTH, message=_l("The password is too long.")),
+        ],
+    )
+    repeat_password = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(_l("Type the new password a second time."))],
+    )
+
+
+class SecondStepForm(StaffForm):
+    """Sign-in's second step: a code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(_l("Enter the code.")), Length(max=20)],
+    )
+
+
+class TwoFactorSetupForm(StaffForm):
+    code = StringField(
+        _l("Code from the app"),
+        validators=[DataRequired(_l("Enter the 6-digit code the app shows.")), Length(max=20)],
+    )
+
+
+class PasswordConfirmForm(StaffForm):
+    """Confirms a change to two-factor sign-in with the account's password."""
+
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX_LENGTH)],
+    )
+
+
 class NewUserForm(StaffForm):
     email = EmailField(
         _l("Email"),
@@ -134,19 +181,15 @@ class NewUserForm(StaffForm):
         ],
     )
     display_name = StringField(_l("Name shown to colleagues"), validators=[Length(max=120)])
+    # The least privileged role first and chosen by default (issue 16); the owner sets their
+    # own password: the admin gets a temporary one to hand over, changed at first sign-in.
     role = SelectField(
-        _l("Role"), choices=[SelectChoice(str(key), label) for key, label in ROLE_LABELS.items()]
-    )
-    password = PasswordField(
-        _l("Initial password"),
-        validators=[
-            DataRequired(_l("Enter an initial password.")),
-            Length(
-                min=PASSWORD_MIN_LENGTH,
-                max=PASSWORD_MAX_LENGTH,
-                message=_l("The password must be at least 12 characters long."),
-            ),
+        _l("Role"),
+        choices=[
+            SelectChoice(str(key), _l(ROLE_LABELS[key]))
+            for key in (StaffRole.FRONT_DESK, StaffRole.CLINICIAN, StaffRole.ADMIN)
         ],
+        default=StaffRole.FRONT_DESK.value,
     )
 
 

@@ -79,11 +79,12 @@ def test_every_staff_action_leaves_one_row(client, app):
     revoke = f"/staff/screenings/{invited.public_id}/revoke"
     assert actions_for(lambda: client.post(revoke)) == ["revoke_invitation"]
     reissue = f"/staff/screenings/{invited.public_id}/reissue"
-    assert actions_for(lambda: client.post(reissue)) == ["reissue_invitation"]
+    reissued = {"reissue_reason": "lost"}
+    assert actions_for(lambda: client.post(reissue, data=reissued)) == ["reissue_invitation"]
     client.post("/staff/logout")
 
     sign_in(client, admin)
-    new_user = {"email": "new@clinic.example", "role": "clinician", "password": "x" * 12}
+    new_user = {"email": "new@clinic.example", "role": "clinician"}
     assert actions_for(lambda: client.post("/staff/users", data=new_user)) == ["create_user"]
     target = f"/staff/users/{desk.id}"
     assert actions_for(lambda: client.post(target + "/deactivate")) == ["deactivate_user"]
