@@ -1,11 +1,12 @@
 """Staff accounts, passwords and server-side sessions.
 
-Passwords are hashed with scrypt (a memory-hard key-derivation function) and must be at least
-12 characters. Signing in creates a `StaffSession` row holding only the SHA-256 of a random
-token; the token itself lives in the signed Flask session cookie. Every request checks the row:
-revoked, idle for more than STAFF_IDLE_MINUTES or older than STAFF_MAX_HOURS means signed out,
-whatever the cookie says, so signing out (or an admin deactivating the account) ends the
-session everywhere, and a copied cookie stops working.
+Passwords are hashed with scrypt (a memory-hard key-derivation function) and must pass the
+policy in `passwords` (12+ characters, not common, not the person's name or email). Signing in
+creates a `StaffSession` row holding only the SHA-256 of a random token; the token itself lives
+in the signed Flask session cookie. Every request checks the row: revoked, idle for more than
+STAFF_IDLE_MINUTES or older than STAFF_MAX_HOURS means signed out, whatever the cookie says, so
+signing out (or an admin deactivating the account) ends the session everywhere, and a copied
+cookie stops working.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from screening.extensions import db
 from screening.models import StaffRole, StaffSession, StaffUser
 from screening.questionnaire.model import N_
-from screening.services import audit
+from screening.services import audit, passwords
 
-PASSWORD_MIN_LENGTH = 12
-PASSWORD_MAX_LENGTH = 1024  # scrypt of a megabyte "password" is a cheap denial of service
+PASSWORD_MIN_LENGTH = passwords.MIN_LENGTH
+PASSWORD_MAX_LENGTH = passwords.MAX_LENGTH
 PASSWORD_METHOD = "scrypt"  # noqa: S105 (the KDF name, not a password)
 ROLES: tuple[str, ...] = tuple(role.value for role in StaffRole)
 ROLE_LABELS: dict[str, str] = {
@@ -59,15 +60,10 @@ def password_problem(
 ) -> str | None:
     """What is wrong with a new password, in words, or None when it is acceptable.
 
-    `email` and `name` are the account's: a password containing either is refused.
+    `email` and `name` are the account's: a password containing either is refused. The policy
+    itself lives in `screening.services.passwords`.
     """
-    if len(password) < PASSWORD_MIN_LENGTH:
-        return f"The password must be at least {PASSWORD_MIN_LENGTH} characters long."
-    if len(password) > PASSWORD_MAX_LENGTH:
-        return f"The password must be at most {PASSWORD_MAX_LENGTH} characters long."
-    if not password.strip():
-        return "The password cannot be only spaces."
-    return None
+    return passwords.password_problem(password, email=email, name=name)
 
 
 def _valid_email(email: str) -> bool:
@@ -120,10 +116,17 @@ def create_user(
 _TEMPORARY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 
 
-def temporary_password() -> str:
-    """A random one-time password for an admin-made account (changed at first sign-in)."""
-    raw = "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(20))
-    return "-".join(raw[i : i + 5] for i in range(0, 20, 5))
+def temporary_password(email: str | None = None, name: str | None = None) -> str:
+    """A random one-time password for an admin-made account (changed at first sign-in).
+
+    Drawn again in the rare case it happens to contain a part of the person's name or email,
+    so it always passes the same policy as a chosen password.
+    """
+    while True:
+        raw = "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(20))
+        password = "-".join(raw[i : i + 5] for i in range(0, 20, 5))
+        if password_problem(password, email=email, name=name) is None:
+            return password
 
 
 def create_user_with_temporary_password(
@@ -136,7 +139,7 @@ def create_user_with_temporary_password(
 ) -> tuple[StaffUser, str]:
     """An account made by an admin: a temporary password (shown to the admin once) that its
     owner must replace at first sign-in. Returns the account and the password."""
-    password = temporary_password()
+    password = temporary_password(normalise_email(email), display_name)
     user = create_user(
         email,
         role=role,
@@ -153,7 +156,7 @@ def reset_password(user: StaffUser, *, actor: str, ip: str | None = None) -> str
     """An admin gives an account a new temporary password (its sessions end; the owner must
     choose their own at next sign-in). Two-factor sign-in stays as it was, so an admin cannot
     use a reset to sign in as someone whose account has it. Audited; returns the password."""
-    password = temporary_password()
+    password = temporary_password(user.email, user.display_name)
     user.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
     user.must_change_password = True
     _end_sessions(user)
