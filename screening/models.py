@@ -245,3 +245,7 @@ class RecoveryCode(db.Model):
     )
     code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# The sign-in throttle counts recent failures per address (services/sign_in_throttle.py).
+Index("ix_audit_event_ip_at", AuditEvent.ip, AuditEvent.at)

@@ -1,5 +1,6 @@
 """Security review (issue 16): reissued links ask for the date of birth; staff passwords
-changed at first sign-in; two-factor sign-in (TOTP) with recovery codes.
+changed at first sign-in; two-factor sign-in (TOTP) with recovery codes; an index for the
+sign-in throttle's per-address count.
 
 Revision ID: c1a0e2f01601
 Revises: b7d41c2e9a10
@@ -46,9 +47,11 @@ def upgrade():
     )
     with op.batch_alter_table("recovery_code") as batch:
         batch.create_index(batch.f("ix_recovery_code_user_id"), ["user_id"], unique=False)
+    op.create_index("ix_audit_event_ip_at", "audit_event", ["ip", "at"], unique=False)
 
 
 def downgrade():
+    op.drop_index("ix_audit_event_ip_at", table_name="audit_event")
     with op.batch_alter_table("recovery_code") as batch:
         batch.drop_index(batch.f("ix_recovery_code_user_id"))
     op.drop_table("recovery_code")

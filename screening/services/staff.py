@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
+from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -288,9 +289,18 @@ def record_failed_sign_in(email: str, *, ip: str | None) -> None:
         "sign_in_failed",
         actor=user.email if user else None,
         ip=ip,
-        detail=None if user else "unknown email",
+        detail=None if user else unknown_email_detail(email),
     )
     db.session.commit()
+
+
+def unknown_email_detail(email: str) -> str:
+    """How a failure for an unknown email is recorded: a keyed digest, never the text typed
+    (it may be a password), so the sign-in throttle treats unknown and real accounts alike and
+    its waits do not reveal which accounts exist."""
+    key = (current_app.secret_key or "").encode("utf-8")
+    digest = hmac.new(key, normalise_email(email).encode("utf-8"), hashlib.sha256).hexdigest()
+    return "unknown email " + digest[:16]
 
 
 def record_failed_second_step(user: StaffUser, *, ip: str | None) -> None:
