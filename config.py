@@ -50,6 +50,33 @@ def _env_roles(name: str) -> tuple[str, ...]:
     return roles
 
 
+def _env_list(name: str) -> list[str] | None:
+    """A comma-separated setting as a list, or None when unset or blank."""
+    value = os.environ.get(name) or ""
+    items = [part.strip() for part in value.split(",") if part.strip()]
+    return items or None
+
+
+def _public_base_url(value: str | None) -> str | None:
+    """PUBLIC_BASE_URL without a trailing slash; only a scheme, a host and perhaps a port."""
+    from urllib.parse import urlsplit
+
+    if not value or not value.strip():
+        return None
+    value = value.strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"PUBLIC_BASE_URL must look like https://screening.clinic.example, not {value!r}"
+        )
+    if parts.path or parts.query or parts.fragment or parts.username:
+        raise ConfigError(
+            "PUBLIC_BASE_URL is only the scheme and host (and port), "
+            f"like https://screening.clinic.example, not {value!r}"
+        )
+    return value
+
+
 def _check_timezone(name: str) -> None:
     """Fail at start-up, not on the first page that shows a time."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -122,6 +149,13 @@ class Config:
         self.PREFERRED_URL_SCHEME = "https" if secure else "http"
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
         self.TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+        # The address patients and staff use, e.g. https://screening.clinic.example: every
+        # patient link (letters, QR codes, the start page, emails) is built from it, never from
+        # the request's Host header, which a caller can forge (issue 16).
+        self.PUBLIC_BASE_URL = _public_base_url(env("PUBLIC_BASE_URL"))
+        # Host names the app answers to (Flask refuses others with 400); comma-separated.
+        # Production defaults to the host of PUBLIC_BASE_URL.
+        self.TRUSTED_HOSTS: list[str] | None = _env_list("TRUSTED_HOSTS")
 
         # Forms.
         self.WTF_CSRF_ENABLED = _env_bool("WTF_CSRF_ENABLED", True)
@@ -129,7 +163,12 @@ class Config:
         self.MAX_CONTENT_LENGTH = 256 * 1024
 
         # Rate limits (Flask-Limiter): in memory by default, Redis when several workers run.
+        # Production refuses memory:// unless it is set explicitly (each worker would count
+        # alone, multiplying every limit by the number of workers).
         self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_STORAGE_EXPLICIT = bool((env("RATELIMIT_STORAGE_URI") or "").strip())
+        # A key prefix of its own, so two apps (or test runs) can share one Redis.
+        self.RATELIMIT_KEY_PREFIX = env("RATELIMIT_KEY_PREFIX", "screening")
         self.RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_HEADERS_ENABLED = False
 
@@ -187,6 +226,23 @@ class ProductionConfig(Config):
             )
         if self.SECRET_KEY and len(self.SECRET_KEY) < 32:
             raise ConfigError("SECRET_KEY must be at least 32 characters in production")
+        if not self.PUBLIC_BASE_URL:
+            raise ConfigError(
+                "Production needs PUBLIC_BASE_URL, the address patients open "
+                "(e.g. https://screening.clinic.example): patient links are built from it"
+            )
+        if self.TRUSTED_HOSTS is None:
+            from urllib.parse import urlsplit
+
+            self.TRUSTED_HOSTS = [urlsplit(self.PUBLIC_BASE_URL).hostname or ""]
+        if self.RATELIMIT_STORAGE_URI.startswith("memory://") and not (
+            self.RATELIMIT_STORAGE_EXPLICIT
+        ):
+            raise ConfigError(
+                "Production needs RATELIMIT_STORAGE_URI, e.g. redis://127.0.0.1:6379/0: with "
+                "in-memory counting each worker counts alone. Set it to memory:// explicitly "
+                "only if the app runs as one single process."
+            )
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -15,6 +15,11 @@ def unbreakable(number: str) -> str:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from screening.public_links import public_url
+
+    # Patient-facing absolute addresses come from PUBLIC_BASE_URL, never the Host header.
+    app.jinja_env.globals["public_url"] = public_url
+
     @app.context_processor
     def clinic_numbers() -> dict[str, str]:
         return {

@@ -51,6 +51,7 @@ from screening.patient.forms import (
     unknown_names,
 )
 from screening.patient.review import review_sections
+from screening.public_links import public_url
 from screening.questionnaire import QUESTIONNAIRE, ItemType, Section, parse_iso_date
 from screening.routes import patient_link, public
 from screening.services import screenings
@@ -208,7 +209,7 @@ def start() -> Response:
     if not _csrf_ok(form):
         return _page("patient/start.html", form=form, timed_out=True)
     new = screenings.start_screening()
-    link = url_for(".resume_link", token=new.token, _external=True)
+    link = public_url(".resume_link", token=new.token)
     # Shown once, straight from the POST: the code exists in plain text only now.
     return _page(
         "patient/started.html",
@@ -597,7 +598,7 @@ def later(token: str) -> Response:
     screening = _open(token)
     return _page(
         "patient/later.html",
-        link=url_for(".resume_link", token=token, _external=True),
+        link=public_url(".resume_link", token=token),
         screening=screening,
     )
 

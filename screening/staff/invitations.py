@@ -14,6 +14,7 @@ from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from screening.public_links import public_url
 from screening.routes import staff_only
 from screening.services import invitations as invitation_service
 from screening.services import staff as staff_service
@@ -27,8 +28,8 @@ INVITERS = ("front_desk", "admin")
 
 
 def patient_link_url(token: str) -> str:
-    """The absolute private link the patient opens (the patient blueprint serves /s/<token>)."""
-    return request.url_root.rstrip("/") + "/s/" + token
+    """The absolute private link the patient opens, from PUBLIC_BASE_URL (never the Host)."""
+    return public_url("patient.resume_link", token=token)
 
 
 def qr_data_uri(url: str) -> str:
@@ -39,9 +40,9 @@ def qr_data_uri(url: str) -> str:
 def _resume_url() -> str:
     """Where a patient types the short code (the patient blueprint's resume page)."""
     try:
-        return url_for("patient.resume", _external=True)
+        return public_url("patient.resume")
     except BuildError:
-        return request.url_root
+        return current_app.config.get("PUBLIC_BASE_URL") or request.url_root
 
 
 def _link_page(issued: IssuedLink, *, reissued: bool) -> str:
