@@ -165,8 +165,9 @@ class Config:
         # Rate limits (Flask-Limiter): in memory by default, Redis when several workers run.
         # Production refuses memory:// unless it is set explicitly (each worker would count
         # alone, multiplying every limit by the number of workers).
-        self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
-        self.RATELIMIT_STORAGE_EXPLICIT = bool((env("RATELIMIT_STORAGE_URI") or "").strip())
+        storage = (env("RATELIMIT_STORAGE_URI") or "").strip()
+        self.RATELIMIT_STORAGE_URI = storage or "memory://"
+        self.RATELIMIT_STORAGE_EXPLICIT = bool(storage)
         # A key prefix of its own, so two apps (or test runs) can share one Redis.
         self.RATELIMIT_KEY_PREFIX = env("RATELIMIT_KEY_PREFIX", "screening")
         self.RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
