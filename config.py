@@ -112,7 +112,9 @@ class Config:
         env = os.environ.get
         self.SECRET_KEY: str | None = env("SECRET_KEY") or None
         self.SQLALCHEMY_DATABASE_URI: str | None = env("DATABASE_URL") or None
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # hide_parameters: a database error never writes the statement's values (names, dates
+        # of birth, notes) into the error log (issue 16).
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
         self.SQLALCHEMY_TRACK_MODIFICATIONS = False
 
         # The clinic, as patients and the PDF see it.

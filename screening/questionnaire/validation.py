@@ -18,6 +18,7 @@ from typing import Any
 
 from screening.questionnaire.definition import QUESTIONNAIRE
 from screening.questionnaire.model import N_, Item, ItemType, Questionnaire, Section
+from screening.questionnaire.text_input import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MIN_AGE = 18
@@ -119,6 +120,9 @@ class _Checker:
         if not isinstance(value, str):
             self.error(item, N_("Must be text."))
             return None
+        if has_control_characters(value):
+            self.error(item, CONTROL_CHARACTERS_MESSAGE)
+            return None
         text = value.strip()
         if item.type is ItemType.TEXT:
             text = " ".join(text.split())
@@ -129,9 +133,6 @@ class _Checker:
                 max=item.max_length,
                 count=len(text),
             )
-            return None
-        if "\x00" in text:
-            self.error(item, N_("Contains a character that is not allowed."))
             return None
         return text
 

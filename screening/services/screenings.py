@@ -49,6 +49,8 @@ REVIEW_STEP = "review"
 WARNING_STEP = "warning_signs"
 # Most serious first; only emergency and urgent are shown to the patient.
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# Public ids are URL-safe base64; anything else (a NUL byte, say) is not looked up at all.
+PUBLIC_ID_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 class ScreeningLocked(Exception):
@@ -148,7 +150,7 @@ def find_by_token(token: str) -> Screening:
 
 def find_by_public_id(public_id: str) -> Screening | None:
     """The screening a staff URL names, or None (public ids are random: nothing to guess)."""
-    if not public_id or len(public_id) > 32:
+    if not PUBLIC_ID_SHAPE.fullmatch(public_id or ""):
         return None
     return db.session.scalar(select(Screening).where(Screening.public_id == public_id))
 

@@ -21,6 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from screening.models import StaffRole
+from screening.questionnaire.text_input import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 from screening.services.invitations import REISSUE_NOTE_MAX, REISSUE_REASONS
 from screening.services.staff import PASSWORD_MAX_LENGTH, ROLE_LABELS
 
@@ -34,12 +35,27 @@ class StaffForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
+        valid = self._refuse_control_characters() and valid
         for form_field in self:
             form_field.errors = [
                 str(error) if not isinstance(error, dict | list) else error
                 for error in form_field.errors
             ]
         return valid
+
+
+    def _refuse_control_characters(self) -> bool:
+        """Every typed text field: control characters (NUL...) are refused with a message
+        (PostgreSQL cannot store NUL, and such text is never typed on purpose)."""
+        clean = True
+        for form_field in self:
+            if form_field.type in ("CSRFTokenField", "HiddenField"):
+                continue
+            data = form_field.data
+            if isinstance(data, str) and has_control_characters(data):
+                form_field.errors = [*form_field.errors, _l(CONTROL_CHARACTERS_MESSAGE)]
+                clean = False
+        return clean
 
 
 class SignInForm(StaffForm):
