@@ -39,7 +39,7 @@ def _get(url: str, referer: str | None = None) -> None:
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 (loopback)
     # 404 and 302 are fine: only the log line matters.
     with contextlib.suppress(urllib.error.HTTPError):
-        urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 (loopback)
+        urllib.request.urlopen(request, timeout=60).close()  # noqa: S310 (loopback)
 
 
 def _serve_and_read_log(command: list[str], port: int, tmp_path: Path) -> str:
@@ -57,9 +57,9 @@ def _serve_and_read_log(command: list[str], port: int, tmp_path: Path) -> str:
             deadline = time.monotonic() + 60
             while True:
                 try:
-                    urllib.request.urlopen(base + "/staff/login", timeout=2).close()  # noqa: S310
+                    urllib.request.urlopen(base + "/staff/login", timeout=10).close()  # noqa: S310
                     break
-                except (urllib.error.URLError, ConnectionError):
+                except OSError:  # not up yet (refused, or too slow to answer)
                     if time.monotonic() > deadline or process.poll() is not None:
                         raise RuntimeError(log.read_text()) from None
                     time.sleep(0.2)

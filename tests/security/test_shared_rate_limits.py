@@ -53,9 +53,9 @@ def _wait_until_serving(port: int, process: subprocess.Popen[bytes]) -> None:
         if process.poll() is not None:
             raise RuntimeError(f"the app on port {port} exited with {process.returncode}")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/resume", timeout=2).close()
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/resume", timeout=10).close()
             return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # not up yet (refused, or too slow to answer)
             time.sleep(0.2)
     raise RuntimeError(f"the app on port {port} did not start")
 
@@ -64,7 +64,7 @@ def _post_resume(port: int) -> int:
     data = urllib.parse.urlencode({"code": "ZZZZZ-ZZZZZ"}).encode()
     request = urllib.request.Request(f"http://127.0.0.1:{port}/resume", data=data)
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (loopback)
             return int(response.status)
     except urllib.error.HTTPError as error:
         return int(error.code)
