@@ -18,7 +18,11 @@ from typing import Any
 
 from screening.questionnaire.definition import QUESTIONNAIRE
 from screening.questionnaire.model import N_, Item, ItemType, Questionnaire, Section
-from screening.questionnaire.text_input import CONTROL_CHARACTERS_MESSAGE, has_control_characters
+from screening.questionnaire.text_input import (
+    CONTROL_CHARACTERS_MESSAGE,
+    has_control_characters,
+    without_bidi_controls,
+)
 
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MIN_AGE = 18
@@ -123,7 +127,8 @@ class _Checker:
         if has_control_characters(value):
             self.error(item, CONTROL_CHARACTERS_MESSAGE)
             return None
-        text = value.strip()
+        # Direction overrides would make the text print in another order than typed.
+        text = without_bidi_controls(value).strip()
         if item.type is ItemType.TEXT:
             text = " ".join(text.split())
         if item.max_length is not None and len(text) > item.max_length:

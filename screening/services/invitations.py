@@ -17,6 +17,7 @@ from screening.extensions import db
 from screening.models import Screening, ScreeningStatus, StaffRole, StaffUser
 from screening.questionnaire import QUESTIONNAIRE
 from screening.questionnaire.model import N_
+from screening.questionnaire.text_input import without_bidi_controls
 from screening.services import audit
 from screening.services.access import format_resume_code, new_public_id
 from screening.services.screenings import expected_birth_date, issue_link, name_search_key
@@ -79,8 +80,10 @@ def create_invitation(
         raise InvitationError("Choose an active clinician.")
     if appointment_at.tzinfo is None:
         raise InvitationError("The appointment time needs a time zone.")
-    first = " ".join(patient.first_name.split())
-    last = " ".join(patient.last_name.split())
+    # Names as typed, minus direction overrides (the forms strip them too; this is the service's
+    # own guarantee for any other caller).
+    first = " ".join(without_bidi_controls(patient.first_name).split())
+    last = " ".join(without_bidi_controls(patient.last_name).split())
     if not first or not last:
         raise InvitationError("Enter the patient's first and last name.")
     now = datetime.now(UTC)

@@ -21,7 +21,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from screening.models import StaffRole
-from screening.questionnaire.text_input import CONTROL_CHARACTERS_MESSAGE, has_control_characters
+from screening.questionnaire.text_input import (
+    CONTROL_CHARACTERS_MESSAGE,
+    has_control_characters,
+    without_bidi_controls,
+)
 from screening.services.invitations import REISSUE_NOTE_MAX, REISSUE_REASONS
 from screening.services.staff import PASSWORD_MAX_LENGTH, ROLE_LABELS
 
@@ -34,6 +38,7 @@ class StaffForm(FlaskForm):
     """
 
     def validate(self, extra_validators: Any = None) -> bool:
+        self._strip_bidi_controls()
         valid = super().validate(extra_validators)
         valid = self._refuse_control_characters() and valid
         for form_field in self:
@@ -43,6 +48,14 @@ class StaffForm(FlaskForm):
             ]
         return valid
 
+    def _strip_bidi_controls(self) -> None:
+        """Names and notes keep exactly what was typed, minus direction overrides (which would
+        make "RTL" print as "LTR"). Passwords are left as typed."""
+        for form_field in self:
+            if form_field.type in ("CSRFTokenField", "HiddenField", "PasswordField"):
+                continue
+            if isinstance(form_field.data, str):
+                form_field.data = without_bidi_controls(form_field.data)
 
     def _refuse_control_characters(self) -> bool:
         """Every typed text field: control characters (NUL...) are refused with a message
