@@ -24,7 +24,7 @@ check-system: $(STAMP)
 
 run: $(STAMP) check-system
 	$(VENV)/bin/screening db upgrade
-	@$(VENV)/bin/screening staff-hint
+	@$(VENV)/bin/screening staff-hint --host $(HOST) --port $(PORT)
 	$(VENV)/bin/screening run --host $(HOST) --port $(PORT)
 
 # The whole suite: SQLite (with the browser tests), then PostgreSQL.

@@ -76,11 +76,11 @@ def test_staff_hint_without_accounts_gives_the_exact_command(app, runner):
     result = runner.invoke(args=["staff-hint"])
     assert result.exit_code == 0
     assert ".venv/bin/screening create-user you@example.org --role admin" in result.output
-    assert "http://127.0.0.1:5000/staff/login" in result.output
+    assert "http://127.0.0.1:5000/staff/login" in result.output  # the default
 
 
 def test_staff_hint_with_accounts_only_gives_the_url(app, runner):
     make_user("admin")
     result = runner.invoke(args=["staff-hint"])
     assert "create-user" not in result.output
-    assert "http://127.0.0.1:5000/staff/login" in result.output
+    assert "http://127.0.0.1:5000/staff/login" in result.output  # the default
