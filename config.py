@@ -129,6 +129,10 @@ class Config:
         self.SELF_START_ENABLED = _env_bool("SELF_START_ENABLED", True)
         self.INVITATION_EXPIRY_DAYS = _env_int("INVITATION_EXPIRY_DAYS", 7)
         self.DOB_MAX_ATTEMPTS = _env_int("DOB_MAX_ATTEMPTS", 5)
+        # Retention (issue 16): an in-progress screening nobody saved for this many days
+        # expires; `screening purge` deletes never-sent screenings unusable for RETENTION_DAYS.
+        self.ABANDONED_AFTER_DAYS = _env_int("ABANDONED_AFTER_DAYS", 30)
+        self.RETENTION_DAYS = _env_int("RETENTION_DAYS", 90)
 
         # The surgeon's PDF.
         self.PDF_PAGE_SIZE = env("PDF_PAGE_SIZE", "Letter")

@@ -20,6 +20,7 @@ COMMAND_MODULES: list[str] = [
     "screening.commands.hint",
     "screening.commands.export",
     "screening.commands.pdf",
+    "screening.commands.purge",
 ]
 
 

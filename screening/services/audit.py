@@ -46,6 +46,7 @@ ACTIONS: tuple[str, ...] = (
     "disable_two_factor",
     "new_recovery_codes",
     "sign_in_second_step_failed",
+    "purge",
 )
 
 # Account changes the Users page shows every admin (who made or changed which account).

@@ -20,12 +20,12 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 
 from screening.evaluation import RULES_VERSION, assess_triage, evaluate
 from screening.evaluation.catalogue import ACT_NOW_LEVELS, TRIAGE_RANK
@@ -196,9 +196,24 @@ def link_problem(screening: Screening, now: datetime | None = None) -> str | Non
         return None
     if screening.expires_at is not None and screening.expires_at <= now:
         return "expired"
+    if is_abandoned(screening, now):
+        return "expired"
     if screening.locked_at is not None:
         return "locked"
     return None
+
+
+def abandoned_after() -> timedelta:
+    """How long an in-progress screening may go unsaved before its links stop working."""
+    return timedelta(days=int(current_app.config.get("ABANDONED_AFTER_DAYS", 30)))
+
+
+def is_abandoned(screening: Screening, now: datetime | None = None) -> bool:
+    """An in-progress screening nobody saved for ABANDONED_AFTER_DAYS: its links expire (a
+    self-started link would otherwise open the answers forever). Staff can reissue it."""
+    if screening.status != ScreeningStatus.IN_PROGRESS.value or screening.updated_at is None:
+        return False
+    return screening.updated_at <= (now or utcnow()) - abandoned_after()
 
 
 def needs_date_of_birth(screening: Screening) -> bool:
@@ -547,3 +562,62 @@ def record_export(count: int, actor: str = "cli") -> None:
     """The audit row for an export (how many screenings; never their contents)."""
     audit.record("export", actor=actor, detail=f"{count} screenings exported")
     db.session.commit()
+
+
+# -- retention -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PurgeCounts:
+    """How many never-sent screenings a purge deleted, by why they were unusable."""
+
+    abandoned: int
+    expired: int
+    revoked: int
+
+    @property
+    def total(self) -> int:
+        return self.abandoned + self.expired + self.revoked
+
+
+def purge_unsent(
+    *, retention_days: int, abandoned_days: int, now: datetime | None = None, dry_run: bool = False
+) -> PurgeCounts:
+    """Delete never-sent screenings (and their answers) unusable for `retention_days`.
+
+    Unusable means: abandoned (in progress, unsaved for `abandoned_days`), expired, or revoked.
+    Sent screenings are never touched. Audited as counts only (no ids, no names); one commit.
+    """
+    now = now or utcnow()
+    keep_after = now - timedelta(days=retention_days)
+    unsent = Screening.status.in_(OPEN_STATUSES)
+    groups = {
+        "revoked": and_(Screening.revoked_at.is_not(None), Screening.revoked_at < keep_after),
+        "expired": and_(Screening.expires_at.is_not(None), Screening.expires_at < keep_after),
+        "abandoned": and_(
+            Screening.status == ScreeningStatus.IN_PROGRESS.value,
+            Screening.updated_at < keep_after - timedelta(days=abandoned_days),
+        ),
+    }
+    counts: dict[str, int] = {}
+    claimed: set[int] = set()
+    for reason, condition in groups.items():
+        ids = set(db.session.scalars(select(Screening.id).where(unsent, condition))) - claimed
+        counts[reason] = len(ids)
+        claimed |= ids
+    if dry_run or not claimed:
+        db.session.rollback()
+        return PurgeCounts(**counts)
+    for screening in db.session.scalars(select(Screening).where(Screening.id.in_(claimed))):
+        db.session.delete(screening)  # the ORM cascade removes any stored summary too
+    result = PurgeCounts(**counts)
+    audit.record(
+        "purge",
+        actor="cli",
+        detail=(
+            f"{result.total} never-sent screenings deleted ({result.abandoned} abandoned, "
+            f"{result.expired} expired, {result.revoked} revoked) after {retention_days} days"
+        ),
+    )
+    db.session.commit()
+    return result

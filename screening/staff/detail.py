@@ -49,6 +49,8 @@ def link_state(screening: Screening) -> str:
         return "locked"
     if screening.expires_at is not None and screening.expires_at <= now:
         return "expired"
+    if screening_service.is_abandoned(screening, now):
+        return "expired"
     return "active"
 
 
