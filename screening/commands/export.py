@@ -20,11 +20,11 @@ from screening.services import screenings
 @with_appcontext
 def export_command() -> None:
     """Print each submitted screening as one line of JSON."""
-    count = 0
+    exported: list[str] = []
     for record in screenings.iter_export_records():
         click.echo(json.dumps(record, ensure_ascii=False, sort_keys=True))
-        count += 1
-    screenings.record_export(count, actor="cli")
+        exported.append(record["id"])
+    screenings.record_export(len(exported), actor="cli", public_ids=exported)
 
 
 COMMANDS = [export_command]

@@ -240,6 +240,12 @@ def resume() -> Response:
     if screening.is_locked:
         return _page("patient/done.html", screening=screening, show_warning=False)
     token = screenings.replace_token(screening)
+    screenings.record_link_opened(
+        screening,
+        ip=request.remote_addr,
+        device=request.headers.get("User-Agent"),
+        how="resume code",
+    )
     flash(_("Welcome back. Your answers are saved."), "success")
     return redirect(url_for(".resume_link", token=token))
 
@@ -248,6 +254,11 @@ def resume() -> Response:
 @patient_link
 def resume_link(token: str) -> Response:
     """Opening the private link, on any device: go on where the patient left off."""
+    screenings.record_link_opened(
+        screenings.find_by_token(token),
+        ip=request.remote_addr,
+        device=request.headers.get("User-Agent"),
+    )
     screening = _open(token)
     if screenings.needs_acknowledgement(screening):
         return redirect(url_for(".warning", token=token))

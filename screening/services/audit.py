@@ -47,7 +47,27 @@ ACTIONS: tuple[str, ...] = (
     "new_recovery_codes",
     "sign_in_second_step_failed",
     "purge",
+    "view_queue",
+    "access_refused",
+    "open_patient_link",
+    "export_audit",
+    "rerender_summary",
 )
+
+# What admins read instead of clinical action names: a patient's red flags must not be learnt
+# from the audit view (an emergency acknowledgement happens only when there was one).
+NEUTRAL_NAMES: dict[str, str] = {
+    "review": "clinical_action",
+    "acknowledge_flags": "clinical_action",
+    "patient_acknowledged_warning": "patient_activity",
+    "open_patient_link": "patient_activity",
+}
+
+
+def shown_action(action: str, *, clinical_reader: bool) -> str:
+    """The action's name as this reader may see it (clinicians: the real one)."""
+    return action if clinical_reader else NEUTRAL_NAMES.get(action, action)
+
 
 # Account changes the Users page shows every admin (who made or changed which account).
 ACCOUNT_ACTIONS: tuple[str, ...] = (
@@ -71,6 +91,7 @@ def recent_account_changes(limit: int = 20) -> list[AuditEvent]:
             .limit(limit)
         )
     )
+
 
 DETAIL_MAX = 500
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -558,9 +558,27 @@ def iter_export_records(batch_size: int = 500) -> Iterator[dict[str, Any]]:
         }
 
 
-def record_export(count: int, actor: str = "cli") -> None:
-    """The audit row for an export (how many screenings; never their contents)."""
+def record_export(count: int, actor: str = "cli", public_ids: Iterable[str] = ()) -> None:
+    """The audit rows for an export: one per screening exported (its id, never its contents),
+    then the total."""
+    for public_id in public_ids:
+        audit.record("export", actor=actor, screening_public_id=public_id)
     audit.record("export", actor=actor, detail=f"{count} screenings exported")
+    db.session.commit()
+
+
+def record_link_opened(
+    screening: Screening, *, ip: str | None, device: str | None, how: str = "link"
+) -> None:
+    """Audit one opening of a patient's link (or resume code): which screening, from where."""
+    detail = f"by {how}" + (f"; device: {device[:200]}" if device else "")
+    audit.record(
+        "open_patient_link",
+        actor=None,
+        screening_public_id=screening.public_id,
+        ip=ip,
+        detail=detail,
+    )
     db.session.commit()
 
 

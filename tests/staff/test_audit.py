@@ -164,6 +164,10 @@ def test_audit_command_prints_json_lines(app, runner):
     datetime.fromisoformat(lines[1]["at"])
 
     since = runner.invoke(args=["audit", "--since", "2021-01-01"])
-    assert [json.loads(line)["action"] for line in since.output.splitlines()] == ["view_screening"]
+    # The first run's own record (issue 16: reading the trail out is audited) follows.
+    assert [json.loads(line)["action"] for line in since.output.splitlines()] == [
+        "view_screening",
+        "export_audit",
+    ]
     bad = runner.invoke(args=["audit", "--since", "01/01/2021"])
     assert bad.exit_code == 2 and "2026-01-31" in bad.output
