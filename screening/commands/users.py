@@ -27,8 +27,7 @@ def _read_password() -> str:
         second = sys.stdin.readline().rstrip("\r\n")
     if first != second:
         raise click.ClickException(
-            "The two passwords are not the same (give it twice, one per line). "
-            "Nothing was created."
+            "The two passwords are not the same (give it twice, one per line). Nothing was created."
         )
     return first
 
@@ -71,4 +70,20 @@ def deactivate_user_command(email: str) -> None:
     click.echo(f"Deactivated {user.email}; its sessions have ended.")
 
 
-COMMANDS = [create_user_command, deactivate_user_command]
+@click.command("disable-two-factor")
+@click.argument("email")
+def disable_two_factor_command(email: str) -> None:
+    """Turn off someone's two-step sign-in (lost phone and recovery codes); audited.
+
+    If their role requires it (STAFF_MFA_REQUIRED), they set it up again at next sign-in.
+    """
+    from screening.services import two_factor
+
+    user = staff_service.user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account for {staff_service.normalise_email(email)}.")
+    two_factor.disable(user, actor="cli")
+    click.echo(f"Two-step sign-in is off for {user.email}.")
+
+
+COMMANDS = [create_user_command, deactivate_user_command, disable_two_factor_command]

@@ -154,3 +154,9 @@ def test_a_sent_invited_screening_asks_for_the_date_of_birth_before_the_confirma
     confirmed = stranger.post(f"/s/{token}/confirm", data={"date_of_birth": "1970-05-17"})
     assert confirmed.location.endswith(f"/s/{token}/done")
     assert "emergency" in stranger.get(f"/s/{token}/done").get_data(as_text=True).lower()
+
+
+def test_the_reissued_letter_of_a_self_started_screening_reads_well(app, client, desk):
+    html = _reissue(client, _emergency_in_progress()).get_data(as_text=True)
+    assert "Your appointment is on ." not in html
+    assert "new link to the health questionnaire you started" in html

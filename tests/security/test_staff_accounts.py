@@ -269,3 +269,18 @@ def test_the_setting_names_roles(tmp_path):
             load_config("testing", str(tmp_path))
     finally:
         del os.environ["STAFF_MFA_REQUIRED"]
+
+
+def test_the_operator_can_turn_off_someones_two_step_sign_in(app, runner, client):
+    user = make_user("clinician")
+    sign_in(client, user)
+    _set_up_two_factor(client)
+    result = runner.invoke(args=["disable-two-factor", user.email])
+    assert result.exit_code == 0, result.output
+    db.session.refresh(user)
+    assert user.totp_secret is None and user.totp_enabled_at is None
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "disable_two_factor")
+    ).one()
+    assert event.actor == "cli" and user.email in event.detail
+    assert runner.invoke(args=["disable-two-factor", "nobody@clinic.example"]).exit_code == 1
