@@ -166,15 +166,14 @@ def reissue(
 
     From now on every link to the screening asks for the date of birth first (the clinic's for
     an invitation, the patient's own for a self-started one), so the staff member holding the
-    new link cannot open the patient's answers. A self-started screening whose patient has
-    typed answers but no date of birth yet cannot be protected that way, so it is not reissued.
+    new link cannot open the patient's answers. A self-started screening whose patient has not
+    entered a date of birth yet cannot be protected that way, so it is not reissued (the patient
+    can use their resume code, or start again).
     """
     if not can_reissue(screening):
         raise InvitationError("This screening is already submitted; it needs no new link.")
     detail = reissue_reason_detail(reason, note)
-    if expected_birth_date(screening) is not None:
-        screening.birth_date_required = True
-    elif screening.answers:
+    if expected_birth_date(screening) is None:
         raise InvitationError(
             N_(
                 "The patient has not entered a date of birth yet, so a new link could be opened "
@@ -182,6 +181,7 @@ def reissue(
                 "again."
             )
         )
+    screening.birth_date_required = True
     now = datetime.now(UTC)
     token, code = _new_secrets(screening, secret_key)
     screening.revoked_at = None

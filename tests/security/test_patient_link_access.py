@@ -110,15 +110,22 @@ def test_the_staff_page_offers_the_reason(app, client, desk):
     assert 'name="reissue_reason"' in html and 'name="reissue_note"' in html
 
 
-def test_answers_without_a_date_of_birth_are_not_reissued(app, client, desk):
+@pytest.mark.parametrize("without_birth_date", ["some answers", "no answers"])
+def test_a_self_started_screening_without_a_date_of_birth_is_not_reissued(
+    app, client, desk, without_birth_date
+):
     answers = example_answers("cauda_equina_warning")
     answers.pop("date_of_birth")
-    screening = make_screening(status="in_progress", answers=answers)
+    screening = make_screening(
+        status="in_progress", answers=answers if without_birth_date == "some answers" else {}
+    )
     before = screening.token_hash
     response = _reissue(client, screening)
     assert response.status_code == 302
     db.session.refresh(screening)
     assert screening.token_hash == before
+    page = client.get(response.location).get_data(as_text=True)
+    assert "has not entered a date of birth yet" in page
 
 
 def test_the_patients_acknowledgement_records_the_device(app):

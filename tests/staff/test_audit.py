@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -50,7 +50,7 @@ def test_every_staff_action_leaves_one_row(client, app):
     clinician = make_user("clinician")
     desk = make_user("front_desk")
     flagged = make_screening(status="submitted", triage="urgent", topics=1)
-    invited = make_screening(status="invited")
+    invited = make_screening(status="invited", invited_date_of_birth=date(1970, 5, 17))
 
     def actions_for(do) -> list[str]:
         before = len(_actions())

@@ -166,7 +166,9 @@ def test_revoke_then_reissue(client, app, clinician, desk):
 
 def test_reissue_after_an_appointment_passed_still_gives_a_working_link(client, app, desk):
     screening = make_screening(
-        status="invited", appointment_at=datetime.now(UTC) - timedelta(days=30)
+        status="invited",
+        appointment_at=datetime.now(UTC) - timedelta(days=30),
+        invited_date_of_birth=date(1961, 3, 4),
     )
     client.post(
         f"/staff/screenings/{screening.public_id}/reissue", data={"reissue_reason": "expired"}
