@@ -98,7 +98,10 @@ def screening_detail(public_id: str):  # type: ignore[no-untyped-def]
         names=names,
         link_state=link_state(screening),
         can_manage_link=current_user.role in (StaffRole.FRONT_DESK, StaffRole.ADMIN),
-        can_reissue=invitation_service.can_reissue(screening),
+        can_reissue=invitation_service.can_reissue(screening)
+        and screening_service.expected_birth_date(screening) is not None,
+        reissue_needs_birth_date=invitation_service.can_reissue(screening)
+        and screening_service.expected_birth_date(screening) is None,
         has_pdf=clinical and screening.summary is not None,
         flagged=clinical and screening.triage in queue_service.FLAGGED,
         review_form=ReviewForm(),

@@ -126,6 +126,7 @@ def test_a_self_started_screening_without_a_date_of_birth_is_not_reissued(
     assert screening.token_hash == before
     page = client.get(response.location).get_data(as_text=True)
     assert "has not entered a date of birth yet" in page
+    assert 'name="reissue_reason"' not in page  # the page offers no reissue it would refuse
 
 
 def test_the_patients_acknowledgement_records_the_device(app):
