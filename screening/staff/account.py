@@ -94,8 +94,9 @@ def two_factor():  # type: ignore[no-untyped-def]
             may_turn_off=not _required_for(user.role),
         )
     form = TwoFactorSetupForm()
+    # The same key until it is confirmed, so reloading the page does not undo a scan.
     secret = session.get(PENDING_SECRET)
-    if not isinstance(secret, str) or request.method == "GET":
+    if not isinstance(secret, str) or len(secret) != 32:
         secret = two_factor_service.new_secret()
         session[PENDING_SECRET] = secret
     if form.validate_on_submit():
