@@ -54,9 +54,7 @@ def test_create_user_refuses_duplicates_bad_roles_and_bad_emails(app, runner):
         args=["create-user", "b@clinic.example", "--role", "boss"], input=STRONG * 2
     )
     assert role.exit_code == 2 and "admin" in role.output
-    email = runner.invoke(
-        args=["create-user", "not-an-email", "--role", "admin"], input=STRONG * 2
-    )
+    email = runner.invoke(args=["create-user", "not-an-email", "--role", "admin"], input=STRONG * 2)
     assert email.exit_code == 1 and "does not look like an email" in email.output
 
 
