@@ -174,6 +174,9 @@ class Config:
         storage = (env("RATELIMIT_STORAGE_URI") or "").strip()
         self.RATELIMIT_STORAGE_URI = storage or "memory://"
         self.RATELIMIT_STORAGE_EXPLICIT = bool(storage)
+        # A sliding window: "10 a minute" holds for any 60 seconds, not per clock minute (a
+        # fixed window lets 20 through across a minute's boundary).
+        self.RATELIMIT_STRATEGY = env("RATELIMIT_STRATEGY", "moving-window")
         # A key prefix of its own, so two apps (or test runs) can share one Redis.
         self.RATELIMIT_KEY_PREFIX = env("RATELIMIT_KEY_PREFIX", "screening")
         self.RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
