@@ -38,3 +38,9 @@ def has_control_characters(text: str) -> bool:
 def without_bidi_controls(text: str) -> str:
     """`text` with every bidirectional control character removed, the rest unchanged."""
     return text.translate(_STRIP_BIDI)
+
+
+def printable_only(text: str, limit: int = 200) -> str:
+    """A header-like value (a browser's User-Agent) fit to store: printable characters only,
+    at most `limit` of them. Clients choose these values, NUL bytes included."""
+    return "".join(ch for ch in text if ch.isprintable())[:limit]

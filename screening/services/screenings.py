@@ -41,6 +41,7 @@ from screening.questionnaire import (
     validate_answer_set,
     validate_section,
 )
+from screening.questionnaire.text_input import printable_only
 from screening.services import access, audit
 
 OPEN_STATUSES = (ScreeningStatus.INVITED.value, ScreeningStatus.IN_PROGRESS.value)
@@ -477,7 +478,7 @@ def acknowledge_warning(
         actor=None,
         screening_public_id=screening.public_id,
         ip=ip,
-        detail=("device: " + device[:200]) if device else None,
+        detail=("device: " + printable_only(device)) if device else None,
     )
     db.session.commit()
 
@@ -571,7 +572,7 @@ def record_link_opened(
     screening: Screening, *, ip: str | None, device: str | None, how: str = "link"
 ) -> None:
     """Audit one opening of a patient's link (or resume code): which screening, from where."""
-    detail = f"by {how}" + (f"; device: {device[:200]}" if device else "")
+    detail = f"by {how}" + (f"; device: {printable_only(device)}" if device else "")
     audit.record(
         "open_patient_link",
         actor=None,

@@ -153,3 +153,15 @@ def test_database_errors_never_carry_the_statements_values(app):
         )
     db.session.rollback()
     assert MARKER not in str(caught.value)
+
+
+def test_a_device_name_with_control_characters_is_stored_without_them(app):
+    screening = make_screening(status="in_progress")
+    response = app.test_client().get(
+        f"/s/{screening.test_token}", headers={"User-Agent": "Phone\x00\x1b[31m" + MARKER}
+    )
+    assert response.status_code == 302
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "open_patient_link")
+    ).one()
+    assert "\x00" not in event.detail and "\x1b" not in event.detail
