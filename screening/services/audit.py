@@ -20,6 +20,7 @@ from sqlalchemy import Select, event, func, select
 
 from screening.extensions import db
 from screening.models import AuditEvent
+from screening.questionnaire.text_input import printable_only
 
 # Every action the app records; the audit page offers them as a filter.
 ACTIONS: tuple[str, ...] = (
@@ -124,11 +125,12 @@ def record(
     db.session.add(
         AuditEvent(
             at=datetime.now(UTC),
-            actor=actor[:254] if actor else None,
+            actor=printable_only(actor, 254) if actor else None,
             action=action,
             screening_public_id=screening_public_id,
-            ip=ip[:64] if ip else None,
-            detail=detail[:DETAIL_MAX] if detail else None,
+            # Addresses may come from proxy headers: printable characters only (no NUL).
+            ip=printable_only(ip, 64) if ip else None,
+            detail=printable_only(detail, DETAIL_MAX) if detail else None,
         )
     )
 
