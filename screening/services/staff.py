@@ -26,6 +26,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from screening.extensions import db
 from screening.models import StaffRole, StaffSession, StaffUser
 from screening.questionnaire.model import N_
+from screening.questionnaire.text_input import printable_only
 from screening.services import audit, passwords
 
 PASSWORD_MIN_LENGTH = passwords.MIN_LENGTH
@@ -323,7 +324,7 @@ def start_session(user: StaffUser, *, ip: str | None) -> str:
             user_id=user.id,
             created_at=now,
             last_seen_at=now,
-            ip=ip[:64] if ip else None,
+            ip=printable_only(ip, 64) if ip else None,
         )
     )
     audit.record("sign_in", actor=user.email, ip=ip)
