@@ -39,60 +39,7 @@ ACTIONS: tuple[str, ...] = (
     "deactivate_user",
     "reactivate_user",
     "view_audit",
-    # branch security (issue 16)
-    "patient_acknowledged_warning",
-    "change_password",
-    "reset_password",
-    "enable_two_factor",
-    "disable_two_factor",
-    "new_recovery_codes",
-    "sign_in_second_step_failed",
-    "purge",
-    "view_queue",
-    "access_refused",
-    "open_patient_link",
-    "export_audit",
-    "rerender_summary",
 )
-
-# What admins read instead of clinical action names: a patient's red flags must not be learnt
-# from the audit view (an emergency acknowledgement happens only when there was one).
-NEUTRAL_NAMES: dict[str, str] = {
-    "review": "clinical_action",
-    "acknowledge_flags": "clinical_action",
-    "patient_acknowledged_warning": "patient_activity",
-    "open_patient_link": "patient_activity",
-}
-
-
-def shown_action(action: str, *, clinical_reader: bool) -> str:
-    """The action's name as this reader may see it (clinicians: the real one)."""
-    return action if clinical_reader else NEUTRAL_NAMES.get(action, action)
-
-
-# Account changes the Users page shows every admin (who made or changed which account).
-ACCOUNT_ACTIONS: tuple[str, ...] = (
-    "create_user",
-    "reset_password",
-    "change_password",
-    "deactivate_user",
-    "reactivate_user",
-    "enable_two_factor",
-    "disable_two_factor",
-)
-
-
-def recent_account_changes(limit: int = 20) -> list[AuditEvent]:
-    """The latest account changes, newest first, so one admin's doings are seen by the others."""
-    return list(
-        db.session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.action.in_(ACCOUNT_ACTIONS))
-            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-            .limit(limit)
-        )
-    )
-
 
 DETAIL_MAX = 500
 
@@ -207,3 +154,61 @@ def as_json_line(event_row: AuditEvent) -> dict[str, str | None]:
         "screening_id": event_row.screening_public_id,
         "ip": event_row.ip,
     }
+
+
+# -- branch security (issue 16): appended here, not inside ACTIONS, so merges stay quiet ------
+
+ACTIONS = (
+    *ACTIONS,
+    "patient_acknowledged_warning",
+    "change_password",
+    "reset_password",
+    "enable_two_factor",
+    "disable_two_factor",
+    "new_recovery_codes",
+    "sign_in_second_step_failed",
+    "purge",
+    "view_queue",
+    "access_refused",
+    "open_patient_link",
+    "export_audit",
+    "rerender_summary",
+)
+
+# What admins read instead of clinical action names: a patient's red flags must not be learnt
+# from the audit view (an emergency acknowledgement happens only when there was one).
+NEUTRAL_NAMES: dict[str, str] = {
+    "review": "clinical_action",
+    "acknowledge_flags": "clinical_action",
+    "patient_acknowledged_warning": "patient_activity",
+    "open_patient_link": "patient_activity",
+}
+
+
+def shown_action(action: str, *, clinical_reader: bool) -> str:
+    """The action's name as this reader may see it (clinicians: the real one)."""
+    return action if clinical_reader else NEUTRAL_NAMES.get(action, action)
+
+
+# Account changes the Users page shows every admin (who made or changed which account).
+ACCOUNT_ACTIONS: tuple[str, ...] = (
+    "create_user",
+    "reset_password",
+    "change_password",
+    "deactivate_user",
+    "reactivate_user",
+    "enable_two_factor",
+    "disable_two_factor",
+)
+
+
+def recent_account_changes(limit: int = 20) -> list[AuditEvent]:
+    """The latest account changes, newest first, so one admin's doings are seen by the others."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action.in_(ACCOUNT_ACTIONS))
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )
