@@ -35,8 +35,9 @@ check-system: $(STAMP)
 # SMTP_HOST, emails are written to this console). Stopping the server stops the worker.
 run: $(STAMP) $(MO_FILES) check-system
 	$(VENV)/bin/screening db upgrade
-	@$(VENV)/bin/screening staff-hint
-	@$(VENV)/bin/screening worker & worker=$$!; \
+	@$(VENV)/bin/screening staff-hint --host $(HOST) --port $(PORT)
+	@export PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}"; \
+	  $(VENV)/bin/screening worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(VENV)/bin/screening run --host $(HOST) --port $(PORT)
 

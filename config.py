@@ -51,6 +51,49 @@ def _env_days(name: str, default: str) -> tuple[int, ...]:
     return days
 
 
+STAFF_ROLES = ("admin", "clinician", "front_desk")
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
+
+
+def _env_roles(name: str) -> tuple[str, ...]:
+    """A comma-separated list of staff roles ("clinician,admin"); unknown names fail fast."""
+    value = os.environ.get(name) or ""
+    roles = tuple(part.strip().lower() for part in value.split(",") if part.strip())
+    unknown = [role for role in roles if role not in STAFF_ROLES]
+    if unknown:
+        raise ConfigError(
+            f"{name} lists unknown roles {', '.join(unknown)}; use {', '.join(STAFF_ROLES)}"
+        )
+    return roles
+
+
+def _env_list(name: str) -> list[str] | None:
+    """A comma-separated setting as a list, or None when unset or blank."""
+    value = os.environ.get(name) or ""
+    items = [part.strip() for part in value.split(",") if part.strip()]
+    return items or None
+
+
+def _public_base_url(value: str | None) -> str | None:
+    """PUBLIC_BASE_URL without a trailing slash; only a scheme, a host and perhaps a port."""
+    from urllib.parse import urlsplit
+
+    if not value or not value.strip():
+        return None
+    value = value.strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"PUBLIC_BASE_URL must look like https://screening.clinic.example, not {value!r}"
+        )
+    if parts.path or parts.query or parts.fragment or parts.username:
+        raise ConfigError(
+            "PUBLIC_BASE_URL is only the scheme and host (and port), "
+            f"like https://screening.clinic.example, not {value!r}"
+        )
+    return value
+
+
 def _check_timezone(name: str) -> None:
     """Fail at start-up, not on the first page that shows a time."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -86,7 +129,9 @@ class Config:
         env = os.environ.get
         self.SECRET_KEY: str | None = env("SECRET_KEY") or None
         self.SQLALCHEMY_DATABASE_URI: str | None = env("DATABASE_URL") or None
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # hide_parameters: a database error never writes the statement's values (names, dates
+        # of birth, notes) into the error log (issue 16).
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
         self.SQLALCHEMY_TRACK_MODIFICATIONS = False
 
         # The clinic, as patients and the PDF see it.
@@ -108,18 +153,16 @@ class Config:
             raise ConfigError(
                 f"MEASUREMENT_UNITS must be us or metric, not {self.MEASUREMENT_UNITS!r}"
             )
-
-        # Alerts to the clinic about a warning sign: the patient pages say the clinic "is
-        # being told" only when one of these is set (the rest of the alert settings sit with
-        # the outbox worker).
-        self.ALERT_EMAIL_TO = env("ALERT_EMAIL_TO", "")
-        self.ALERT_WEBHOOK_URL = env("ALERT_WEBHOOK_URL", "")
         # Invitation reminders (issue 13): days before the appointment ("3,1"; empty: none),
         # sent from this hour of the day, clinic time.
         self.REMINDER_DAYS_BEFORE = _env_days("REMINDER_DAYS_BEFORE", "3,1")
         self.REMINDER_HOUR = _env_int("REMINDER_HOUR", 9)
         if not 0 <= self.REMINDER_HOUR <= 23:
             raise ConfigError("REMINDER_HOUR must be an hour of the day, 0 to 23")
+        # Retention (issue 16): an in-progress screening nobody saved for this many days
+        # expires; `screening purge` deletes never-sent screenings unusable for RETENTION_DAYS.
+        self.ABANDONED_AFTER_DAYS = _env_int("ABANDONED_AFTER_DAYS", 30)
+        self.RETENTION_DAYS = _env_int("RETENTION_DAYS", 90)
 
         # The surgeon's PDF.
         self.PDF_PAGE_SIZE = env("PDF_PAGE_SIZE", "Letter")
@@ -128,6 +171,9 @@ class Config:
         self.STAFF_IDLE_MINUTES = _env_int("STAFF_IDLE_MINUTES", 30)
         self.STAFF_MAX_HOURS = _env_int("STAFF_MAX_HOURS", 12)
         self.PERMANENT_SESSION_LIFETIME = timedelta(hours=self.STAFF_MAX_HOURS)
+        # Two-factor sign-in (issue 16): off by default; roles listed here must set it up at
+        # their next sign-in, e.g. "clinician,admin".
+        self.STAFF_MFA_REQUIRED = _env_roles("STAFF_MFA_REQUIRED")
 
         # Cookies: HttpOnly and SameSite=Lax always; Secure when served over HTTPS.
         secure = _env_bool("SESSION_COOKIE_SECURE", False)
@@ -139,6 +185,13 @@ class Config:
         self.PREFERRED_URL_SCHEME = "https" if secure else "http"
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
         self.TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+        # The address patients and staff use, e.g. https://screening.clinic.example: every
+        # patient link (letters, QR codes, the start page, emails) is built from it, never from
+        # the request's Host header, which a caller can forge (issue 16).
+        self.PUBLIC_BASE_URL = _public_base_url(env("PUBLIC_BASE_URL"))
+        # Host names the app answers to (Flask refuses others with 400); comma-separated.
+        # Production defaults to the host of PUBLIC_BASE_URL.
+        self.TRUSTED_HOSTS: list[str] | None = _env_list("TRUSTED_HOSTS")
 
         # Forms.
         self.WTF_CSRF_ENABLED = _env_bool("WTF_CSRF_ENABLED", True)
@@ -146,13 +199,22 @@ class Config:
         self.MAX_CONTENT_LENGTH = 256 * 1024
 
         # Rate limits (Flask-Limiter): in memory by default, Redis when several workers run.
-        self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
+        # Production refuses memory:// unless it is set explicitly (each worker would count
+        # alone, multiplying every limit by the number of workers).
+        storage = (env("RATELIMIT_STORAGE_URI") or "").strip()
+        self.RATELIMIT_STORAGE_URI = storage or "memory://"
+        self.RATELIMIT_STORAGE_EXPLICIT = bool(storage)
+        # A sliding window: "10 a minute" holds for any 60 seconds, not per clock minute (a
+        # fixed window lets 20 through across a minute's boundary).
+        self.RATELIMIT_STRATEGY = env("RATELIMIT_STRATEGY", "moving-window")
+        # A key prefix of its own, so two apps (or test runs) can share one Redis.
+        self.RATELIMIT_KEY_PREFIX = env("RATELIMIT_KEY_PREFIX", "screening")
         self.RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_HEADERS_ENABLED = False
 
         # Alerts and outgoing mail (the outbox and `screening worker`; see README "Alerts").
-        # An absolute base URL for links in alerts and emails: the worker has no request.
-        self.PUBLIC_BASE_URL = (env("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+        # Links in alerts and emails are absolute, from PUBLIC_BASE_URL (the worker has no
+        # request); see above.
         self.ALERT_EMAIL_TO = env("ALERT_EMAIL_TO") or None
         self.ALERT_WEBHOOK_URL = env("ALERT_WEBHOOK_URL") or None
         self.ALERT_WEBHOOK_SECRET = env("ALERT_WEBHOOK_SECRET") or None
@@ -198,6 +260,10 @@ class DevelopmentConfig(Config):
     def finalise(self, instance_path: str) -> None:
         if not self.SECRET_KEY:
             self.SECRET_KEY = instance_secret(instance_path)
+        if not self.PUBLIC_BASE_URL:
+            # Where `make run` serves by default (it passes its own HOST and PORT); the worker
+            # needs an address for the links in emails and alerts.
+            self.PUBLIC_BASE_URL = DEVELOPMENT_BASE_URL
         if not self.SQLALCHEMY_DATABASE_URI:
             Path(instance_path).mkdir(parents=True, exist_ok=True)
             self.SQLALCHEMY_DATABASE_URI = "sqlite:///" + str(Path(instance_path) / "screening.db")
@@ -236,6 +302,23 @@ class ProductionConfig(Config):
             )
         if self.SECRET_KEY and len(self.SECRET_KEY) < 32:
             raise ConfigError("SECRET_KEY must be at least 32 characters in production")
+        if not self.PUBLIC_BASE_URL:
+            raise ConfigError(
+                "Production needs PUBLIC_BASE_URL, the address patients open "
+                "(e.g. https://screening.clinic.example): patient links are built from it"
+            )
+        if self.TRUSTED_HOSTS is None:
+            from urllib.parse import urlsplit
+
+            self.TRUSTED_HOSTS = [urlsplit(self.PUBLIC_BASE_URL).hostname or ""]
+        if self.RATELIMIT_STORAGE_URI.startswith("memory://") and not (
+            self.RATELIMIT_STORAGE_EXPLICIT
+        ):
+            raise ConfigError(
+                "Production needs RATELIMIT_STORAGE_URI, e.g. redis://127.0.0.1:6379/0: with "
+                "in-memory counting each worker counts alone. Set it to memory:// explicitly "
+                "only if the app runs as one single process."
+            )
 
 
 CONFIGS: dict[str, type[Config]] = {

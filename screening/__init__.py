@@ -12,6 +12,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     """Build the app. `config_name` picks a config class; `overrides` win (tests use them)."""
     from config import load_config
+    from screening.access_log import register_access_log_privacy
     from screening.errors import register_error_handlers
     from screening.extensions import babel, csrf, db, limiter, login_manager, migrate
     from screening.i18n import register_i18n, select_locale
@@ -46,6 +47,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     register_i18n(app)
     register_template_helpers(app)
     register_security(app)
+    register_access_log_privacy(app)
     register_error_handlers(app)
     register_blueprints(app)
     register_commands(app)

@@ -22,6 +22,7 @@ COMMAND_MODULES: list[str] = [
     "screening.commands.pdf",
     "screening.commands.worker",
     "screening.commands.api_tokens",
+    "screening.commands.purge",
 ]
 
 

@@ -158,6 +158,11 @@ class Screening(db.Model):
     # i18n (issue 15): the language the patient chose with the language link (remembered for
     # this screening); the clinic's choice is invited_locale above. See screening.i18n.
     patient_locale: Mapped[str | None] = mapped_column(String(10))
+    # -- branch security (issue 16) --
+    # Set when staff reissue a link: from then on every link to this screening asks for the
+    # date of birth (the clinic's, or the one the patient entered) before any answer shows, so
+    # nobody holding a reissued link can read answers as if they were the patient.
+    birth_date_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     summary: Mapped[Summary | None] = relationship(
         back_populates="screening", uselist=False, cascade="all, delete-orphan"
@@ -226,6 +231,16 @@ class StaffUser(db.Model):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # -- branch security (issue 16) --
+    # An admin-made account starts with a temporary password its owner must replace.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two-factor sign-in (TOTP): the shared secret, when it was confirmed, and the last time
+    # step accepted (a code is never accepted twice).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
 
 class StaffSession(db.Model):
@@ -383,3 +398,23 @@ class ApiClient(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# -- branch security (issue 16) --
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that signs in instead of the authenticator app (kept as a hash)."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# The sign-in throttle counts recent failures per address (services/sign_in_throttle.py).
+Index("ix_audit_event_ip_at", AuditEvent.ip, AuditEvent.at)

@@ -58,6 +58,23 @@ def patient_link(view: View) -> View:
     return view
 
 
+def _audit_refusal(public_id: object) -> None:
+    """A refused request for a screening's page is recorded: who tried, and from where."""
+    if not isinstance(public_id, str):
+        return
+    from flask import request
+
+    from screening.services import audit
+
+    audit.record_and_commit(
+        "access_refused",
+        actor=current_user.email,
+        screening_public_id=public_id[:32],
+        ip=request.remote_addr,
+        detail=f"{request.method} {request.endpoint}"[:120],
+    )
+
+
 def staff_only(*roles: str) -> Callable[[View], View]:
     """Declare and enforce a staff view: sign-in required, and one of `roles` when given."""
     access = Access("staff", frozenset(roles))
@@ -68,6 +85,7 @@ def staff_only(*roles: str) -> Callable[[View], View]:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if not access.allows_role(current_user.role):
+                _audit_refusal(kwargs.get("public_id"))
                 abort(403)
             return view(*args, **kwargs)
 

@@ -21,6 +21,10 @@ def register_template_helpers(app: Flask) -> None:
     from screening.patient.body_diagram import body_diagram_for
 
     app.jinja_env.globals["body_diagram_for"] = body_diagram_for
+    from screening.public_links import public_url
+
+    # Patient-facing absolute addresses come from PUBLIC_BASE_URL, never the Host header.
+    app.jinja_env.globals["public_url"] = public_url
 
     @app.context_processor
     def clinic_numbers() -> dict[str, str]:

@@ -19,6 +19,9 @@ def test_production_refuses_to_start_without_secret_and_database(
 ) -> None:
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
+    # Issue 16: production also needs these (tested in tests/security/).
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://screening.clinic.example")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     with pytest.raises(ConfigError, match="SECRET_KEY, DATABASE_URL"):
         load_config("production", str(tmp_path))
     monkeypatch.setenv("SECRET_KEY", "short")

@@ -76,11 +76,11 @@ def export_command(output_format: str, output: str | None, since: datetime | Non
         return
     if output or since:
         raise click.UsageError("-o and --since go with --format fhir.")
-    count = 0
+    exported: list[str] = []
     for record in screenings.iter_export_records():
         click.echo(json.dumps(record, ensure_ascii=False, sort_keys=True))
-        count += 1
-    screenings.record_export(count, actor="cli")
+        exported.append(record["id"])
+    screenings.record_export(len(exported), actor="cli", public_ids=exported)
 
 
 def _export_fhir(output: str | None, since: datetime | None) -> None:

@@ -10,12 +10,22 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from screening.services import staff as staff_service
 
-LOGIN_URL = "http://127.0.0.1:5000/staff/login"
 CREATE_ADMIN = ".venv/bin/screening create-user you@example.org --role admin"
 
 
+def login_url(host: str, port: int) -> str:
+    """The sign-in address for a server on `host`:`port` (all interfaces: this machine's)."""
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 (naming the wildcard, not binding to it)
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}/staff/login"
+
+
 @click.command("staff-hint")
-def staff_hint_command() -> None:
+@click.option("--host", default="127.0.0.1", show_default=True, help="Where the app serves.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Its port.")
+def staff_hint_command(host: str, port: int) -> None:
     """Say how to sign in to the staff portal, and how to make the first account if none exists."""
     try:
         users = staff_service.count_users()
@@ -30,7 +40,7 @@ def staff_hint_command() -> None:
         click.echo("It asks for a password (12 characters or more). Admins add clinicians and")
         click.echo("front-desk colleagues under Users; only clinicians read the summaries.")
         click.echo("")
-    click.echo(f"Staff sign in at {LOGIN_URL}")
+    click.echo(f"Staff sign in at {login_url(host, port)}")
     click.echo("")
 
 

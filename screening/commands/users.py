@@ -1,8 +1,10 @@
 """`screening create-user` and `screening deactivate-user`: staff accounts from the terminal.
 
 The password is never a command-line argument (it would sit in shell history and in `ps`): it
-is asked for twice at a hidden prompt, or read from standard input when that is not a terminal
-(`printf '%s\n' "$PASSWORD" | screening create-user ...`), for scripts.
+is asked for twice at a hidden prompt, or read twice (two lines) from standard input when that
+is not a terminal (`printf '%s\n%s\n' "$PASSWORD" "$PASSWORD" | screening create-user ...`), for
+scripts. The password is its owner's, typed here by them: such an account is not asked to change
+it at first sign-in (an account an admin makes in the web UI is).
 """
 
 from __future__ import annotations
@@ -16,13 +18,18 @@ from screening.services import staff as staff_service
 
 
 def _read_password() -> str:
+    """The password, typed twice: at hidden prompts, or as two lines of standard input."""
     if sys.stdin.isatty():
         first = getpass.getpass("Password (at least 12 characters): ")
         second = getpass.getpass("Repeat the password: ")
-        if first != second:
-            raise click.ClickException("The two passwords are not the same. Nothing was created.")
-        return first
-    return sys.stdin.readline().rstrip("\r\n")
+    else:
+        first = sys.stdin.readline().rstrip("\r\n")
+        second = sys.stdin.readline().rstrip("\r\n")
+    if first != second:
+        raise click.ClickException(
+            "The two passwords are not the same (give it twice, one per line). Nothing was created."
+        )
+    return first
 
 
 @click.command("create-user")
@@ -40,7 +47,7 @@ def _read_password() -> str:
 def create_user_command(email: str, role: str, display_name: str | None) -> None:
     """Create a staff account; the password is asked for (or read from standard input)."""
     password = _read_password()
-    problem = staff_service.password_problem(password)
+    problem = staff_service.password_problem(password, email=email, name=display_name)
     if problem:
         raise click.ClickException(problem + " Nothing was created.")
     try:
@@ -63,4 +70,20 @@ def deactivate_user_command(email: str) -> None:
     click.echo(f"Deactivated {user.email}; its sessions have ended.")
 
 
-COMMANDS = [create_user_command, deactivate_user_command]
+@click.command("disable-two-factor")
+@click.argument("email")
+def disable_two_factor_command(email: str) -> None:
+    """Turn off someone's two-step sign-in (lost phone and recovery codes); audited.
+
+    If their role requires it (STAFF_MFA_REQUIRED), they set it up again at next sign-in.
+    """
+    from screening.services import two_factor
+
+    user = staff_service.user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account for {staff_service.normalise_email(email)}.")
+    two_factor.disable(user, actor="cli")
+    click.echo(f"Two-step sign-in is off for {user.email}.")
+
+
+COMMANDS = [create_user_command, deactivate_user_command, disable_two_factor_command]

@@ -28,9 +28,10 @@ from screening.patient.drafts import has_unsaved
 from screening.patient.forms import (
     StepForm,
 )
-from screening.patient.link_access import _confirmed, _open
+from screening.patient.link_access import _open
 from screening.patient.review import review_sections
 from screening.patient.warning_words import reports_back_or_leg_pain, words_for
+from screening.public_links import public_url
 from screening.questionnaire import QUESTIONNAIRE
 from screening.routes import patient_link
 from screening.services import screenings
@@ -123,10 +124,12 @@ def _review(token: str, screening: Screening) -> Response:
 @patient_link
 def done(token: str) -> Response:
     # Just after Send, a database restart must not make a patient think it did not work.
-    screening = read_with_one_retry(lambda: _open(token, allow_done=True, allow_unconfirmed=True))
+    # The confirmation repeats the patient's own warning, so it asks for the date of birth
+    # first, like every other page behind the link.
+    screening = read_with_one_retry(lambda: _open(token, allow_done=True))
     if not screening.is_locked:
         return redirect(url_for(".resume_link", token=token))
-    return _page("patient/done.html", **_done_context(screening, _confirmed(screening)))
+    return _page("patient/done.html", **_done_context(screening, show_warning=True))
 
 
 def _done_context(screening: Screening, show_warning: bool) -> dict[str, Any]:
@@ -150,6 +153,6 @@ def later(token: str) -> Response:
     screening = _open(token)
     return _page(
         "patient/later.html",
-        link=url_for(".resume_link", token=token, _external=True),
+        link=public_url(".resume_link", token=token),
         screening=screening,
     )

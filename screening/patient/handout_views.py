@@ -15,6 +15,7 @@ from screening.extensions import csrf
 from screening.models import Screening
 from screening.patient.blueprint import bp
 from screening.patient.link_access import _confirmed, _open
+from screening.public_links import public_url
 from screening.routes import patient_link
 from screening.services import handout
 from screening.services.screenings import clinic_date
@@ -67,7 +68,7 @@ def email_handout(token: str) -> Response:
     if not form.validate_on_submit():
         flash(_("For your safety this page timed out. Please press the button again."), "warning")
     else:
-        link = url_for(".handout_page", token=token, _external=True)
+        link = public_url(".handout_page", token=token)
         if handout.email_handout_link(screening, link, today=clinic_date().isoformat()):
             flash(_("We will email you a link to your handout."), "success")
     return redirect(url_for(".handout_page", token=token))

@@ -34,6 +34,7 @@ from screening.patient.blueprint import (
 from screening.patient.forms import (
     parse_date_typed,
 )
+from screening.public_links import public_url
 from screening.questionnaire import QUESTIONNAIRE, parse_iso_date
 from screening.routes import patient_link, public
 from screening.services import screenings
@@ -135,7 +136,7 @@ def start() -> Response:
         return _page("patient/start.html", form=form, timed_out=True)
     new = screenings.start_screening()
     language.keep_session_choice(new.screening)
-    link = url_for(".resume_link", token=new.token, _external=True)
+    link = public_url(".resume_link", token=new.token)
     # Shown once, straight from the POST: the code exists in plain text only now.
     return _page(
         "patient/started.html",
@@ -166,6 +167,12 @@ def resume() -> Response:
     if screening.is_locked:
         return _page("patient/done.html", screening=screening, show_warning=False, words=None)
     token = screenings.replace_token(screening)
+    screenings.record_link_opened(
+        screening,
+        ip=request.remote_addr,
+        device=request.headers.get("User-Agent"),
+        how="resume code",
+    )
     flash(_("Welcome back. Your answers are saved."), "success")
     return redirect(url_for(".resume_link", token=token))
 
@@ -174,6 +181,11 @@ def resume() -> Response:
 @patient_link
 def resume_link(token: str) -> Response:
     """Opening the private link, on any device: go on where the patient left off."""
+    screenings.record_link_opened(
+        screenings.find_by_token(token),
+        ip=request.remote_addr,
+        device=request.headers.get("User-Agent"),
+    )
     screening = _open(token)
     if screenings.needs_acknowledgement(screening):
         return redirect(url_for(".warning", token=token))

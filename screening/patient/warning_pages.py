@@ -53,7 +53,9 @@ def warning(token: str) -> Response:
                 timed_out=True,
                 next_url=_step_url(token, next_id),
             )
-        screenings.acknowledge_warning(screening)
+        screenings.acknowledge_warning(
+            screening, ip=request.remote_addr, device=request.headers.get("User-Agent")
+        )
         return redirect(_step_url(token, next_id))
     if level not in ACT_NOW_LEVELS:
         return redirect(_step_url(token, next_id))

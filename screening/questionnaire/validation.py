@@ -18,6 +18,11 @@ from typing import Any
 
 from screening.questionnaire.definition import QUESTIONNAIRE
 from screening.questionnaire.model import N_, Item, ItemType, Questionnaire, Section
+from screening.questionnaire.text_input import (
+    CONTROL_CHARACTERS_MESSAGE,
+    has_control_characters,
+    without_bidi_controls,
+)
 
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MIN_AGE = 18
@@ -128,7 +133,11 @@ class _Checker:
         if not isinstance(value, str):
             self.error(item, N_("Must be text."))
             return None
-        text = value.strip()
+        if has_control_characters(value):
+            self.error(item, CONTROL_CHARACTERS_MESSAGE)
+            return None
+        # Direction overrides would make the text print in another order than typed.
+        text = without_bidi_controls(value).strip()
         if item.type is ItemType.TEXT and item.format != "phone":
             text = " ".join(text.split())
         if item.format == "phone":
@@ -141,9 +150,6 @@ class _Checker:
                 max=item.max_length,
                 count=len(text),
             )
-            return None
-        if "\x00" in text:
-            self.error(item, N_("Contains a character that is not allowed."))
             return None
         if item.format == "email" and not self._email_ok(item, text):
             return None

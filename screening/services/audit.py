@@ -20,6 +20,7 @@ from sqlalchemy import Select, event, func, select
 
 from screening.extensions import db
 from screening.models import AuditEvent
+from screening.questionnaire.text_input import printable_only
 
 # Every action the app records; the audit page offers them as a filter.
 ACTIONS: tuple[str, ...] = (
@@ -81,11 +82,12 @@ def record(
     db.session.add(
         AuditEvent(
             at=datetime.now(UTC),
-            actor=actor[:254] if actor else None,
+            actor=printable_only(actor, 254) if actor else None,
             action=action,
             screening_public_id=screening_public_id,
-            ip=ip[:64] if ip else None,
-            detail=detail[:DETAIL_MAX] if detail else None,
+            # Addresses may come from proxy headers: printable characters only (no NUL).
+            ip=printable_only(ip, 64) if ip else None,
+            detail=printable_only(detail, DETAIL_MAX) if detail else None,
         )
     )
 
@@ -162,3 +164,61 @@ def as_json_line(event_row: AuditEvent) -> dict[str, str | None]:
         "screening_id": event_row.screening_public_id,
         "ip": event_row.ip,
     }
+
+
+# -- branch security (issue 16): appended here, not inside ACTIONS, so merges stay quiet ------
+
+ACTIONS = (
+    *ACTIONS,
+    "patient_acknowledged_warning",
+    "change_password",
+    "reset_password",
+    "enable_two_factor",
+    "disable_two_factor",
+    "new_recovery_codes",
+    "sign_in_second_step_failed",
+    "purge",
+    "view_queue",
+    "access_refused",
+    "open_patient_link",
+    "export_audit",
+    "rerender_summary",
+)
+
+# What admins read instead of clinical action names: a patient's red flags must not be learnt
+# from the audit view (an emergency acknowledgement happens only when there was one).
+NEUTRAL_NAMES: dict[str, str] = {
+    "review": "clinical_action",
+    "acknowledge_flags": "clinical_action",
+    "patient_acknowledged_warning": "patient_activity",
+    "open_patient_link": "patient_activity",
+}
+
+
+def shown_action(action: str, *, clinical_reader: bool) -> str:
+    """The action's name as this reader may see it (clinicians: the real one)."""
+    return action if clinical_reader else NEUTRAL_NAMES.get(action, action)
+
+
+# Account changes the Users page shows every admin (who made or changed which account).
+ACCOUNT_ACTIONS: tuple[str, ...] = (
+    "create_user",
+    "reset_password",
+    "change_password",
+    "deactivate_user",
+    "reactivate_user",
+    "enable_two_factor",
+    "disable_two_factor",
+)
+
+
+def recent_account_changes(limit: int = 20) -> list[AuditEvent]:
+    """The latest account changes, newest first, so one admin's doings are seen by the others."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action.in_(ACCOUNT_ACTIONS))
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )

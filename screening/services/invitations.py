@@ -43,6 +43,8 @@ from screening.models import (
 )
 from screening.outbox import cancel
 from screening.questionnaire import QUESTIONNAIRE, validate_section
+from screening.questionnaire.model import N_
+from screening.questionnaire.text_input import without_bidi_controls
 from screening.services import audit
 from screening.services.access import (
     format_resume_code,
@@ -56,6 +58,7 @@ from screening.services.invitation_messages import (
 )
 from screening.services.screenings import (
     OPEN_STATUSES,
+    expected_birth_date,
     issue_link,
     name_search_key,
 )
@@ -237,8 +240,10 @@ def create_invitation(
     now = now or datetime.now(UTC)
     clinician = _clinician(clinician_id)
     _check_appointment(appointment_at, now)
-    first = " ".join(patient.first_name.split())
-    last = " ".join(patient.last_name.split())
+    # Names as typed, minus direction overrides (the forms strip them too; this is the service's
+    # own guarantee for any other caller).
+    first = " ".join(without_bidi_controls(patient.first_name).split())
+    last = " ".join(without_bidi_controls(patient.last_name).split())
     if not first or not last:
         raise InvitationError(_("Enter the patient's first and last name."))
     contact = contact or ContactDetails(phone="")
@@ -374,24 +379,70 @@ def can_reissue(screening: Screening) -> bool:
     return screening.status in (ScreeningStatus.INVITED, ScreeningStatus.IN_PROGRESS)
 
 
+# Why a link is reissued: recorded in the audit trail with who did it. Codes are stored;
+# labels are shown (and translated) on the staff page.
+REISSUE_REASONS: dict[str, str] = {
+    "lost": N_("The patient lost the link or code"),
+    "locked": N_("The link locked after wrong dates of birth"),
+    "expired": N_("The link expired before the patient finished"),
+    "other": N_("Another reason (say which)"),
+}
+REISSUE_NOTE_MAX = 120
+
+
+def reissue_reason_detail(reason: str, note: str | None) -> str:
+    """The audit detail for a reissue: the reason's code and, for "other", the short note."""
+    if reason not in REISSUE_REASONS:
+        raise InvitationError(N_("Choose why the link is being reissued."))
+    note = " ".join((note or "").split())[:REISSUE_NOTE_MAX]
+    if reason == "other" and not note:
+        raise InvitationError(N_("Say why the link is being reissued."))
+    return f"reason: {reason}" + (f"; {note}" if note else "")
+
+
 def reissue(
     screening: Screening,
     *,
     actor: str,
     secret_key: str,
     expiry_days: int,
+    reason: str,
+    note: str | None = None,
     ip: str | None = None,
 ) -> IssuedLink:
-    """A new token and code (old ones stop working), unlocked, with a fresh expiry."""
+    """A new token and code (old ones stop working), unlocked, with a fresh expiry.
+
+    From now on every link to the screening asks for the date of birth first (the clinic's for
+    an invitation, the patient's own for a self-started one), so the staff member holding the
+    new link cannot open the patient's answers. A self-started screening whose patient has not
+    entered a date of birth yet cannot be protected that way, so it is not reissued (the patient
+    can use their resume code, or start again).
+    """
     if not can_reissue(screening):
         raise InvitationError(_("This screening is already submitted; it needs no new link."))
+    detail = reissue_reason_detail(reason, note)
+    if expected_birth_date(screening) is None:
+        raise InvitationError(
+            _(
+                "The patient has not entered a date of birth yet, so a new link could be opened "
+                "by anyone who holds it. Ask the patient to use their resume code, or to start "
+                "again."
+            )
+        )
+    screening.birth_date_required = True
     now = datetime.now(UTC)
     _new_secrets(screening, secret_key)
     screening.revoked_at = None
     screening.locked_at = None
     screening.dob_failures = 0
     screening.expires_at = _expiry(screening.appointment_at, now, expiry_days)
-    audit.record("reissue_invitation", actor=actor, screening_public_id=screening.public_id, ip=ip)
+    audit.record(
+        "reissue_invitation",
+        actor=actor,
+        screening_public_id=screening.public_id,
+        ip=ip,
+        detail=detail,
+    )
     db.session.commit()
     link = issued_link(screening, secret_key)
     assert link is not None

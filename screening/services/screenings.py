@@ -18,14 +18,14 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 
 from screening.evaluation import RULES_VERSION, TriageResult, assess_triage, evaluate
 from screening.evaluation.catalogue import ACT_NOW_LEVELS, TRIAGE_RANK
@@ -37,9 +37,11 @@ from screening.questionnaire import (
     Section,
     Validated,
     canonical_json,
+    parse_iso_date,
     validate_answer_set,
     validate_section,
 )
+from screening.questionnaire.text_input import printable_only
 from screening.services import access, audit, red_flags
 from screening.services.locking import lock_for_update
 
@@ -49,6 +51,8 @@ REVIEW_STEP = "review"
 WARNING_STEP = "warning_signs"
 # Most serious first; only emergency and urgent are shown to the patient.
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# Public ids are URL-safe base64; anything else (a NUL byte, say) is not looked up at all.
+PUBLIC_ID_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 class ScreeningLocked(Exception):
@@ -182,7 +186,7 @@ def find_by_token(token: str) -> Screening:
 
 def find_by_public_id(public_id: str) -> Screening | None:
     """The screening a staff URL names, or None (public ids are random: nothing to guess)."""
-    if not public_id or len(public_id) > 32:
+    if not PUBLIC_ID_SHAPE.fullmatch(public_id or ""):
         return None
     return db.session.scalar(select(Screening).where(Screening.public_id == public_id))
 
@@ -239,13 +243,39 @@ def link_problem(screening: Screening, now: datetime | None = None) -> str | Non
         return None
     if screening.expires_at is not None and screening.expires_at <= now:
         return "expired"
+    if is_abandoned(screening, now):
+        return "expired"
     if screening.locked_at is not None:
         return "locked"
     return None
 
 
+def abandoned_after() -> timedelta:
+    """How long an in-progress screening may go unsaved before its links stop working."""
+    return timedelta(days=int(current_app.config.get("ABANDONED_AFTER_DAYS", 30)))
+
+
+def is_abandoned(screening: Screening, now: datetime | None = None) -> bool:
+    """An in-progress screening nobody saved for ABANDONED_AFTER_DAYS: its links expire (a
+    self-started link would otherwise open the answers forever). Staff can reissue it."""
+    if screening.status != ScreeningStatus.IN_PROGRESS.value or screening.updated_at is None:
+        return False
+    return screening.updated_at <= (now or utcnow()) - abandoned_after()
+
+
 def needs_date_of_birth(screening: Screening) -> bool:
-    return screening.invited_date_of_birth is not None
+    """Invited screenings, and any screening whose link staff reissued, ask for the date of
+    birth before showing anything: whoever holds a reissued link (perhaps the staff member who
+    printed it) must not read the answers as if they were the patient."""
+    return screening.invited_date_of_birth is not None or bool(screening.birth_date_required)
+
+
+def expected_birth_date(screening: Screening) -> date | None:
+    """The date of birth a link asks for: the clinic's (invitation), else the patient's own."""
+    if screening.invited_date_of_birth is not None:
+        return screening.invited_date_of_birth
+    typed = screening.answers.get("date_of_birth")
+    return parse_iso_date(typed) if isinstance(typed, str) else None
 
 
 @dataclass(frozen=True)
@@ -262,7 +292,8 @@ def confirm_date_of_birth(screening: Screening, typed: date) -> BirthDateCheck:
     limit = int(current_app.config.get("DOB_MAX_ATTEMPTS", 5))
     if screening.locked_at is not None:
         return BirthDateCheck(False, True, 0)
-    if typed == screening.invited_date_of_birth:
+    expected = expected_birth_date(screening)
+    if expected is not None and typed == expected:
         return BirthDateCheck(True, False, limit - (screening.dob_failures or 0))
     # Counted in the database, so parallel guesses cannot slip past the limit.
     db.session.execute(
@@ -521,9 +552,19 @@ def needs_acknowledgement(screening: Screening) -> bool:
     )
 
 
-def acknowledge_warning(screening: Screening) -> None:
-    """Record that the patient pressed "I understand" on the emergency page."""
+def acknowledge_warning(
+    screening: Screening, *, ip: str | None = None, device: str | None = None
+) -> None:
+    """Record that the patient pressed "I understand" on the emergency page, and from which
+    device (address and browser), so a press made by anyone else can be told apart."""
     _update_open(screening, {"warning_acknowledged_at": utcnow()})
+    audit.record(
+        "patient_acknowledged_warning",
+        actor=None,
+        screening_public_id=screening.public_id,
+        ip=ip,
+        detail=("device: " + printable_only(device)) if device else None,
+    )
     db.session.commit()
 
 
@@ -636,7 +677,84 @@ def iter_export_records(batch_size: int = 500) -> Iterator[dict[str, Any]]:
         }
 
 
-def record_export(count: int, actor: str = "cli") -> None:
-    """The audit row for an export (how many screenings; never their contents)."""
+def record_export(count: int, actor: str = "cli", public_ids: Iterable[str] = ()) -> None:
+    """The audit rows for an export: one per screening exported (its id, never its contents),
+    then the total."""
+    for public_id in public_ids:
+        audit.record("export", actor=actor, screening_public_id=public_id)
     audit.record("export", actor=actor, detail=f"{count} screenings exported")
     db.session.commit()
+
+
+def record_link_opened(
+    screening: Screening, *, ip: str | None, device: str | None, how: str = "link"
+) -> None:
+    """Audit one opening of a patient's link (or resume code): which screening, from where."""
+    detail = f"by {how}" + (f"; device: {printable_only(device)}" if device else "")
+    audit.record(
+        "open_patient_link",
+        actor=None,
+        screening_public_id=screening.public_id,
+        ip=ip,
+        detail=detail,
+    )
+    db.session.commit()
+
+
+# -- retention -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PurgeCounts:
+    """How many never-sent screenings a purge deleted, by why they were unusable."""
+
+    abandoned: int
+    expired: int
+    revoked: int
+
+    @property
+    def total(self) -> int:
+        return self.abandoned + self.expired + self.revoked
+
+
+def purge_unsent(
+    *, retention_days: int, abandoned_days: int, now: datetime | None = None, dry_run: bool = False
+) -> PurgeCounts:
+    """Delete never-sent screenings (and their answers) unusable for `retention_days`.
+
+    Unusable means: abandoned (in progress, unsaved for `abandoned_days`), expired, or revoked.
+    Sent screenings are never touched. Audited as counts only (no ids, no names); one commit.
+    """
+    now = now or utcnow()
+    keep_after = now - timedelta(days=retention_days)
+    unsent = Screening.status.in_(OPEN_STATUSES)
+    groups = {
+        "revoked": and_(Screening.revoked_at.is_not(None), Screening.revoked_at < keep_after),
+        "expired": and_(Screening.expires_at.is_not(None), Screening.expires_at < keep_after),
+        "abandoned": and_(
+            Screening.status == ScreeningStatus.IN_PROGRESS.value,
+            Screening.updated_at < keep_after - timedelta(days=abandoned_days),
+        ),
+    }
+    counts: dict[str, int] = {}
+    claimed: set[int] = set()
+    for reason, condition in groups.items():
+        ids = set(db.session.scalars(select(Screening.id).where(unsent, condition))) - claimed
+        counts[reason] = len(ids)
+        claimed |= ids
+    if dry_run or not claimed:
+        db.session.rollback()
+        return PurgeCounts(**counts)
+    for screening in db.session.scalars(select(Screening).where(Screening.id.in_(claimed))):
+        db.session.delete(screening)  # the ORM cascade removes any stored summary too
+    result = PurgeCounts(**counts)
+    audit.record(
+        "purge",
+        actor="cli",
+        detail=(
+            f"{result.total} never-sent screenings deleted ({result.abandoned} abandoned, "
+            f"{result.expired} expired, {result.revoked} revoked) after {retention_days} days"
+        ),
+    )
+    db.session.commit()
+    return result

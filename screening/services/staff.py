@@ -1,11 +1,12 @@
 """Staff accounts, passwords and server-side sessions.
 
-Passwords are hashed with scrypt (a memory-hard key-derivation function) and must be at least
-12 characters. Signing in creates a `StaffSession` row holding only the SHA-256 of a random
-token; the token itself lives in the signed Flask session cookie. Every request checks the row:
-revoked, idle for more than STAFF_IDLE_MINUTES or older than STAFF_MAX_HOURS means signed out,
-whatever the cookie says, so signing out (or an admin deactivating the account) ends the
-session everywhere, and a copied cookie stops working.
+Passwords are hashed with scrypt (a memory-hard key-derivation function) and must pass the
+policy in `passwords` (12+ characters, not common, not the person's name or email). Signing in
+creates a `StaffSession` row holding only the SHA-256 of a random token; the token itself lives
+in the signed Flask session cookie. Every request checks the row: revoked, idle for more than
+STAFF_IDLE_MINUTES or older than STAFF_MAX_HOURS means signed out, whatever the cookie says, so
+signing out (or an admin deactivating the account) ends the session everywhere, and a copied
+cookie stops working.
 """
 
 from __future__ import annotations
@@ -17,22 +18,25 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
+from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from screening.extensions import db
 from screening.models import StaffRole, StaffSession, StaffUser
-from screening.services import audit
+from screening.questionnaire.model import N_
+from screening.questionnaire.text_input import printable_only
+from screening.services import audit, passwords
 
-PASSWORD_MIN_LENGTH = 12
-PASSWORD_MAX_LENGTH = 1024  # scrypt of a megabyte "password" is a cheap denial of service
+PASSWORD_MIN_LENGTH = passwords.MIN_LENGTH
+PASSWORD_MAX_LENGTH = passwords.MAX_LENGTH
 PASSWORD_METHOD = "scrypt"  # noqa: S105 (the KDF name, not a password)
 ROLES: tuple[str, ...] = tuple(role.value for role in StaffRole)
 ROLE_LABELS: dict[str, str] = {
-    StaffRole.ADMIN: "Admin",
-    StaffRole.CLINICIAN: "Clinician",
-    StaffRole.FRONT_DESK: "Front desk",
+    StaffRole.ADMIN: N_("Admin"),
+    StaffRole.CLINICIAN: N_("Clinician"),
+    StaffRole.FRONT_DESK: N_("Front desk"),
 }
 # Written at most once a minute per session, so a busy page does not write on every request.
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
@@ -53,15 +57,15 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def password_problem(password: str) -> str | None:
-    """What is wrong with a new password, in words, or None when it is acceptable."""
-    if len(password) < PASSWORD_MIN_LENGTH:
-        return f"The password must be at least {PASSWORD_MIN_LENGTH} characters long."
-    if len(password) > PASSWORD_MAX_LENGTH:
-        return f"The password must be at most {PASSWORD_MAX_LENGTH} characters long."
-    if not password.strip():
-        return "The password cannot be only spaces."
-    return None
+def password_problem(
+    password: str, *, email: str | None = None, name: str | None = None
+) -> str | None:
+    """What is wrong with a new password, in words, or None when it is acceptable.
+
+    `email` and `name` are the account's: a password containing either is refused. The policy
+    itself lives in `screening.services.passwords`.
+    """
+    return passwords.password_problem(password, email=email, name=name)
 
 
 def _valid_email(email: str) -> bool:
@@ -77,14 +81,19 @@ def create_user(
     display_name: str | None = None,
     actor: str | None = None,
     ip: str | None = None,
+    must_change_password: bool = False,
 ) -> StaffUser:
-    """Create an active staff account, audit it and commit; raises AccountError when invalid."""
+    """Create an active staff account, audit it and commit; raises AccountError when invalid.
+
+    `must_change_password` marks a temporary password (an admin made the account): its owner
+    must choose their own at first sign-in, so the admin never knows a working password.
+    """
     email = normalise_email(email)
     if not _valid_email(email):
         raise AccountError(f"{email!r} does not look like an email address.")
     if role not in ROLES:
         raise AccountError(f"The role must be one of: {', '.join(ROLES)}.")
-    problem = password_problem(password)
+    problem = password_problem(password, email=email, name=display_name)
     if problem:
         raise AccountError(problem)
     if db.session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
@@ -95,11 +104,107 @@ def create_user(
         password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
         role=role,
         active=True,
+        must_change_password=must_change_password,
+        password_changed_at=None if must_change_password else datetime.now(UTC),
     )
     db.session.add(user)
-    audit.record("create_user", actor=actor, ip=ip, detail=f"{email} as {role}")
+    how = "temporary password" if must_change_password else "own password"
+    audit.record("create_user", actor=actor, ip=ip, detail=f"{email} as {role}, {how}")
     db.session.commit()
     return user
+
+
+# Readable temporary passwords: no look-alike characters, four groups of five (100 bits).
+_TEMPORARY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+
+
+def temporary_password(email: str | None = None, name: str | None = None) -> str:
+    """A random one-time password for an admin-made account (changed at first sign-in).
+
+    Drawn again in the rare case it happens to contain a part of the person's name or email,
+    so it always passes the same policy as a chosen password.
+    """
+    while True:
+        raw = "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(20))
+        password = "-".join(raw[i : i + 5] for i in range(0, 20, 5))
+        if password_problem(password, email=email, name=name) is None:
+            return password
+
+
+def create_user_with_temporary_password(
+    email: str,
+    *,
+    role: str,
+    display_name: str | None = None,
+    actor: str | None = None,
+    ip: str | None = None,
+) -> tuple[StaffUser, str]:
+    """An account made by an admin: a temporary password (shown to the admin once) that its
+    owner must replace at first sign-in. Returns the account and the password."""
+    password = temporary_password(normalise_email(email), display_name)
+    user = create_user(
+        email,
+        role=role,
+        password=password,
+        display_name=display_name,
+        actor=actor,
+        ip=ip,
+        must_change_password=True,
+    )
+    return user, password
+
+
+def reset_password(user: StaffUser, *, actor: str, ip: str | None = None) -> str:
+    """An admin gives an account a new temporary password (its sessions end; the owner must
+    choose their own at next sign-in). Two-factor sign-in stays as it was, so an admin cannot
+    use a reset to sign in as someone whose account has it. Audited; returns the password."""
+    password = temporary_password(user.email, user.display_name)
+    user.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+    user.must_change_password = True
+    _end_sessions(user)
+    audit.record("reset_password", actor=actor, ip=ip, detail=f"{user.email} ({user.role})")
+    db.session.commit()
+    return password
+
+
+def _end_sessions(user: StaffUser, *, keep_token: str | None = None) -> None:
+    query = update(StaffSession).where(
+        StaffSession.user_id == user.id, StaffSession.revoked_at.is_(None)
+    )
+    if keep_token:
+        query = query.where(StaffSession.token_hash != _hash(keep_token))
+    db.session.execute(query.values(revoked_at=datetime.now(UTC)))
+
+
+def change_password(
+    user: StaffUser,
+    *,
+    current: str,
+    new: str,
+    repeated: str,
+    session_token: str | None = None,
+    ip: str | None = None,
+) -> None:
+    """The owner sets their own password: the current one, then the new one twice.
+
+    Every other session of the account ends (a stolen cookie stops working); the one in use
+    stays. Audited. Raises AccountError saying what to fix.
+    """
+    if not check_password_hash(user.password_hash, current[:PASSWORD_MAX_LENGTH]):
+        raise AccountError(N_("The current password is not right."))
+    if new != repeated:
+        raise AccountError(N_("The two new passwords are not the same."))
+    if check_password_hash(user.password_hash, new[:PASSWORD_MAX_LENGTH]):
+        raise AccountError(N_("Choose a password different from the current one."))
+    problem = password_problem(new, email=user.email, name=user.display_name)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = generate_password_hash(new, method=PASSWORD_METHOD)
+    user.must_change_password = False
+    user.password_changed_at = datetime.now(UTC)
+    _end_sessions(user, keep_token=session_token)
+    audit.record("change_password", actor=user.email, ip=ip, detail=f"role {user.role}")
+    db.session.commit()
 
 
 def set_active(
@@ -185,8 +290,23 @@ def record_failed_sign_in(email: str, *, ip: str | None) -> None:
         "sign_in_failed",
         actor=user.email if user else None,
         ip=ip,
-        detail=None if user else "unknown email",
+        detail=None if user else unknown_email_detail(email),
     )
+    db.session.commit()
+
+
+def unknown_email_detail(email: str) -> str:
+    """How a failure for an unknown email is recorded: a keyed digest, never the text typed
+    (it may be a password), so the sign-in throttle treats unknown and real accounts alike and
+    its waits do not reveal which accounts exist."""
+    key = (current_app.secret_key or "").encode("utf-8")
+    digest = hmac.new(key, normalise_email(email).encode("utf-8"), hashlib.sha256).hexdigest()
+    return "unknown email " + digest[:16]
+
+
+def record_failed_second_step(user: StaffUser, *, ip: str | None) -> None:
+    """Audit a wrong two-factor code (the password before it was right)."""
+    audit.record("sign_in_second_step_failed", actor=user.email, ip=ip)
     db.session.commit()
 
 
@@ -204,7 +324,7 @@ def start_session(user: StaffUser, *, ip: str | None) -> str:
             user_id=user.id,
             created_at=now,
             last_seen_at=now,
-            ip=ip[:64] if ip else None,
+            ip=printable_only(ip, 64) if ip else None,
         )
     )
     audit.record("sign_in", actor=user.email, ip=ip)

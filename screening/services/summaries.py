@@ -22,6 +22,7 @@ from sqlalchemy import select
 from screening.extensions import db
 from screening.i18n import clinic_locale, in_clinic_language
 from screening.models import Screening, ScreeningStatus, StaffUser, Summary
+from screening.services import audit
 from screening.summary.render import render_pdf
 from screening.summary.view_model import build_summary
 
@@ -177,5 +178,6 @@ def rerender_summaries(*, public_id: str | None = None, everything: bool = False
             ]
     for screening in screenings:
         store_summary(screening)
+        audit.record("rerender_summary", actor="cli", screening_public_id=screening.public_id)
     db.session.commit()
     return len(screenings)

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from screening.extensions import db, login_manager
 from screening.models import StaffRole, StaffUser
 from screening.services import staff as staff_service
+from screening.services import two_factor
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,11 @@ class SignedInStaff:
     email: str
     display_name: str | None
     role: str
+    # Issue 16: a temporary password must be replaced, and a role that requires two-factor
+    # sign-in must set it up, before any other staff page opens.
+    must_change_password: bool = False
+    needs_two_factor_setup: bool = False
+    two_factor_enabled: bool = False
 
     # Flask-Login's user protocol.
     is_authenticated = True
@@ -68,12 +74,17 @@ def load_staff(session_token: str) -> SignedInStaff | None:
     if row is None:
         return None
     user = row.user
+    enabled = two_factor.is_enabled(user)
+    required = two_factor.required_roles(current_app.config.get("STAFF_MFA_REQUIRED"))
     return SignedInStaff(
         session_token=session_token,
         user_id=user.id,
         email=user.email,
         display_name=user.display_name,
         role=user.role,
+        must_change_password=bool(user.must_change_password),
+        needs_two_factor_setup=user.role in required and not enabled,
+        two_factor_enabled=enabled,
     )
 
 

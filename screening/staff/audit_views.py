@@ -1,13 +1,20 @@
-"""Admin: the audit trail, newest first, with filters and pages. Reading it is audited too."""
+"""Admin: the audit trail, newest first, with filters and pages. Reading it is audited too.
+
+Times are shown in the clinic's time zone, like every staff page. Clinical actions (a review,
+a red-flag acknowledgement, a patient's "I understand") are shown under neutral names to anyone
+but clinicians, so the trail does not tell an admin which patients had red flags.
+"""
 
 from __future__ import annotations
 
-from flask import render_template, request
+from typing import Any
+
+from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from screening.models import StaffRole
+from screening.models import AuditEvent, StaffRole
 from screening.routes import staff_only
 from screening.services import audit
 from screening.staff.access import client_ip
@@ -17,12 +24,28 @@ from screening.staff.forms import AuditFilterForm
 PER_PAGE = 100
 
 
+def _row(event: AuditEvent, clinical: bool) -> dict[str, Any]:
+    """One line of the page: the action named as this reader may see it."""
+    return {
+        "at": event.at,
+        "actor": event.actor,
+        "action": audit.shown_action(event.action, clinical_reader=clinical),
+        "screening_public_id": event.screening_public_id,
+        "ip": event.ip,
+        "detail": event.detail,
+    }
+
+
 @bp.get("/audit")
 @staff_only(StaffRole.ADMIN)
 def audit_trail():  # type: ignore[no-untyped-def]
     form = AuditFilterForm(request.args)
+    clinical = current_user.sees_clinical
+    # Clinical actions are not offered as filters to non-clinicians (the filter would tell).
     form.action.choices = [SelectChoice("", _("Any action"))] + [
-        SelectChoice(name, name) for name in audit.ACTIONS
+        SelectChoice(name, name)
+        for name in audit.ACTIONS
+        if clinical or name not in audit.NEUTRAL_NAMES
     ]
     criteria = audit.AuditFilter()
     if form.validate():
@@ -45,7 +68,8 @@ def audit_trail():  # type: ignore[no-untyped-def]
     return render_template(
         "staff/audit.html",
         form=form,
-        events=events,
+        events=[_row(event, clinical) for event in events],
+        zone=current_app.config.get("CLINIC_TIMEZONE"),
         total=total,
         page=page,
         pages=pages,

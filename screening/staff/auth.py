@@ -1,27 +1,43 @@
 """Sign-in and sign-out.
 
-Sign-in is rate-limited per address (10 a minute, 50 an hour) and per typed email (5 a minute),
-answers every failure with the same words, starts a fresh session (the old cookie's contents are
+Sign-in is rate-limited per address (10 a minute, 50 an hour) and throttled with growing waits
+per account and per address (see `sign_in_throttle`; a browser the account signed in from
+before skips the account's wait, so an attacker cannot lock its owner out), answers every
+failure with the same words, starts a fresh session (the old cookie's contents are
 dropped, so a planted session id is worthless), and only follows `next` to a page of the staff
 portal. Sign-out is a POST with a CSRF token, and revokes the session on the server.
 """
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
-from screening.extensions import limiter
+from screening.extensions import db, limiter
+from screening.models import StaffUser
 from screening.questionnaire.model import N_
 from screening.routes import public, staff_only
+from screening.services import sign_in_throttle, two_factor
 from screening.services import staff as staff_service
 from screening.staff.access import client_ip, signed_in_staff
 from screening.staff.blueprint import bp
-from screening.staff.forms import ActionForm, SignInForm
+from screening.staff.forms import ActionForm, SecondStepForm, SignInForm
 
 SIGN_IN_FAILED = N_("Email or password is not right.")  # translated when shown
 
@@ -46,15 +62,62 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _submitted_email() -> str:
-    """The rate-limit key for the per-account limit: the email typed, normalised."""
-    email = staff_service.normalise_email(request.form.get("email", ""))[:254]
-    return "staff-sign-in:" + email
+KNOWN_DEVICE_COOKIE = "staff_device"
+KNOWN_DEVICE_DAYS = 90
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key or "", salt="staff-known-device")
+
+
+def _known_device_ids() -> list[int]:
+    """Accounts that signed in from this browser before (their waits do not apply here)."""
+    cookie = request.cookies.get(KNOWN_DEVICE_COOKIE)
+    if not cookie or len(cookie) > 500:
+        return []
+    try:
+        value = _device_serializer().loads(cookie, max_age=KNOWN_DEVICE_DAYS * 86400)
+    except BadSignature:
+        return []
+    return list(sign_in_throttle.known_device_ids(value))
+
+
+def _remember_device(response: Response, user_id: int) -> Response:
+    ids = [user_id] + [known for known in _known_device_ids() if known != user_id]
+    response.set_cookie(
+        KNOWN_DEVICE_COOKIE,
+        _device_serializer().dumps(ids[:10]),
+        max_age=KNOWN_DEVICE_DAYS * 86400,
+        path="/staff",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _seconds_to_wait(email: str) -> int:
+    """The sign-in throttle's wait for this try (0 when throttling is off, as in most tests)."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return 0
+    account = staff_service.user_by_email(email)
+    return sign_in_throttle.seconds_to_wait(
+        account.email if account else None,
+        client_ip(),
+        unknown_detail=None if account else staff_service.unknown_email_detail(email),
+        known_device=account is not None and account.id in _known_device_ids(),
+    )
+
+
+def _wait_words(seconds: int) -> str:
+    if seconds < 90:
+        return ngettext("%(num)d second", "%(num)d seconds", seconds)
+    minutes = -(-seconds // 60)
+    return ngettext("%(num)d minute", "%(num)d minutes", minutes)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10/minute;50/hour", methods=["POST"])
-@limiter.limit("5/minute", methods=["POST"], key_func=_submitted_email)
 @public
 def login():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
@@ -64,22 +127,107 @@ def login():  # type: ignore[no-untyped-def]
         form.next.data = safe_next(request.args.get("next")) or ""
     failed = False
     if form.validate_on_submit():
+        wait = _seconds_to_wait(form.email.data or "")
+        if wait:
+            # Refused before the password is checked, and not counted as a failure.
+            form.password.data = ""
+            message = _(
+                "Too many tries. Please wait %(wait)s, then try again.", wait=_wait_words(wait)
+            )
+            page = render_template("staff/login.html", form=form, failed=True, message=message)
+            return make_response(page, 429, {"Retry-After": str(wait)})
         user = staff_service.authenticate(form.email.data or "", form.password.data or "")
         if user is None:
             staff_service.record_failed_sign_in(form.email.data or "", ip=client_ip())
             failed = True
-        else:
-            token = staff_service.start_session(user, ip=client_ip())
-            # A fresh session: nothing from before sign-in survives into it.
+        elif two_factor.is_enabled(user):
+            # The password was right; the second step decides. Nothing else survives into it.
             session.clear()
-            principal = signed_in_staff(token)
-            if principal is not None:
-                login_user(principal)
-                return redirect(safe_next(form.next.data) or url_for("staff.queue"))
+            session[PENDING_SECOND_STEP] = {
+                "user": user.id,
+                "at": int(time.time()),
+                "next": safe_next(form.next.data) or "",
+            }
+            return redirect(url_for("staff.second_step"))
+        else:
+            response = _finish_sign_in(user, safe_next(form.next.data))
+            if response is not None:
+                return response
             failed = True
     if failed:
         form.password.data = ""
     return render_template("staff/login.html", form=form, failed=failed, message=_(SIGN_IN_FAILED))
+
+
+PENDING_SECOND_STEP = "pending_second_step"
+SECOND_STEP_SECONDS = 300
+SECOND_STEP_TRIES = 5
+
+
+def _finish_sign_in(user: StaffUser, next_url: str | None) -> Response | None:
+    """Open the server-side session and sign the browser in; None if that did not work."""
+    token = staff_service.start_session(user, ip=client_ip())
+    # A fresh session: nothing from before sign-in survives into it.
+    session.clear()
+    principal = signed_in_staff(token)
+    if principal is None:
+        return None
+    login_user(principal)
+    return _remember_device(redirect(next_url or url_for("staff.queue")), user.id)
+
+
+def _pending_user() -> StaffUser | None:
+    """The account whose password was just accepted, while its second step is still open."""
+    pending = session.get(PENDING_SECOND_STEP)
+    if not isinstance(pending, dict):
+        return None
+    started = pending.get("at")
+    if not isinstance(started, int) or time.time() - started > SECOND_STEP_SECONDS:
+        session.pop(PENDING_SECOND_STEP, None)
+        return None
+    user = db.session.get(StaffUser, pending.get("user"))
+    if user is None or not user.active or not two_factor.is_enabled(user):
+        return None
+    return user
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit("10/minute", methods=["POST"])
+@public
+def second_step():  # type: ignore[no-untyped-def]
+    """Sign-in's second step: the authenticator app's code, or one recovery code."""
+    user = _pending_user()
+    if user is None:
+        flash(_("Please sign in again."), "info")
+        return redirect(url_for("staff.login"))
+    form = SecondStepForm()
+    if form.validate_on_submit():
+        used = two_factor.verify(user, form.code.data or "")
+        if used is not None:
+            next_url = session.get(PENDING_SECOND_STEP, {}).get("next") or None
+            response = _finish_sign_in(user, safe_next(next_url))
+            if response is not None:
+                if used == "recovery":
+                    flash(
+                        _(
+                            "You signed in with a recovery code; it will not work again. "
+                            "%(n)d are left.",
+                            n=two_factor.unused_recovery_codes(user),
+                        ),
+                        "info",
+                    )
+                return response
+        staff_service.record_failed_second_step(user, ip=client_ip())
+        pending = dict(session.get(PENDING_SECOND_STEP, {}))
+        pending["tries"] = int(pending.get("tries", 0)) + 1
+        if pending["tries"] >= SECOND_STEP_TRIES:
+            session.pop(PENDING_SECOND_STEP, None)
+            flash(_("Too many wrong codes. Please sign in again."), "error")
+            return redirect(url_for("staff.login"))
+        session[PENDING_SECOND_STEP] = pending
+        form.code.errors = [_("That code is not right. Check the app and try again.")]
+        form.code.data = ""
+    return render_template("staff/second_step.html", form=form)
 
 
 @bp.post("/logout")

@@ -30,7 +30,7 @@ from screening.services import screenings as screening_service
 from screening.services.summaries import SummaryError, summary_for
 from screening.staff.access import client_ip, current_staff_user
 from screening.staff.blueprint import bp
-from screening.staff.forms import ActionForm, RedFlagActionForm, ReviewForm
+from screening.staff.forms import ActionForm, RedFlagActionForm, ReissueForm, ReviewForm
 
 CLINICAL = (StaffRole.CLINICIAN,)
 
@@ -52,6 +52,8 @@ def link_state(screening: Screening) -> str:
     if screening.locked_at is not None:
         return "locked"
     if screening.expires_at is not None and screening.expires_at <= now:
+        return "expired"
+    if screening_service.is_abandoned(screening, now):
         return "expired"
     return "active"
 
@@ -101,7 +103,10 @@ def screening_detail(public_id: str):  # type: ignore[no-untyped-def]
         names=names,
         link_state=link_state(screening),
         can_manage_link=current_user.role in (StaffRole.FRONT_DESK, StaffRole.ADMIN),
-        can_reissue=invitation_service.can_reissue(screening),
+        can_reissue=invitation_service.can_reissue(screening)
+        and screening_service.expected_birth_date(screening) is not None,
+        reissue_needs_birth_date=invitation_service.can_reissue(screening)
+        and screening_service.expected_birth_date(screening) is None,
         can_edit_invitation=invitation_service.can_edit(screening),
         can_show_letter=invitation_service.is_open(screening, datetime.now(UTC))
         and screening.link_seed is not None,
@@ -113,6 +118,7 @@ def screening_detail(public_id: str):  # type: ignore[no-untyped-def]
         callback_needed=red_flags.callback_needed(screening),
         review_form=ReviewForm(),
         action_form=ActionForm(),
+        reissue_form=ReissueForm(),
     )
 
 

@@ -22,13 +22,21 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from screening.models import StaffRole
+from screening.questionnaire.text_input import (
+    CONTROL_CHARACTERS_MESSAGE,
+    has_control_characters,
+    without_bidi_controls,
+)
 from screening.services.invitations import (
     PATIENT_LANGUAGES,
+    REISSUE_NOTE_MAX,
+    REISSUE_REASONS,
     InvitationError,
     clean_email,
     clean_phone,
 )
-from screening.services.staff import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, ROLE_LABELS
+from screening.services.staff import PASSWORD_MAX_LENGTH, ROLE_LABELS
 
 
 class StaffForm(FlaskForm):
@@ -39,13 +47,37 @@ class StaffForm(FlaskForm):
     """
 
     def validate(self, extra_validators: Any = None) -> bool:
+        self._strip_bidi_controls()
         valid = super().validate(extra_validators)
+        valid = self._refuse_control_characters() and valid
         for form_field in self:
             form_field.errors = [
                 str(error) if not isinstance(error, dict | list) else error
                 for error in form_field.errors
             ]
         return valid
+
+    def _strip_bidi_controls(self) -> None:
+        """Names and notes keep exactly what was typed, minus direction overrides (which would
+        make "RTL" print as "LTR"). Passwords are left as typed."""
+        for form_field in self:
+            if form_field.type in ("CSRFTokenField", "HiddenField", "PasswordField"):
+                continue
+            if isinstance(form_field.data, str):
+                form_field.data = without_bidi_controls(form_field.data)
+
+    def _refuse_control_characters(self) -> bool:
+        """Every typed text field: control characters (NUL...) are refused with a message
+        (PostgreSQL cannot store NUL, and such text is never typed on purpose)."""
+        clean = True
+        for form_field in self:
+            if form_field.type in ("CSRFTokenField", "HiddenField"):
+                continue
+            data = form_field.data
+            if isinstance(data, str) and has_control_characters(data):
+                form_field.errors = [*form_field.errors, _l(CONTROL_CHARACTERS_MESSAGE)]
+                clean = False
+        return clean
 
 
 class SignInForm(StaffForm):
@@ -61,6 +93,30 @@ class SignInForm(StaffForm):
 
 class ActionForm(StaffForm):
     """A button that changes something (sign out, revoke, reissue): only the CSRF token."""
+
+
+class ReissueForm(StaffForm):
+    """Reissuing a patient's link: why (recorded in the audit trail with who did it)."""
+
+    reissue_reason = SelectField(
+        _l("Why is a new link needed?"),
+        choices=[SelectChoice(code, _l(label)) for code, label in REISSUE_REASONS.items()],
+        # No default: a post that does not say why is refused (the browser sends the first
+        # option, which the page shows as chosen).
+        validators=[DataRequired(_l("Choose why the link is being reissued."))],
+        validate_choice=False,
+    )
+    reissue_note = StringField(
+        _l("Details (needed for another reason)"),
+        validators=[
+            Optional(),
+            Length(max=REISSUE_NOTE_MAX, message=_l("Keep the details under 120 characters.")),
+        ],
+    )
+
+    def validate_reissue_reason(self, field: SelectField) -> None:
+        if field.data not in REISSUE_REASONS:
+            raise ValidationError(_l("Choose why the link is being reissued."))
 
 
 class ReviewForm(StaffForm):
@@ -149,6 +205,52 @@ def _check(clean: Any, field: Any) -> None:
         raise ValidationError(str(error)) from error
 
 
+class ChangePasswordForm(StaffForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[
+            DataRequired(_l("Enter your current password.")),
+            Length(max=PASSWORD_MAX_LENGTH),
+        ],
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(_l("Enter a new password.")),
+            Length(max=PASSWORD_MAX_LENGTH, message=_l("The password is too long.")),
+        ],
+    )
+    repeat_password = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(_l("Type the new password a second time."))],
+    )
+
+
+class SecondStepForm(StaffForm):
+    """Sign-in's second step: a code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(_l("Enter the code.")), Length(max=20)],
+    )
+
+
+class TwoFactorSetupForm(StaffForm):
+    code = StringField(
+        _l("Code from the app"),
+        validators=[DataRequired(_l("Enter the 6-digit code the app shows.")), Length(max=20)],
+    )
+
+
+class PasswordConfirmForm(StaffForm):
+    """Confirms a change to two-factor sign-in with the account's password."""
+
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX_LENGTH)],
+    )
+
+
 class NewUserForm(StaffForm):
     email = EmailField(
         _l("Email"),
@@ -159,19 +261,15 @@ class NewUserForm(StaffForm):
         ],
     )
     display_name = StringField(_l("Name shown to colleagues"), validators=[Length(max=120)])
+    # The least privileged role first and chosen by default (issue 16); the owner sets their
+    # own password: the admin gets a temporary one to hand over, changed at first sign-in.
     role = SelectField(
-        _l("Role"), choices=[SelectChoice(str(key), label) for key, label in ROLE_LABELS.items()]
-    )
-    password = PasswordField(
-        _l("Initial password"),
-        validators=[
-            DataRequired(_l("Enter an initial password.")),
-            Length(
-                min=PASSWORD_MIN_LENGTH,
-                max=PASSWORD_MAX_LENGTH,
-                message=_l("The password must be at least 12 characters long."),
-            ),
+        _l("Role"),
+        choices=[
+            SelectChoice(str(key), _l(ROLE_LABELS[key]))
+            for key in (StaffRole.FRONT_DESK, StaffRole.CLINICIAN, StaffRole.ADMIN)
         ],
+        default=StaffRole.FRONT_DESK.value,
     )
 
 

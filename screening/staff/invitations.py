@@ -27,7 +27,7 @@ from screening.services import staff as staff_service
 from screening.staff.access import client_ip, current_staff_user
 from screening.staff.blueprint import bp, clinic_zone
 from screening.staff.detail import screening_or_404
-from screening.staff.forms import ActionForm, EditInvitationForm, InvitationForm
+from screening.staff.forms import ActionForm, EditInvitationForm, InvitationForm, ReissueForm
 
 INVITERS = ("front_desk", "admin")
 
@@ -221,7 +221,11 @@ def revoke_invitation(public_id: str) -> Response:
 @staff_only(*INVITERS)
 def reissue_invitation(public_id: str) -> Response:
     screening = screening_or_404(public_id)
-    if not ActionForm().validate_on_submit():
+    form = ReissueForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
         return redirect(url_for("staff.screening_detail", public_id=public_id))
     try:
         invitation_service.reissue(
@@ -229,10 +233,12 @@ def reissue_invitation(public_id: str) -> Response:
             actor=current_user.email,
             secret_key=current_app.config["SECRET_KEY"],
             expiry_days=_config_int("INVITATION_EXPIRY_DAYS"),
+            reason=form.reissue_reason.data or "",
+            note=form.reissue_note.data,
             ip=client_ip(),
         )
     except invitation_service.InvitationError as error:
-        flash(str(error), "error")
+        flash(_(str(error)), "error")
         return redirect(url_for("staff.screening_detail", public_id=public_id))
     flash(_("New link and code made. The old ones no longer work."), "success")
     return redirect(url_for("staff.invitation_letter", public_id=public_id))

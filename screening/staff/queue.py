@@ -10,15 +10,26 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from screening.routes import staff_only
+from screening.services import audit, red_flags
 from screening.services import queue as queue_service
-from screening.services import red_flags
 from screening.services import staff as staff_service
+from screening.staff.access import client_ip
 from screening.staff.blueprint import STATUS_LABELS, TRIAGE_LABELS, bp, clinic_zone
 from screening.staff.forms import QueueFilterForm
 
 
 def _choices(anything: str, labels: dict[str, str]) -> list[SelectChoice]:
     return [SelectChoice("", anything)] + [SelectChoice(k, v) for k, v in labels.items()]
+
+
+def _describe(filters: queue_service.QueueFilter) -> str:
+    """The filters and search as the audit trail records them ("search: lee; status=...")."""
+    parts = [f"search: {filters.name[:120]}"] if filters.name else []
+    for name in ("status", "triage", "clinician_id", "date_from", "date_to"):
+        value = getattr(filters, name)
+        if value:
+            parts.append(f"{name}={value}")
+    return "; ".join(parts)
 
 
 def _page_number() -> int:
@@ -49,6 +60,13 @@ def queue():  # type: ignore[no-untyped-def]
             date_to=form.date_to.data,
             name=(form.q.data or "").strip() or None,
         )
+    # Who looked at the queue and what they searched for (never the list they saw).
+    audit.record_and_commit(
+        "view_queue",
+        actor=current_user.email,
+        ip=client_ip(),
+        detail=_describe(filters) or None,
+    )
     zone = clinic_zone()
     page = queue_service.queue_page(
         filters,

@@ -1,8 +1,13 @@
-"""Admin: staff accounts. Create one, deactivate (ending its sessions) or reactivate it."""
+"""Admin: staff accounts. Create one, deactivate (ending its sessions) or reactivate it.
+
+An admin never chooses anyone's password (issue 16): a new account, or a reset, gets a random
+temporary password shown once, which its owner must replace at first sign-in. Every account
+change is listed on the page, so each admin sees what the others did.
+"""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -10,6 +15,7 @@ from werkzeug.wrappers import Response
 from screening.extensions import db
 from screening.models import StaffRole, StaffUser
 from screening.routes import staff_only
+from screening.services import audit
 from screening.services import staff as staff_service
 from screening.staff.access import client_ip
 from screening.staff.blueprint import bp
@@ -25,6 +31,7 @@ def _users_page(form: NewUserForm):  # type: ignore[no-untyped-def]
         form=form,
         action_form=ActionForm(),
         role_labels=staff_service.ROLE_LABELS,
+        changes=audit.recent_account_changes(),
     )
 
 
@@ -40,20 +47,47 @@ def create_user():  # type: ignore[no-untyped-def]
     form = NewUserForm()
     if form.validate_on_submit():
         try:
-            user = staff_service.create_user(
+            user, password = staff_service.create_user_with_temporary_password(
                 form.email.data or "",
                 role=form.role.data or "",
-                password=form.password.data or "",
                 display_name=form.display_name.data,
                 actor=current_user.email,
                 ip=client_ip(),
             )
         except staff_service.AccountError as error:
-            form.email.errors = [str(error)]
+            form.email.errors = [_(str(error))]
         else:
-            flash(_("Account created for %(email)s.", email=user.email), "success")
-            return redirect(url_for("staff.users"))
+            # Shown once, straight from the POST (never redirected to, never stored in clear).
+            return _temporary_password_page(user, password, reset=False)
     return _users_page(form)
+
+
+def _temporary_password_page(user: StaffUser, password: str, *, reset: bool) -> Response:
+    response = make_response(
+        render_template(
+            "staff/user_created.html",
+            user=user,
+            password=password,
+            reset=reset,
+            role_labels=staff_service.ROLE_LABELS,
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/users/<int:user_id>/reset-password")
+@staff_only(ADMIN)
+def reset_password(user_id: int) -> Response:
+    """A new temporary password for someone who lost theirs (audited, shown to every admin)."""
+    user = _user_or_404(user_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("staff.users"))
+    if user.id == current_user.user_id:
+        flash(_("Change your own password from your account page."), "error")
+        return redirect(url_for("staff.users"))
+    password = staff_service.reset_password(user, actor=current_user.email, ip=client_ip())
+    return _temporary_password_page(user, password, reset=True)
 
 
 def _user_or_404(user_id: int) -> StaffUser:

@@ -4,7 +4,7 @@ Routes live one concern per module (auth, queue, detail, invitations, users, aud
 declares who may reach it with `screening.routes.staff_only(...)` or `public`.
 """
 
-from screening.staff import audit_views, auth, detail, invitations, queue, users
+from screening.staff import account, audit_views, auth, detail, invitations, queue, users
 from screening.staff.blueprint import bp
 
-__all__ = ["audit_views", "auth", "bp", "detail", "invitations", "queue", "users"]
+__all__ = ["account", "audit_views", "auth", "bp", "detail", "invitations", "queue", "users"]

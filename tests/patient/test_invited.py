@@ -167,6 +167,9 @@ def test_after_submission_the_link_shows_only_the_confirmation(
     for url in (f"/s/{token}", step_url(token, "about"), step_url(token, "review")):
         response = stranger.get(url)
         assert response.location.endswith(f"/s/{token}/done")
+    # The confirmation, too, asks for the date of birth first (issue 16).
+    assert stranger.get(f"/s/{token}/done").location.endswith(f"/s/{token}/confirm")
+    confirm(stranger, token, "1984-09-12")
     done = text(stranger.get(f"/s/{token}/done"))
     assert "Thank you" in done
     assert "Jordan" not in done and "Reyes" not in done

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -50,7 +50,7 @@ def test_every_staff_action_leaves_one_row(client, app):
     clinician = make_user("clinician")
     desk = make_user("front_desk")
     flagged = make_screening(status="submitted", triage="urgent", topics=1)
-    invited = make_screening(status="invited")
+    invited = make_screening(status="invited", invited_date_of_birth=date(1970, 5, 17))
 
     def actions_for(do) -> list[str]:
         before = len(_actions())
@@ -83,11 +83,12 @@ def test_every_staff_action_leaves_one_row(client, app):
     revoke = f"/staff/screenings/{invited.public_id}/revoke"
     assert actions_for(lambda: client.post(revoke)) == ["revoke_invitation"]
     reissue = f"/staff/screenings/{invited.public_id}/reissue"
-    assert actions_for(lambda: client.post(reissue)) == ["reissue_invitation"]
+    reissued = {"reissue_reason": "lost"}
+    assert actions_for(lambda: client.post(reissue, data=reissued)) == ["reissue_invitation"]
     client.post("/staff/logout")
 
     sign_in(client, admin)
-    new_user = {"email": "new@clinic.example", "role": "clinician", "password": "x" * 12}
+    new_user = {"email": "new@clinic.example", "role": "clinician"}
     assert actions_for(lambda: client.post("/staff/users", data=new_user)) == ["create_user"]
     target = f"/staff/users/{desk.id}"
     assert actions_for(lambda: client.post(target + "/deactivate")) == ["deactivate_user"]
@@ -167,6 +168,10 @@ def test_audit_command_prints_json_lines(app, runner):
     datetime.fromisoformat(lines[1]["at"])
 
     since = runner.invoke(args=["audit", "--since", "2021-01-01"])
-    assert [json.loads(line)["action"] for line in since.output.splitlines()] == ["view_screening"]
+    # The first run's own record (issue 16: reading the trail out is audited) follows.
+    assert [json.loads(line)["action"] for line in since.output.splitlines()] == [
+        "view_screening",
+        "export_audit",
+    ]
     bad = runner.invoke(args=["audit", "--since", "01/01/2021"])
     assert bad.exit_code == 2 and "2026-01-31" in bad.output

@@ -8,11 +8,13 @@ from screening.extensions import db
 from screening.models import AuditEvent, StaffUser
 from tests.staff.helpers import make_user, sign_in
 
+STRONG = "plum river 77 lantern\n"
+
 
 def test_create_user_reads_the_password_from_stdin(app, runner, client):
     result = runner.invoke(
         args=["create-user", "Dr.Lee@Clinic.Example", "--role", "clinician", "--name", "Dr Lee"],
-        input="a long enough secret\n",
+        input="a long enough secret\na long enough secret\n",
     )
     assert result.exit_code == 0, result.output
     assert "Created clinician account dr.lee@clinic.example" in result.output
@@ -34,7 +36,7 @@ def test_create_user_reads_the_password_from_stdin(app, runner, client):
 
 def test_create_user_refuses_a_short_password(app, runner):
     result = runner.invoke(
-        args=["create-user", "a@clinic.example", "--role", "admin"], input="short pass\n"
+        args=["create-user", "a@clinic.example", "--role", "admin"], input="short pass\n" * 2
     )
     assert result.exit_code == 1
     assert "at least 12 characters" in result.output
@@ -45,16 +47,14 @@ def test_create_user_refuses_a_short_password(app, runner):
 def test_create_user_refuses_duplicates_bad_roles_and_bad_emails(app, runner):
     make_user("admin", email="a@clinic.example")
     duplicate = runner.invoke(
-        args=["create-user", "A@clinic.example", "--role", "admin"], input="x" * 12 + "\n"
+        args=["create-user", "A@clinic.example", "--role", "admin"], input=STRONG * 2
     )
     assert duplicate.exit_code == 1 and "already exists" in duplicate.output
     role = runner.invoke(
-        args=["create-user", "b@clinic.example", "--role", "boss"], input="x" * 12 + "\n"
+        args=["create-user", "b@clinic.example", "--role", "boss"], input=STRONG * 2
     )
     assert role.exit_code == 2 and "admin" in role.output
-    email = runner.invoke(
-        args=["create-user", "not-an-email", "--role", "admin"], input="x" * 12 + "\n"
-    )
+    email = runner.invoke(args=["create-user", "not-an-email", "--role", "admin"], input=STRONG * 2)
     assert email.exit_code == 1 and "does not look like an email" in email.output
 
 
@@ -74,11 +74,11 @@ def test_staff_hint_without_accounts_gives_the_exact_command(app, runner):
     result = runner.invoke(args=["staff-hint"])
     assert result.exit_code == 0
     assert ".venv/bin/screening create-user you@example.org --role admin" in result.output
-    assert "http://127.0.0.1:5000/staff/login" in result.output
+    assert "http://127.0.0.1:5000/staff/login" in result.output  # the default
 
 
 def test_staff_hint_with_accounts_only_gives_the_url(app, runner):
     make_user("admin")
     result = runner.invoke(args=["staff-hint"])
     assert "create-user" not in result.output
-    assert "http://127.0.0.1:5000/staff/login" in result.output
+    assert "http://127.0.0.1:5000/staff/login" in result.output  # the default

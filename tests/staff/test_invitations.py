@@ -161,7 +161,9 @@ def test_revoke_then_reissue(client, app, clinician, desk):
     screening.dob_failures = 5
     screening.device_token_hash = hash_token("a-link-issued-after-a-resume-code")
     db.session.commit()
-    response = client.post(f"/staff/screenings/{screening.public_id}/reissue")
+    response = client.post(
+        f"/staff/screenings/{screening.public_id}/reissue", data={"reissue_reason": "locked"}
+    )
     assert response.status_code == 302
     new_link, new_code = _link_and_code(
         client.get(response.headers["Location"]).get_data(as_text=True)
@@ -187,9 +189,13 @@ def test_revoke_then_reissue(client, app, clinician, desk):
 
 def test_reissue_after_an_appointment_passed_still_gives_a_working_link(client, app, desk):
     screening = make_screening(
-        status="invited", appointment_at=datetime.now(UTC) - timedelta(days=30)
+        status="invited",
+        appointment_at=datetime.now(UTC) - timedelta(days=30),
+        invited_date_of_birth=date(1961, 3, 4),
     )
-    client.post(f"/staff/screenings/{screening.public_id}/reissue")
+    client.post(
+        f"/staff/screenings/{screening.public_id}/reissue", data={"reissue_reason": "expired"}
+    )
     db.session.refresh(screening)
     assert screening.expires_at > datetime.now(UTC) + timedelta(days=6)
 

@@ -1,0 +1,111 @@
+"""Issue 16, item 11: the audit trail's gaps closed.
+
+The queue and every name search, refused access to a screening, each opening of a patient link,
+`screening audit`, `rerender-summaries` and exports (with the ids) are recorded; admins read
+clinical actions under neutral names; the audit page shows the clinic's time zone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from screening.extensions import db
+from screening.models import AuditEvent
+from screening.services import audit
+from tests.staff.helpers import make_screening, make_user, sign_in, store_synthetic_pdf
+
+
+def _events(action: str) -> list[AuditEvent]:
+    return list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+        )
+    )
+
+
+def test_the_queue_and_each_name_search_are_recorded_without_the_list(app, client):
+    make_screening(first_name="Robin", last_name="Okafor")
+    desk = make_user("front_desk")
+    sign_in(client, desk)
+    client.get("/staff/")
+    html = client.get("/staff/", query_string={"q": "okafor", "status": "submitted"}).get_data(
+        as_text=True
+    )
+    assert "Okafor" in html
+    first, searched = _events("view_queue")
+    assert first.actor == desk.email and first.detail is None
+    assert searched.detail == "search: okafor; status=submitted"
+    assert "Robin" not in searched.detail
+
+
+def test_a_refused_screening_page_is_recorded(app, client):
+    screening = make_screening(status="submitted", triage="urgent")
+    store_synthetic_pdf(screening)
+    desk = make_user("front_desk")
+    sign_in(client, desk)
+    response = client.get(f"/staff/screenings/{screening.public_id}/summary.pdf")
+    assert response.status_code == 403
+    (event,) = _events("access_refused")
+    assert event.actor == desk.email and event.screening_public_id == screening.public_id
+    assert event.ip == "127.0.0.1"
+
+
+def test_each_opening_of_a_patient_link_is_recorded_with_the_device_address(app):
+    screening = make_screening(status="in_progress")
+    for address in ("127.0.0.21", "127.0.0.22"):
+        app.test_client().get(
+            f"/s/{screening.test_token}",
+            environ_base={"REMOTE_ADDR": address},
+            headers={"User-Agent": "SyntheticPhone/2"},
+        )
+    events = _events("open_patient_link")
+    assert [e.ip for e in events] == ["127.0.0.21", "127.0.0.22"]
+    assert all(e.screening_public_id == screening.public_id for e in events)
+    assert "SyntheticPhone/2" in events[0].detail
+
+
+def test_the_audit_command_and_exports_are_recorded_with_the_ids(app, runner):
+    sent = [make_screening(status="submitted"), make_screening(status="reviewed")]
+    make_screening(status="in_progress")
+    assert runner.invoke(args=["audit"]).exit_code == 0
+    assert _events("export_audit")[0].actor == "cli"
+    assert runner.invoke(args=["export"]).exit_code == 0
+    exported = _events("export")
+    assert {e.screening_public_id for e in exported if e.screening_public_id} == {
+        s.public_id for s in sent
+    }
+    assert exported[-1].detail == "2 screenings exported"
+
+
+def test_rerendering_summaries_is_recorded_per_screening(app, runner):
+    screening = make_screening(status="submitted", triage="routine", topics=0)
+    result = runner.invoke(args=["rerender-summaries", "--id", screening.public_id])
+    assert result.exit_code == 0, result.output
+    (event,) = _events("rerender_summary")
+    assert event.screening_public_id == screening.public_id and event.actor == "cli"
+
+
+def test_admins_read_clinical_actions_under_neutral_names_in_clinic_time(app, client):
+    screening = make_screening(status="submitted", triage="emergency")
+    audit.record(
+        "acknowledge_flags", actor="dr@clinic.example", screening_public_id=screening.public_id
+    )
+    audit.record(
+        "patient_acknowledged_warning", actor=None, screening_public_id=screening.public_id
+    )
+    db.session.commit()
+    db.session.execute(
+        AuditEvent.__table__.update().values(at=datetime(2026, 1, 15, 17, 30, tzinfo=UTC))
+    )
+    db.session.commit()
+    sign_in(client, make_user("admin"))
+    html = client.get("/staff/audit").get_data(as_text=True)
+    rows = html[html.index("<tbody>") :]
+    assert "acknowledge_flags" not in html and "patient_acknowledged_warning" not in html
+    assert "clinical_action" in rows and "patient_activity" in rows
+    # 17:30 UTC is 12:30 in New York in January.
+    assert "2026-01-15 12:30:00" in rows and "America/New_York" in html
+    refused = client.get("/staff/audit", query_string={"action": "acknowledge_flags"})
+    assert "clinical_action" in refused.get_data(as_text=True)  # the filter was not applied

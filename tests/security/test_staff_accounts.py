@@ -1,0 +1,286 @@
+"""Issue 16, item 2: staff set their own passwords; two-factor sign-in; account changes audited.
+
+An admin-made account gets a temporary password that must be changed at first sign-in; the
+operator's `create-user` reads the password twice and does not force a change; staff change
+their password; TOTP (pyotp) with recovery codes, required per role by STAFF_MFA_REQUIRED.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pyotp
+import pytest
+from sqlalchemy import select
+
+from screening.extensions import db
+from screening.models import AuditEvent, StaffSession, StaffUser
+from tests.staff.helpers import PASSWORD, make_user, sign_in
+
+NEW_PASSWORD = "violet harbour tram 4419"
+
+
+def _temporary_password(html: str) -> str:
+    match = re.search(r'class="temporary-password"><code>([^<]+)<', html)
+    assert match, "the page shows the temporary password"
+    return match.group(1)
+
+
+def _create_by_admin(client, role: str = "clinician", email: str = "dr.new@clinic.example"):
+    admin = make_user("admin")
+    sign_in(client, admin)
+    response = client.post("/staff/users", data={"email": email, "role": role})
+    assert response.status_code == 200
+    client.post("/staff/logout")
+    return admin, _temporary_password(response.get_data(as_text=True))
+
+
+def test_the_add_account_form_defaults_to_front_desk_and_asks_no_password(app, client):
+    sign_in(client, make_user("admin"))
+    html = client.get("/staff/users").get_data(as_text=True)
+    selected = re.search(r'<option selected value="([a-z_]+)"', html) or re.search(
+        r'<option value="([a-z_]+)" selected', html
+    )
+    assert selected and selected.group(1) == "front_desk"
+    assert 'name="password"' not in html
+
+
+def test_an_admin_made_account_must_change_its_password_first(app, client):
+    _admin, temporary = _create_by_admin(client)
+    user = db.session.scalars(select(StaffUser).where(StaffUser.role == "clinician")).one()
+    assert user.must_change_password
+
+    assert sign_in(client, user.email, temporary).status_code == 302
+    for page in ("/staff/", "/staff/screenings/x", "/staff/account/two-factor"):
+        response = client.get(page)
+        assert response.status_code == 302
+        assert response.location.endswith("/staff/account/password"), page
+
+    refused = client.post(
+        "/staff/account/password",
+        data={
+            "current_password": temporary,
+            "new_password": NEW_PASSWORD,
+            "repeat_password": NEW_PASSWORD + "x",
+        },
+    )
+    assert "not the same" in refused.get_data(as_text=True)
+    changed = client.post(
+        "/staff/account/password",
+        data={
+            "current_password": temporary,
+            "new_password": NEW_PASSWORD,
+            "repeat_password": NEW_PASSWORD,
+        },
+    )
+    assert changed.status_code == 302
+    assert client.get("/staff/").status_code == 200
+    db.session.refresh(user)
+    assert not user.must_change_password
+
+    client.post("/staff/logout")
+    # The temporary password, which the admin saw, works no more.
+    assert sign_in(client, user.email, temporary).status_code == 200
+    assert sign_in(client, user.email, NEW_PASSWORD).status_code == 302
+
+
+def test_changing_a_password_ends_the_accounts_other_sessions(app, client):
+    user = make_user("front_desk")
+    other_device = app.test_client()
+    sign_in(other_device, user)
+    sign_in(client, user)
+    response = client.post(
+        "/staff/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": NEW_PASSWORD,
+            "repeat_password": NEW_PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    assert client.get("/staff/").status_code == 200
+    assert other_device.get("/staff/").status_code == 302
+    live = db.session.scalars(select(StaffSession).where(StaffSession.revoked_at.is_(None))).all()
+    assert len(live) == 1
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "change_password")
+    ).one()
+    assert event.actor == user.email
+
+
+def test_account_changes_are_shown_to_other_admins(app, client):
+    _admin, _temporary = _create_by_admin(client)
+    other_admin = make_user("admin")
+    sign_in(client, other_admin)
+    html = client.get("/staff/users").get_data(as_text=True)
+    changes = html[html.index("Recent account changes") :]
+    assert "create_user" in changes and "dr.new@clinic.example as clinician" in changes
+    assert _admin.email in changes
+
+
+def test_an_admin_reset_gives_a_temporary_password_and_is_audited(app, client):
+    clinician = make_user("clinician")
+    admin = make_user("admin")
+    sign_in(client, admin)
+    response = client.post(f"/staff/users/{clinician.id}/reset-password")
+    temporary = _temporary_password(response.get_data(as_text=True))
+    db.session.refresh(clinician)
+    assert clinician.must_change_password
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "reset_password")
+    ).one()
+    assert event.actor == admin.email and clinician.email in event.detail
+    client.post("/staff/logout")
+    sign_in(client, clinician, temporary)
+    assert client.get("/staff/").location.endswith("/staff/account/password")
+
+
+# -- the command line ----------------------------------------------------------------------
+
+
+def test_create_user_reads_the_password_twice_and_does_not_force_a_change(app, runner, client):
+    result = runner.invoke(
+        args=["create-user", "ops@clinic.example", "--role", "admin"],
+        input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalars(select(StaffUser)).one()
+    assert not user.must_change_password
+    sign_in(client, user, NEW_PASSWORD)
+    assert client.get("/staff/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        f"{NEW_PASSWORD}\nsomething else entirely\n",  # not the same twice
+        f"{NEW_PASSWORD}\n",  # only once
+        "short\nshort\n",  # refused by the policy
+    ],
+)
+def test_create_user_refusals_exit_non_zero_and_create_nothing(app, runner, typed):
+    result = runner.invoke(
+        args=["create-user", "ops@clinic.example", "--role", "admin"], input=typed
+    )
+    assert result.exit_code != 0
+    assert "Nothing was created" in result.output or "at least" in result.output
+    assert db.session.scalars(select(StaffUser)).all() == []
+
+
+# -- two-factor sign-in ----------------------------------------------------------------------
+
+
+def _set_up_two_factor(client) -> tuple[str, list[str]]:
+    """Open the setup page, scan (read) the key, confirm with a code; (secret, recovery codes)."""
+    html = client.get("/staff/account/two-factor").get_data(as_text=True)
+    secret = re.search(r'class="totp-secret">([A-Z2-7]+)<', html).group(1)
+    response = client.post("/staff/account/two-factor", data={"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 200
+    codes = re.findall(r"<li><code>([0-9A-Z-]{14})</code></li>", response.get_data(as_text=True))
+    assert len(codes) == 10
+    return secret, codes
+
+
+def test_two_factor_sign_in_with_the_app_and_with_a_recovery_code(app, client):
+    user = make_user("clinician")
+    sign_in(client, user)
+    secret, codes = _set_up_two_factor(client)
+    client.post("/staff/logout")
+
+    # The password alone no longer signs in.
+    first = sign_in(client, user)
+    assert first.location.endswith("/staff/login/code")
+    assert client.get("/staff/").status_code == 302
+    wrong = client.post("/staff/login/code", data={"code": "000000"})
+    assert "not right" in wrong.get_data(as_text=True)
+    # A code for a time well past is refused too.
+    old = pyotp.TOTP(secret).at(datetime.now(UTC) - timedelta(minutes=10))
+    assert "not right" in client.post("/staff/login/code", data={"code": old}).get_data(
+        as_text=True
+    )
+    # The code of the moment the app was set up was used once: it cannot be replayed.
+    db.session.refresh(user)
+    current = pyotp.TOTP(secret).now()
+    if pyotp.TOTP(secret).timecode(datetime.now(UTC)) > user.totp_last_step:
+        assert client.post("/staff/login/code", data={"code": current}).status_code == 302
+        assert client.get("/staff/").status_code == 200
+        client.post("/staff/logout")
+        sign_in(client, user)
+        replay = client.post("/staff/login/code", data={"code": current})
+        assert "not right" in replay.get_data(as_text=True)
+        client.get("/staff/login")  # fresh start below
+    else:
+        assert "not right" in client.post("/staff/login/code", data={"code": current}).get_data(
+            as_text=True
+        )
+
+    other = app.test_client()
+    sign_in(other, user)
+    used = other.post("/staff/login/code", data={"code": codes[0].lower()})
+    assert used.status_code == 302
+    assert other.get("/staff/").status_code == 200
+    other.post("/staff/logout")
+    sign_in(other, user)
+    again = other.post("/staff/login/code", data={"code": codes[0]})
+    assert "not right" in again.get_data(as_text=True)
+
+    actions = [e.action for e in db.session.scalars(select(AuditEvent))]
+    assert "enable_two_factor" in actions and "sign_in_second_step_failed" in actions
+
+
+def test_two_factor_is_off_by_default(app, client):
+    user = make_user("clinician")
+    sign_in(client, user)
+    assert client.get("/staff/").status_code == 200
+
+
+@pytest.mark.parametrize("app_config", [{"STAFF_MFA_REQUIRED": ("clinician", "admin")}])
+def test_a_role_that_requires_two_factor_sets_it_up_before_anything_else(app, client):
+    desk = make_user("front_desk")
+    sign_in(client, desk)
+    assert client.get("/staff/").status_code == 200
+    client.post("/staff/logout")
+
+    clinician = make_user("clinician")
+    sign_in(client, clinician)
+    response = client.get("/staff/")
+    assert response.location.endswith("/staff/account/two-factor")
+    page = client.get("/staff/account/two-factor").get_data(as_text=True)
+    assert "must use two-step sign-in" in page
+    _set_up_two_factor(client)
+    assert client.get("/staff/").status_code == 200
+    # It cannot be turned off while the role requires it.
+    client.post("/staff/account/two-factor/off", data={"password": PASSWORD})
+    db.session.refresh(clinician)
+    assert clinician.totp_enabled_at is not None
+
+
+def test_the_setting_names_roles(tmp_path):
+    import os
+
+    from config import ConfigError, load_config
+
+    os.environ["STAFF_MFA_REQUIRED"] = "clinician, Admin"
+    try:
+        assert load_config("testing", str(tmp_path)).STAFF_MFA_REQUIRED == ("clinician", "admin")
+        os.environ["STAFF_MFA_REQUIRED"] = "surgeon"
+        with pytest.raises(ConfigError, match="surgeon"):
+            load_config("testing", str(tmp_path))
+    finally:
+        del os.environ["STAFF_MFA_REQUIRED"]
+
+
+def test_the_operator_can_turn_off_someones_two_step_sign_in(app, runner, client):
+    user = make_user("clinician")
+    sign_in(client, user)
+    _set_up_two_factor(client)
+    result = runner.invoke(args=["disable-two-factor", user.email])
+    assert result.exit_code == 0, result.output
+    db.session.refresh(user)
+    assert user.totp_secret is None and user.totp_enabled_at is None
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "disable_two_factor")
+    ).one()
+    assert event.actor == "cli" and user.email in event.detail
+    assert runner.invoke(args=["disable-two-factor", "nobody@clinic.example"]).exit_code == 1
