@@ -44,6 +44,9 @@ def answer_step(page: Page, section_id: str, answers: dict[str, Any]) -> None:
             choice.first.click()
             expect(choice.first).to_be_checked()
         else:
+            unit = {"height_cm": "cm", "weight_kg": "kg"}.get(name)
+            if unit:  # the clinic's units may be feet and pounds: give it in these
+                page.locator(f"input[name='{name.split('_')[0]}_unit'][value='{unit}']").click()
             page.locator(f"[name='{name}']").fill(str(value))
 
 
@@ -84,8 +87,9 @@ def test_the_whole_journey_in_spanish_with_an_emergency_answer(
     check_accessibility(page, "revisar")
     page.get_by_label(es(QUESTIONNAIRE.item("consent_confirm").question)).check()
     page.get_by_role("button", name="Enviar mis respuestas").click()
-    expect(page.locator("h1")).to_have_text("Gracias, sus respuestas se enviaron")
-    expect(page.get_by_text("Vaya ahora a una sala de emergencias")).to_be_visible()
+    # The warning comes first and alone; that the answers were sent comes after it.
+    expect(page.locator("h1")).to_have_text("Vaya ahora a una sala de emergencias")
+    expect(page.get_by_role("heading", name=es("Your answers are sent"))).to_be_visible()
     check_accessibility(page, "enviado")
 
     page.get_by_role("link", name="Su folleto").click()

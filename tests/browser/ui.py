@@ -36,7 +36,8 @@ def choose(scope: Locator, text: str, *, touch: bool) -> None:
     # Locators are strict: a label that is missing or not unique fails here, loudly.
     label = scope.locator("label").filter(has_text=re.compile(rf"^\s*{re.escape(text)}\s*$"))
     press(label, touch=touch)
-    expect(scope.get_by_label(text, exact=True)).to_be_checked()
+    # The input itself: the tappable body diagram names its regions the same way.
+    expect(scope.get_by_label(text, exact=True).and_(scope.locator("input"))).to_be_checked()
 
 
 def _choice_label(item: Item, value: Any) -> str:
