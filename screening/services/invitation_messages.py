@@ -134,10 +134,18 @@ def invitation_wording(
             if screening.appointment_at
             else None
         ),
-        ask=_(
-            "Please answer our questions about your back and legs before then. "
-            "It takes about %(minutes)d minutes.",
-            minutes=MINUTES_TO_COMPLETE,
+        ask=(
+            _(
+                "Please answer our questions about your back and legs before then. "
+                "It takes about %(minutes)d minutes.",
+                minutes=MINUTES_TO_COMPLETE,
+            )
+            if screening.appointment_at
+            # A self-started form given a new link by staff: no appointment to answer before.
+            else _(
+                "Here is a new link to the health questionnaire you started. "
+                "Your answers so far are saved."
+            )
         ),
         open_link=_("Open your private link:"),
         scan=_("Scan this code with your phone camera:"),

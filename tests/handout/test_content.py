@@ -14,7 +14,7 @@ from screening.handout import content
 from screening.i18n import SPANISH_CATALOGUE
 from tests.conftest import EXAMPLES
 
-# The 20 topic ids of rules version 2 (../shared/spec/evaluation.md), in the spec's order.
+# The 20 topic ids of rules version 2 (docs/spec/evaluation.md), in the spec's order.
 RULES_V2_TOPICS = (
     "post_surgical_pain",
     "recurrent_herniation",

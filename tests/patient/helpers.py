@@ -20,7 +20,7 @@ from werkzeug.test import TestResponse
 
 from screening.questionnaire import QUESTIONNAIRE, ItemType
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 LINK = re.compile(r"/s/([A-Za-z0-9_-]{16,64})")
 CODE = re.compile(r'class="resume-code"[^>]*>([0-9A-Z]{5}-[0-9A-Z]{5})<')
 CSRF = re.compile(
@@ -29,7 +29,7 @@ CSRF = re.compile(
 
 
 def example_answers(name: str = "disc_herniation") -> dict[str, Any]:
-    """A canonical answer set from ../shared/examples (synthetic patients)."""
+    """A canonical answer set from docs/examples (synthetic patients)."""
     return json.loads((EXAMPLES / f"{name}.answers.json").read_text())
 
 

@@ -159,8 +159,10 @@ def test_export_prints_exactly_the_answers(client: FlaskClient, runner: FlaskCli
     assert record["submitted_at"].endswith("Z") and "T" in record["submitted_at"]
     events = db.session.execute(select(AuditEvent).where(AuditEvent.action == "export")).scalars()
     rows = list(events)
-    assert len(rows) == 1 and rows[0].actor == "cli"
-    assert "Robin" not in (rows[0].detail or "")
+    # One row per exported screening (its id), then the total; never the contents.
+    assert [row.screening_public_id for row in rows] == [record["id"], None]
+    assert all(row.actor == "cli" for row in rows)
+    assert not any("Robin" in (row.detail or "") for row in rows)
 
 
 def test_fill_steps_helper_works_for_existing_links(client: FlaskClient) -> None:

@@ -52,6 +52,7 @@ def test_staff_typed_names_and_notes_are_stored_without_overrides(app, client):
             "appointment_date": (date.today() + timedelta(days=3)).isoformat(),
             "appointment_time": "09:00",
             "clinician_id": str(clinician.id),
+            "phone": "555-0134",
         },
     )
     invited = db.session.scalars(select(Screening)).one()

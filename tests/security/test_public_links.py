@@ -27,8 +27,14 @@ def _invite(client, clinician) -> str:
         "appointment_date": (date.today() + timedelta(days=5)).isoformat(),
         "appointment_time": "14:30",
         "clinician_id": str(clinician.id),
+        "phone": "555-0134",
     }
-    response = client.post("/staff/invitations/new", data=data, headers={"Host": "evil.example"})
+    response = client.post(
+        "/staff/invitations/new",
+        data=data,
+        headers={"Host": "evil.example"},
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     return response.get_data(as_text=True)
 

@@ -281,7 +281,9 @@ def test_an_older_invitation_without_a_seed_is_reissued_to_print_again(client, a
     assert response.status_code == 302
     followed = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "This link can no longer be shown. Reissue it to print a new letter." in followed
-    reissued = client.post(f"/staff/screenings/{screening.public_id}/reissue")
+    reissued = client.post(
+        f"/staff/screenings/{screening.public_id}/reissue", data={"reissue_reason": "lost"}
+    )
     letter = client.get(reissued.headers["Location"])
     assert letter.status_code == 200 and 'class="resume-code"' in letter.get_data(as_text=True)
 
