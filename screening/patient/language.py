@@ -27,6 +27,7 @@ from screening.i18n import (
 )
 from screening.models import Screening
 from screening.services import screenings
+from screening.services.retry import read_with_one_retry
 
 
 def before_patient_request() -> Response | None:
@@ -37,7 +38,9 @@ def before_patient_request() -> Response | None:
     dropped silently: the page is shown as before.
     """
     token = (request.view_args or {}).get("token")
-    screening = screenings.find_by_token(token) if token else None  # 404 for a bad link
+    # The first read of every patient page: one more try if the database has just restarted
+    # (a patient who has just sent must see their confirmation). 404 for a bad link.
+    screening = read_with_one_retry(lambda: screenings.find_by_token(token)) if token else None
     if screening is not None:
         remember_screening(screening)
     if request.method != "GET" or LANGUAGE_PARAM not in request.args:
