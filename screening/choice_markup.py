@@ -34,3 +34,26 @@ def choice_markup(option: Any, invalid: bool = False) -> Markup:
         f'<div class="choice">\n  <input {params}>\n'
         f'  <label for="{option_id}">{escape(option.label.text)}</label>\n</div>'
     )
+
+
+def choices_markup(field: Any, invalid: bool = False) -> Markup:
+    """Every radio button or checkbox of a group field, as `choice_markup` writes each one.
+
+    Reads the field's choices directly instead of iterating the field, which builds a WTForms
+    sub-field per option (ids, names and values are the ones those sub-fields would carry).
+    """
+    input_type = "radio" if field.type == "RadioField" else "checkbox"
+    name = escape(field.name)
+    invalid_attribute = 'aria-invalid="true" ' if invalid else ""
+    parts = []
+    for index, choice in enumerate(field.iter_choices()):
+        option_id = escape(f"{field.id}-{index}")
+        checked = "checked " if choice.selected else ""
+        label = choice.label if choice.label else choice.value
+        parts.append(
+            f'<div class="choice">\n  <input {invalid_attribute}{checked}id="{option_id}" '
+            f'name="{name}" type="{input_type}" value="{escape(str(choice.value))}">\n'
+            f'  <label for="{option_id}">{escape(label)}</label>\n</div>'
+        )
+    # Every value put in is escaped above; the rest is fixed markup.
+    return Markup("\n    ".join(parts))  # noqa: S704

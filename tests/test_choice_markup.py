@@ -41,3 +41,26 @@ def test_labels_and_values_are_escaped(app: Flask) -> None:
         option.label.text = '<b>"x"</b>'
         html = str(choice_markup(option))
         assert "<b>" not in html and "&lt;b&gt;" in html
+
+
+def test_a_whole_group_matches_its_options_one_by_one(app: Flask) -> None:
+    """choices_markup writes each option exactly as choice_markup does for WTForms' options."""
+    from screening.choice_markup import choices_markup
+
+    groups = 0
+    with app.test_request_context("/"):
+        for section_id in ("about", "symptoms", "warning_signs", "wellbeing"):
+            form = step_form_class(section_id)(meta={"csrf": False})
+            for field in form:
+                if field.type not in ("RadioField", "MultiCheckboxField"):
+                    continue
+                # One option chosen, as after a save.
+                first = next(iter(field.iter_choices()))
+                field.data = [first.value] if field.type == "MultiCheckboxField" else first.value
+                for invalid in (False, True):
+                    one_by_one = "\n    ".join(
+                        str(choice_markup(option, invalid)) for option in field
+                    )
+                    assert str(choices_markup(field, invalid)) == one_by_one
+                groups += 1
+    assert groups > 10

@@ -14,7 +14,7 @@ Kept apart from the step views so the language needs only a few hooks in them:
 
 from __future__ import annotations
 
-from flask import Response, redirect, request, session, url_for
+from flask import Response, g, redirect, request, session, url_for
 from flask_babel import refresh
 from werkzeug.datastructures import MultiDict
 
@@ -43,6 +43,7 @@ def before_patient_request() -> Response | None:
     screening = read_with_one_retry(lambda: screenings.find_by_token(token)) if token else None
     if screening is not None:
         remember_screening(screening)
+        g.link_screening = (token, screening)  # the views reuse it: one look-up per request
     if request.method != "GET" or LANGUAGE_PARAM not in request.args:
         return None
     chosen = request.args.get(LANGUAGE_PARAM)

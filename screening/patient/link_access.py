@@ -11,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     request,
     session,
@@ -103,7 +104,11 @@ def _remember_confirmed(screening: Screening) -> None:
 
 def _open(token: str, *, allow_done: bool = False, allow_unconfirmed: bool = False) -> Screening:
     """The screening behind a link, or abort with the page the patient should see instead."""
-    screening = screenings.find_by_token(token)
+    looked_up = g.get("link_screening")
+    if looked_up is not None and looked_up[0] == token:
+        screening = looked_up[1]  # found by the blueprint's first hook for this very request
+    else:
+        screening = screenings.find_by_token(token)
     problem = screenings.link_problem(screening)
     if problem:
         abort(_problem_page(problem))

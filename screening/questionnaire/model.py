@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from screening.questionnaire.conditions import Condition
@@ -100,9 +101,15 @@ class Section:
     intro: str | None
     items: tuple[Item, ...] = field(default_factory=tuple)
 
-    @property
+    # The definition never changes once built: computed once (hot in every save and page).
+    @cached_property
     def item_ids(self) -> tuple[str, ...]:
         return tuple(item.id for item in self.items)
+
+    @cached_property
+    def item_id_set(self) -> frozenset[str]:
+        """The item ids, for `in` tests."""
+        return frozenset(self.item_ids)
 
 
 @dataclass(frozen=True)
@@ -112,26 +119,25 @@ class Questionnaire:
     version: str
     sections: tuple[Section, ...]
 
+    # Look-ups by id, built once: the definition is immutable.
+    @cached_property
+    def _sections_by_id(self) -> dict[str, Section]:
+        return {section.id: section for section in self.sections}
+
+    @cached_property
+    def _items_by_id(self) -> dict[str, tuple[Section, Item]]:
+        return {item.id: (section, item) for section in self.sections for item in section.items}
+
     def section(self, section_id: str) -> Section:
-        for section in self.sections:
-            if section.id == section_id:
-                return section
-        raise KeyError(section_id)
+        return self._sections_by_id[section_id]
 
     def item(self, item_id: str) -> Item:
-        for section in self.sections:
-            for item in section.items:
-                if item.id == item_id:
-                    return item
-        raise KeyError(item_id)
+        return self._items_by_id[item_id][1]
 
     def section_of(self, item_id: str) -> Section:
-        for section in self.sections:
-            if item_id in section.item_ids:
-                return section
-        raise KeyError(item_id)
+        return self._items_by_id[item_id][0]
 
-    @property
+    @cached_property
     def items(self) -> tuple[Item, ...]:
         return tuple(item for section in self.sections for item in section.items)
 
