@@ -16,6 +16,7 @@ keyboard or screen-reader user meets each area once.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache, lru_cache
 
 from flask_babel import gettext, pgettext
 from markupsafe import Markup, escape
@@ -38,7 +39,8 @@ FIGURE_LEFT = -46
 FIGURE_WIDTH = 92
 
 
-def _regions(view: str) -> list[tuple[str, str]]:
+@cache
+def _regions(view: str) -> tuple[tuple[str, str], ...]:
     """(region code, path data) for one view, with the summary's left/right convention."""
     midline, sided = (
         (_MIDLINE_FRONT, _SIDED_FRONT) if view == "front" else (_MIDLINE_BACK, _SIDED_BACK)
@@ -48,7 +50,7 @@ def _regions(view: str) -> list[tuple[str, str]]:
     for base, shape in sided.items():
         regions.append((f"{base}_{near}", _subpath(*shape, 0, False)))
         regions.append((f"{base}_{far}", _subpath(*shape, 0, True)))
-    return regions
+    return tuple(regions)
 
 
 def _figure_svg(view: str, title: str, labels: Mapping[str, str], sides: tuple[str, str]) -> str:
@@ -89,12 +91,23 @@ def _figure_svg(view: str, title: str, labels: Mapping[str, str], sides: tuple[s
 def body_diagram(
     labels: Mapping[str, str], *, front: str, back: str, sides: tuple[str, str] = ("R", "L")
 ) -> Markup:
+    """The two figures (see `_diagram`); the same words always give the same markup."""
+    return _diagram(tuple(labels.items()), front, back, sides)
+
+
+# One drawing per language: it holds no answer (the page's script marks the chosen regions),
+# so it is built once instead of on every step page (a fifth of the pain step's cost).
+@lru_cache(maxsize=16)
+def _diagram(
+    labels_items: tuple[tuple[str, str], ...], front: str, back: str, sides: tuple[str, str]
+) -> Markup:
     """The two figures as markup; `labels` maps each region code to its translated name.
 
     Only codes in `labels` (the question's own codes) become regions; the markup is built from
     fixed shapes and escaped labels, nothing the patient typed. `sides` are the letters for
     the patient's right and left.
     """
+    labels = dict(labels_items)
     # Safe: fixed shapes, escaped labels and captions (S704 cannot see that).
     return Markup(  # noqa: S704
         '<figure class="body-figure-wrap"><figcaption>'
