@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from screening.choice_markup import choice_markup, choices_markup
+from screening.form_markup import (
+    choice_markup,
+    choices_markup,
+    field_markup,
+    messages_markup,
+    optional_mark_markup,
+)
 
 
 def unbreakable(number: str) -> str:
@@ -19,6 +25,9 @@ def unbreakable(number: str) -> str:
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["choice_markup"] = choice_markup
     app.jinja_env.globals["choices_markup"] = choices_markup
+    app.jinja_env.globals["field_markup"] = field_markup
+    app.jinja_env.globals["messages_markup"] = messages_markup
+    app.jinja_env.globals["optional_mark_markup"] = optional_mark_markup
     from screening.patient.body_diagram import body_diagram_for
 
     app.jinja_env.globals["body_diagram_for"] = body_diagram_for

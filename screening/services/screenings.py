@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -481,9 +482,20 @@ def section_complete(screening: Screening, section_id: str) -> bool:
     section = _section(section_id)
     if (screening.draft.get(section_id) or {}).get("unsaved"):
         return False
-    answers = screening.answers
+    return _stored_section_valid(screening.answers_json or "{}", section.id, today())
+
+
+@lru_cache(maxsize=256)
+def _stored_section_valid(answers_json: str, section_id: str, as_of: date) -> bool:
+    """Whether a stored answer set's step passes the validator, remembered by the stored text.
+
+    Every step page shows progress (all seven steps checked), so the same unchanged answers
+    were validated again on each page; the answer text and the date decide the result alone.
+    """
+    section = _section(section_id)
+    answers = json.loads(answers_json)
     own = {k: v for k, v in answers.items() if k in section.item_ids}
-    return validate_section(section, own, today(), context=_without_section(answers, section)).ok
+    return validate_section(section, own, as_of, context=_without_section(answers, section)).ok
 
 
 def first_incomplete_step(screening: Screening) -> str:

@@ -7,7 +7,7 @@ extracted still fails here):
 - every msgid with a source location under PATIENT_SOURCES: the patient blueprint and its
   templates, the questionnaire definition and its validation messages, the handout (content,
   service, page, PDF), patient emails (the handout link, invitations and reminders), the base
-  layout, form macros and error pages;
+  layout, form macros (and their Python markup) and error pages;
 - the evaluation catalogue's `patient_explanation` texts (the only catalogue strings written
   for the patient; titles, red flags and checks are the surgeon's).
 
@@ -42,6 +42,7 @@ PATIENT_SOURCES = (
     "templates/email/",
     "templates/base.html",
     "templates/_macros/",
+    "screening/form_markup.py",  # the form macros' markup, written in Python
     "templates/errors/",
 )
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "_l": None, "lazy_gettext": None}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template_string
 
-from screening.choice_markup import choice_markup
+from screening.form_markup import choice_markup
 from screening.patient.forms import step_form_class
 
 
@@ -45,7 +45,7 @@ def test_labels_and_values_are_escaped(app: Flask) -> None:
 
 def test_a_whole_group_matches_its_options_one_by_one(app: Flask) -> None:
     """choices_markup writes each option exactly as choice_markup does for WTForms' options."""
-    from screening.choice_markup import choices_markup
+    from screening.form_markup import choices_markup
 
     groups = 0
     with app.test_request_context("/"):
@@ -64,3 +64,26 @@ def test_a_whole_group_matches_its_options_one_by_one(app: Flask) -> None:
                     assert str(choices_markup(field, invalid)) == one_by_one
                 groups += 1
     assert groups > 10
+
+
+def test_a_field_ties_its_label_hint_and_error_to_the_input(app: Flask) -> None:
+    from screening.form_markup import field_markup
+
+    with app.test_request_context("/"):
+        form = step_form_class("about")(meta={"csrf": False})
+        form.first_name.errors = ["Enter your first name."]
+        html = str(field_markup(form.first_name, hint="As on your ID.", optional=True))
+        assert '<label class="field-label" for="first_name">' in html
+        assert 'id="first_name-hint">As on your ID.</p>' in html
+        assert 'id="first_name-error">' in html and "Enter your first name." in html
+        assert 'aria-describedby="first_name-hint first_name-error"' in html
+        assert 'aria-invalid="true"' in html and "(optional)" in html
+
+        form.sex.errors = ["Choose one."]
+        group = str(field_markup(form.sex))
+        assert group.startswith('<fieldset class="field field-group  has-error" id="sex"')
+        assert 'aria-describedby="sex-error"' in group and "<legend" in group
+        assert group.count('aria-invalid="true"') == len(list(form.sex.iter_choices()))
+
+        hostile = str(field_markup(form.first_name, label='<script>"x"</script>'))
+        assert "<script>" not in hostile and "&lt;script&gt;" in hostile
