@@ -26,7 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 
 from screening.evaluation import RULES_VERSION, TriageResult, assess_triage, evaluate
 from screening.evaluation.catalogue import ACT_NOW_LEVELS, TRIAGE_RANK
@@ -729,6 +729,27 @@ class PurgeCounts:
         return self.abandoned + self.expired + self.revoked
 
 
+def _delete_rows_of(screening_ids: set[int]) -> None:
+    """Delete (or unlink) every row of other tables that points at these screenings.
+
+    The schema says ON DELETE CASCADE (or SET NULL), but SQLite does not enforce foreign keys
+    unless asked, so a purge there would leave save logs, red-flag records and pending emails
+    of a deleted screening behind. Found from the metadata, so a table added later is covered.
+    """
+    screening_id = Screening.__table__.c.id
+    for table in db.metadata.sorted_tables:
+        for foreign_key in table.foreign_keys:
+            if table is Screening.__table__ or foreign_key.column is not screening_id:
+                continue
+            column = foreign_key.parent
+            if (foreign_key.ondelete or "").upper() == "SET NULL":
+                db.session.execute(
+                    update(table).where(column.in_(screening_ids)).values({column.name: None})
+                )
+            else:
+                db.session.execute(delete(table).where(column.in_(screening_ids)))
+
+
 def purge_unsent(
     *, retention_days: int, abandoned_days: int, now: datetime | None = None, dry_run: bool = False
 ) -> PurgeCounts:
@@ -757,6 +778,7 @@ def purge_unsent(
     if dry_run or not claimed:
         db.session.rollback()
         return PurgeCounts(**counts)
+    _delete_rows_of(claimed)
     for screening in db.session.scalars(select(Screening).where(Screening.id.in_(claimed))):
         db.session.delete(screening)  # the ORM cascade removes any stored summary too
     result = PurgeCounts(**counts)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from screening.extensions import db
-from screening.models import AuditEvent, Screening, Summary
+from screening.models import AuditEvent, Screening, ScreeningSave, Summary
 from tests.staff.helpers import make_screening, store_synthetic_pdf
 
 NOW = datetime.now(UTC)
@@ -53,6 +53,11 @@ def test_purge_deletes_only_long_unusable_never_sent_screenings(app, runner):
     ]
     store_synthetic_pdf(kept[2])
     kept_ids = {s.id for s in kept}
+    # What other tables hold about a doomed screening goes with it, on SQLite too (which does
+    # not enforce ON DELETE CASCADE by itself).
+    db.session.add(ScreeningSave(screening_id=doomed[0].id, section_id="about"))
+    db.session.add(ScreeningSave(screening_id=kept[0].id, section_id="about"))
+    db.session.commit()
 
     dry = runner.invoke(args=["purge", "--dry-run"])
     assert dry.exit_code == 0 and "Would delete 3" in dry.output
@@ -65,6 +70,8 @@ def test_purge_deletes_only_long_unusable_never_sent_screenings(app, runner):
     db.session.expire_all()
     assert {s.id for s in db.session.scalars(select(Screening))} == kept_ids
     assert len(db.session.scalars(select(Summary)).all()) == 1
+    saves = db.session.scalars(select(ScreeningSave)).all()
+    assert [save.screening_id for save in saves] == [kept[0].id]
 
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "purge")).one()
     assert event.actor == "cli" and event.detail.startswith("3 never-sent screenings deleted")
