@@ -36,77 +36,14 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from screening.questionnaire import QUESTIONNAIRE, ItemType
+from screening.summary.bench import SYNTHETIC_ANSWERS
 from tests.patient.helpers import LINK, csrf_token_from, step_post_data
 
 VENV_BIN = Path(sys.executable).parent
 LOAD_DB = "screening_load"
 
-BASE_ANSWERS: dict[str, Any] = {
-    "sex": "female",
-    "height_cm": 168,
-    "weight_kg": 74,
-    "work_status": "working",
-    "work_demand": "light",
-    "caregiver": False,
-    "visit_reason": "Back and leg pain for a year.",
-    "phone": "555-0134",
-    "prior_spine_surgery": True,
-    "surgeries": [
-        {
-            "procedure": "discectomy",
-            "region": "lumbar",
-            "year": 2021,
-            "month": 5,
-            "approach": "minimally_invasive",
-            "outcome": "better",
-        }
-    ],
-    "symptoms_since_surgery": "improved_then_returned",
-    "leg_pain_nrs": 6,
-    "pain_regions": ["lower_back", "buttock_left", "below_knee_left"],
-    "pain_duration": "over_1_year",
-    "numbness_tingling": True,
-    "leg_weakness": "none",
-    "walking_limit": "10_to_30_min",
-    "worse_standing_walking": True,
-    "relief_sitting_bending": False,
-    "worse_sitting_bending": True,
-    "night_pain": False,
-    "interference_nrs": 6,
-    "bladder_bowel_change": False,
-    "saddle_numbness": False,
-    "both_legs_symptoms": False,
-    "sexual_dysfunction_new": False,
-    "fever_chills": False,
-    "weight_loss_unexplained": False,
-    "cancer_history": False,
-    "immunosuppressed": False,
-    "long_term_steroids": False,
-    "iv_drug_use": False,
-    "recent_trauma": False,
-    "hand_clumsiness": False,
-    "balance_problem": "none",
-    "wound_problem": False,
-    "diagnoses": ["herniated_disc"],
-    "mri_when": "within_12_months",
-    "diabetes": "no",
-    "smoking": "former",
-    "blood_thinners": False,
-    "heart_or_lung_disease": False,
-    "prior_spine_infection": False,
-    "current_medications": "Ibuprofen 400 mg as needed",
-    "physical_therapy": "6_weeks_or_more",
-    "injections": "one",
-    "injection_within_3_months": False,
-    "medications_tried": ["anti_inflammatories", "nerve_pain_medication"],
-    "opioid_use": "none",
-    "phq2_interest": 1,
-    "phq2_down": 1,
-    "gad2_nervous": 1,
-    "gad2_worry": 0,
-    "goals": ["walk_further", "return_to_work"],
-    "concerns": ["recovery_time"],
-}
+# The benchmark's typical synthetic patient, varied per patient below.
+BASE_ANSWERS: dict[str, Any] = SYNTHETIC_ANSWERS
 
 FIRST_NAMES = ("Avery", "Jordan", "Riley", "Morgan", "Casey", "Quinn", "Rowan", "Emerson")
 LAST_NAMES = ("Lindqvist", "Okafor", "Marchetti", "Nakamura", "Delacroix", "Haddad", "Brennan")
