@@ -19,6 +19,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from screening import create_app
 from screening.extensions import db
+from tests.outbox.servers import WEBHOOK_SECRET, SmtpServer, WebhookReceiver
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 # The spec and the worked examples, copied into the repository so a fresh clone tests them.
@@ -80,3 +81,20 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+# Real local servers for what the app sends (issues 12, 13, 15): a fresh one per test.
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def webhook() -> Iterator[WebhookReceiver]:
+    receiver = WebhookReceiver(secret=WEBHOOK_SECRET)
+    receiver.start()
+    yield receiver
+    receiver.stop()

@@ -3,8 +3,6 @@ real SMTP server (aiosmtpd on loopback), holding the link and none of the handou
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from flask.testing import FlaskClient
 
@@ -12,14 +10,6 @@ from screening.handout import content
 from screening.outbox import worker
 from tests.outbox.servers import SmtpServer
 from tests.patient.helpers import complete_screening, example_answers
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

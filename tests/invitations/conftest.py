@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,14 +19,6 @@ from tests.staff.helpers import make_user, sign_in
 ZONE = ZoneInfo("America/New_York")
 BASE_URL = "https://screening.clinic.example"
 BORN = date(1961, 3, 4)
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

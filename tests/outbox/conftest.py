@@ -2,29 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from tests.outbox.servers import SmtpServer, WebhookReceiver
-
-WEBHOOK_SECRET = "test-webhook-secret-" + "x" * 24
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def webhook() -> Iterator[WebhookReceiver]:
-    receiver = WebhookReceiver(secret=WEBHOOK_SECRET)
-    receiver.start()
-    yield receiver
-    receiver.stop()
+from tests.outbox.servers import WEBHOOK_SECRET, SmtpServer, WebhookReceiver
 
 
 @pytest.fixture

@@ -28,6 +28,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# The shared test secret the webhook receiver checks signatures with.
+WEBHOOK_SECRET = "test-webhook-secret-" + "x" * 24
+
+
 @dataclass
 class ReceivedMail:
     mail_from: str

@@ -18,8 +18,7 @@ from screening import outbox
 from screening.extensions import db
 from screening.models import OutboxMessage
 from screening.outbox import worker
-from tests.outbox.conftest import WEBHOOK_SECRET
-from tests.outbox.servers import SmtpServer, WebhookReceiver, wait_for
+from tests.outbox.servers import WEBHOOK_SECRET, SmtpServer, WebhookReceiver, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,8 +22,7 @@ from screening.extensions import db
 from screening.models import AuditEvent, OutboxMessage, RedFlagAction, Screening, ScreeningSave
 from screening.outbox import worker
 from screening.questionnaire import QUESTIONNAIRE
-from tests.outbox.conftest import WEBHOOK_SECRET
-from tests.outbox.servers import SmtpServer, WebhookReceiver
+from tests.outbox.servers import WEBHOOK_SECRET, SmtpServer, WebhookReceiver
 from tests.patient.helpers import (
     acknowledge_warning,
     complete_screening,
@@ -39,22 +37,6 @@ _STEP_IDS = [section.id for section in QUESTIONNAIRE.sections]
 STEPS_BEFORE_WARNINGS = tuple(_STEP_IDS[: _STEP_IDS.index("warning_signs")])
 # What the patient typed that must never leave the clinic's systems in an alert.
 PATIENT_DETAILS = ("Sam", "Turner", "1979", "555-0134", "saddle", "Saddle", "Back pain")
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def webhook() -> Iterator[WebhookReceiver]:
-    receiver = WebhookReceiver(secret=WEBHOOK_SECRET)
-    receiver.start()
-    yield receiver
-    receiver.stop()
 
 
 @pytest.fixture
