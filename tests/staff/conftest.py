@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from screening.models import Screening, StaffUser
 from tests.staff import helpers
@@ -34,3 +35,17 @@ def create_screening(app: Flask) -> Callable[..., Screening]:
 def users(app: Flask) -> dict[str, StaffUser]:
     """One active account per role."""
     return {role: helpers.make_user(role) for role in helpers.ROLES}
+
+
+@pytest.fixture
+def clinician(app: Flask) -> StaffUser:
+    """An active clinician, Dr Lee."""
+    return helpers.make_user("clinician", name="Dr Lee")
+
+
+@pytest.fixture
+def desk(app: Flask, client: FlaskClient) -> StaffUser:
+    """A front-desk member, signed in on `client`."""
+    user = helpers.make_user("front_desk")
+    helpers.sign_in(client, user)
+    return user

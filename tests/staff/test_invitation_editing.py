@@ -15,22 +15,10 @@ from screening.extensions import db
 from screening.models import AuditEvent, Screening
 from screening.services import access
 from screening.services.screenings import find_by_token
-from tests.staff.helpers import make_screening, make_user, sign_in
+from tests.staff.helpers import make_screening, make_user
 
 ZONE = ZoneInfo("America/New_York")
 LOOK_ALIKES = set("Il1O0o")
-
-
-@pytest.fixture
-def clinician(app):
-    return make_user("clinician", name="Dr Lee")
-
-
-@pytest.fixture
-def desk(app, client):
-    user = make_user("front_desk")
-    sign_in(client, user)
-    return user
 
 
 def _form(clinician, **changes):

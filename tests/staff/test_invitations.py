@@ -13,21 +13,9 @@ from screening.extensions import db
 from screening.models import AuditEvent, Screening
 from screening.questionnaire import QUESTIONNAIRE
 from screening.services.access import hash_resume_code, hash_token, normalise_resume_code
-from tests.staff.helpers import make_screening, make_user, sign_in
+from tests.staff.helpers import make_screening
 
 ZONE = ZoneInfo("America/New_York")
-
-
-@pytest.fixture
-def clinician(app):
-    return make_user("clinician", name="Dr Lee")
-
-
-@pytest.fixture
-def desk(app, client):
-    user = make_user("front_desk")
-    sign_in(client, user)
-    return user
 
 
 def _form(clinician, **changes):
