@@ -64,3 +64,13 @@ def test_an_admin_cannot_lock_themselves_out(client, app):
 def test_unknown_user_id_is_404(client, app):
     sign_in(client, make_user("admin"))
     assert client.post("/staff/users/9999/deactivate").status_code == 404
+
+
+def test_the_users_page_title_is_only_its_title(client, create_user, sign_in) -> None:
+    """The recent account changes belong in the page, once, never in the browser's title."""
+    admin = create_user("admin")
+    sign_in(client, admin)
+    html = client.get("/staff/users").get_data(as_text=True)
+    title = html[html.index("<title>") : html.index("</title>")]
+    assert "<table" not in title and "Recent account changes" not in title
+    assert html.count("Recent account changes") == 1
