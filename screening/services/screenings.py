@@ -15,13 +15,13 @@ Two guarantees are enforced in the database, not only in the views:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -482,20 +482,25 @@ def section_complete(screening: Screening, section_id: str) -> bool:
     section = _section(section_id)
     if (screening.draft.get(section_id) or {}).get("unsaved"):
         return False
-    return _stored_section_valid(screening.answers_json or "{}", section.id, today())
+    answers_json = screening.answers_json or "{}"
+    # Remembered by a digest of the stored answers, so no answer text is kept in memory.
+    key = (hashlib.sha256(answers_json.encode()).digest(), section.id, today())
+    known = _SECTION_VALID.get(key)
+    if known is None:
+        answers = json.loads(answers_json)
+        own = {k: v for k, v in answers.items() if k in section.item_ids}
+        context = _without_section(answers, section)
+        known = validate_section(section, own, key[2], context=context).ok
+        if len(_SECTION_VALID) >= _SECTION_VALID_MAX:
+            _SECTION_VALID.clear()
+        _SECTION_VALID[key] = known
+    return known
 
 
-@lru_cache(maxsize=256)
-def _stored_section_valid(answers_json: str, section_id: str, as_of: date) -> bool:
-    """Whether a stored answer set's step passes the validator, remembered by the stored text.
-
-    Every step page shows progress (all seven steps checked), so the same unchanged answers
-    were validated again on each page; the answer text and the date decide the result alone.
-    """
-    section = _section(section_id)
-    answers = json.loads(answers_json)
-    own = {k: v for k, v in answers.items() if k in section.item_ids}
-    return validate_section(section, own, as_of, context=_without_section(answers, section)).ok
+# Every step page shows progress (all seven steps checked), so the same unchanged answers were
+# validated again on each page; the stored answers and the date decide the result alone.
+_SECTION_VALID: dict[tuple[bytes, str, date], bool] = {}
+_SECTION_VALID_MAX = 4096
 
 
 def first_incomplete_step(screening: Screening) -> str:
