@@ -3,7 +3,6 @@
 Models and views import from here, so no module needs a bottom-of-file import to dodge a cycle.
 """
 
-from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -12,6 +11,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from screening.translations_cache import ClinicBabel
 
 # Deterministic constraint names, so migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -31,5 +32,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-babel = Babel()
+babel = ClinicBabel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
