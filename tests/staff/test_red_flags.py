@@ -36,7 +36,18 @@ BASE_URL = "https://screening.clinic.example"
 _STEP_IDS = [section.id for section in QUESTIONNAIRE.sections]
 STEPS_BEFORE_WARNINGS = tuple(_STEP_IDS[: _STEP_IDS.index("warning_signs")])
 # What the patient typed that must never leave the clinic's systems in an alert.
-PATIENT_DETAILS = ("Sam", "Turner", "1979", "555-0134", "saddle", "Saddle", "Back pain")
+# (The date of birth in full, as stored and as typed: a bare year could turn up by chance
+# inside a random message id.)
+PATIENT_DETAILS = (
+    "Sam",
+    "Turner",
+    "1979-01-15",
+    "1/15/1979",
+    "555-0134",
+    "saddle",
+    "Saddle",
+    "Back pain",
+)
 
 
 @pytest.fixture
