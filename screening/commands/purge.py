@@ -12,7 +12,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from screening.services import screenings
+from screening.services import retention
 
 
 @click.command("purge")
@@ -20,15 +20,15 @@ from screening.services import screenings
 @with_appcontext
 def purge_command(dry_run: bool) -> None:
     """Delete never-sent screenings unusable for RETENTION_DAYS (audited as counts)."""
-    retention = int(current_app.config["RETENTION_DAYS"])
-    counts = screenings.purge_unsent(
-        retention_days=retention,
+    retention_days = int(current_app.config["RETENTION_DAYS"])
+    counts = retention.purge_unsent(
+        retention_days=retention_days,
         abandoned_days=int(current_app.config["ABANDONED_AFTER_DAYS"]),
         dry_run=dry_run,
     )
     verb = "Would delete" if dry_run else "Deleted"
     click.echo(
-        f"{verb} {counts.total} never-sent screenings unusable for {retention}+ days "
+        f"{verb} {counts.total} never-sent screenings unusable for {retention_days}+ days "
         f"({counts.abandoned} abandoned, {counts.expired} expired, {counts.revoked} revoked)."
     )
 
