@@ -245,6 +245,30 @@ def render_invitation_email(
     return RenderedEmail(wording.subject, text, html, headers)
 
 
+def queue_patient_email(
+    screening: Screening, email: RenderedEmail, *, kind: str, dedupe_key: str, now: datetime
+) -> bool:
+    """Queue one email to the invited address in the caller's transaction (no commit).
+
+    False when the same email (its dedupe key) was queued before. Notes when the patient was
+    last emailed, which keeps them to one email a day.
+    """
+    queued = enqueue_email(
+        kind=kind,
+        to=screening.invited_email,
+        subject=email.subject,
+        text=email.text,
+        html=email.html,
+        dedupe_key=dedupe_key,
+        screening_id=screening.id,
+        headers=email.headers,
+    )
+    if queued is None:
+        return False
+    screening.last_emailed_at = now
+    return True
+
+
 def queue_invitation_email(
     screening: Screening,
     secret_key: str,
@@ -260,19 +284,8 @@ def queue_invitation_email(
     # New and updated invitations are keyed by the moment (a double click within the same
     # minute sends one); the seed part changes on reissue.
     key = f"invitation:{screening.public_id}:{screening.link_seed[:8]}:{reason}:{now:%Y%m%d%H%M}"
-    queued = enqueue_email(
-        kind="invitation",
-        to=screening.invited_email,
-        subject=email.subject,
-        text=email.text,
-        html=email.html,
-        dedupe_key=key,
-        screening_id=screening.id,
-        headers=email.headers,
-    )
-    if queued is None:
+    if not queue_patient_email(screening, email, kind="invitation", dedupe_key=key, now=now):
         return
-    screening.last_emailed_at = now
     audit.record(
         "email_invitation",
         actor=actor,

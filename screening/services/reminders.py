@@ -17,10 +17,11 @@ from sqlalchemy import select, update
 
 from screening.extensions import db
 from screening.models import Screening
-from screening.outbox import cancel, enqueue_email, register_sweep
+from screening.outbox import cancel, register_sweep
 from screening.services import audit
 from screening.services.invitation_messages import (
     clinic_zone,
+    queue_patient_email,
     render_invitation_email,
     scrub_delivered_emails,
 )
@@ -92,19 +93,9 @@ def send_due_reminders(now: datetime | None = None) -> int:
             assert screening.appointment_at is not None and screening.invited_email
             day = screening.appointment_at.astimezone(clinic_zone()).date()
             email = render_invitation_email(screening, secret_key, reminder_days=days_left)
-            queued = enqueue_email(
-                kind="reminder",
-                to=screening.invited_email,
-                subject=email.subject,
-                text=email.text,
-                html=email.html,
-                dedupe_key=f"reminder:{screening.public_id}:{day.isoformat()}:{days_left}",
-                screening_id=screening.id,
-                headers=email.headers,
-            )
-            if queued is None:
+            key = f"reminder:{screening.public_id}:{day.isoformat()}:{days_left}"
+            if not queue_patient_email(screening, email, kind="reminder", dedupe_key=key, now=now):
                 continue
-            screening.last_emailed_at = now
             audit.record(
                 "send_reminder",
                 actor=WORKER_ACTOR,
