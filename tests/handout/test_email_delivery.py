@@ -8,18 +8,14 @@ from flask.testing import FlaskClient
 
 from screening.handout import content
 from screening.outbox import worker
-from tests.outbox.servers import SmtpServer
+from tests.outbox.servers import SmtpServer, smtp_settings
 from tests.patient.helpers import complete_screening, example_answers
 
 
 @pytest.fixture
 def app_config(smtp_server: SmtpServer) -> dict[str, object]:
     return {
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": smtp_server.port,
-        "SMTP_STARTTLS": False,
-        "SMTP_TIMEOUT_SECONDS": 10,
-        "MAIL_FROM": "Spine Clinic <screening@clinic.example>",
+        **smtp_settings(smtp_server, "Spine Clinic <screening@clinic.example>"),
     }
 
 

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from screening.models import Screening, StaffUser
 from screening.services import invitations
-from tests.outbox.servers import SmtpServer
+from tests.outbox.servers import SmtpServer, smtp_settings
 from tests.staff.helpers import make_user, sign_in
 
 ZONE = ZoneInfo("America/New_York")
@@ -24,11 +24,7 @@ BORN = date(1961, 3, 4)
 @pytest.fixture
 def app_config(smtp_server: SmtpServer) -> dict[str, object]:
     return {
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": smtp_server.port,
-        "SMTP_STARTTLS": False,
-        "SMTP_TIMEOUT_SECONDS": 10,
-        "MAIL_FROM": "Spine Clinic <screening@clinic.example>",
+        **smtp_settings(smtp_server, "Spine Clinic <screening@clinic.example>"),
         "PUBLIC_BASE_URL": BASE_URL,
         "CLINIC_TIMEZONE": "America/New_York",
         "CLINIC_NAME": "Lakeside Spine Clinic",

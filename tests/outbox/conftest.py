@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.outbox.servers import WEBHOOK_SECRET, SmtpServer, WebhookReceiver
+from tests.outbox.servers import WEBHOOK_SECRET, SmtpServer, WebhookReceiver, smtp_settings
 
 
 @pytest.fixture
 def app_config(smtp_server: SmtpServer, webhook: WebhookReceiver) -> dict[str, object]:
     return {
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": smtp_server.port,
-        "SMTP_STARTTLS": False,
-        "SMTP_TIMEOUT_SECONDS": 10,
-        "MAIL_FROM": "Spine Clinic <alerts@clinic.example>",
+        **smtp_settings(smtp_server, "Spine Clinic <alerts@clinic.example>"),
         "ALERT_EMAIL_TO": "oncall@clinic.example",
         "ALERT_WEBHOOK_URL": webhook.url,
         "ALERT_WEBHOOK_SECRET": WEBHOOK_SECRET,

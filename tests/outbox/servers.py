@@ -28,6 +28,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def smtp_settings(server: SmtpServer, mail_from: str) -> dict[str, object]:
+    """The app's settings for sending through a test SMTP server (plain SMTP, short timeout)."""
+    return {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": server.port,
+        "SMTP_STARTTLS": False,
+        "SMTP_TIMEOUT_SECONDS": 10,
+        "MAIL_FROM": mail_from,
+    }
+
+
 # The shared test secret the webhook receiver checks signatures with.
 WEBHOOK_SECRET = "test-webhook-secret-" + "x" * 24
 

@@ -22,7 +22,7 @@ from screening.extensions import db
 from screening.models import AuditEvent, OutboxMessage, RedFlagAction, Screening, ScreeningSave
 from screening.outbox import worker
 from screening.questionnaire import QUESTIONNAIRE
-from tests.outbox.servers import WEBHOOK_SECRET, SmtpServer, WebhookReceiver
+from tests.outbox.servers import WEBHOOK_SECRET, SmtpServer, WebhookReceiver, smtp_settings
 from tests.patient.helpers import (
     acknowledge_warning,
     complete_screening,
@@ -53,10 +53,7 @@ PATIENT_DETAILS = (
 @pytest.fixture
 def app_config(smtp_server: SmtpServer, webhook: WebhookReceiver) -> dict[str, object]:
     return {
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": smtp_server.port,
-        "SMTP_STARTTLS": False,
-        "MAIL_FROM": "Spine Clinic alerts <alerts@clinic.example>",
+        **smtp_settings(smtp_server, "Spine Clinic alerts <alerts@clinic.example>"),
         "ALERT_EMAIL_TO": "oncall@clinic.example",
         "ALERT_ESCALATION_EMAIL_TO": "lead@clinic.example",
         "ALERT_ESCALATE_MINUTES": 15,
