@@ -13,12 +13,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from screening.evaluation.catalogue import ACT_NOW_LEVELS
 from screening.models import Screening
 from screening.services import screenings
+from screening.services.alerts import alert_channels_configured
 
 
 @dataclass(frozen=True)
@@ -33,19 +33,6 @@ class WarningWords:
     signs: list[str] = field(default_factory=list)
     cancer: str | None = None
     clinic_told: bool = False
-
-
-def alert_channel_configured() -> bool:
-    """True when an alert to the clinic is sent (an email address or a webhook is set).
-
-    The pages say "we are letting the clinic know" only then; otherwise they ask the patient
-    to call the clinic as well, so nobody relies on an alert that is never sent.
-    """
-    config = current_app.config
-    return bool(
-        (config.get("ALERT_EMAIL_TO") or "").strip()
-        or (config.get("ALERT_WEBHOOK_URL") or "").strip()
-    )
 
 
 def _yes(answers: Mapping[str, Any], item_id: str) -> bool:
@@ -100,7 +87,8 @@ def warning_words(
     """The message for an emergency or urgent level, or None for review and routine."""
     if level not in ACT_NOW_LEVELS:
         return None
-    told = alert_channel_configured()
+    # The pages say "we are letting the clinic know" only when an alert is really sent.
+    told = alert_channels_configured()
     rules = tuple(rules)
     if level == "urgent":
         return WarningWords(level, "urgent", clinic_told=told)

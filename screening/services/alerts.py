@@ -38,7 +38,10 @@ ESCALATION_BATCH = 100
 def alert_channels_configured() -> bool:
     """Whether anyone is told automatically (the patient's pages say so only when true)."""
     config = current_app.config
-    return bool(config.get("ALERT_EMAIL_TO") or config.get("ALERT_WEBHOOK_URL"))
+    return bool(
+        (config.get("ALERT_EMAIL_TO") or "").strip()
+        or (config.get("ALERT_WEBHOOK_URL") or "").strip()
+    )
 
 
 def staff_link(public_id: str) -> str:

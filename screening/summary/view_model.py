@@ -31,6 +31,7 @@ from flask_babel import gettext
 
 from screening.evaluation import risk_factors_present
 from screening.evaluation.catalogue import RED_FLAGS, TRIAGE_RULE_TITLES, TRIAGE_TITLES
+from screening.evaluation.facts import months_since
 from screening.evaluation.topics import SCREEN_POSITIVE
 from screening.questionnaire import QUESTIONNAIRE, parse_iso_date
 from screening.questionnaire.model import N_
@@ -425,11 +426,7 @@ def _time_since(year: Any, month: Any, as_of: date | None, _: Translate) -> str 
     only the year is known), or in years from two years on."""
     if as_of is None or not isinstance(year, int):
         return None
-    elapsed = (as_of.year - year) * 12 + as_of.month
-    if isinstance(month, int):
-        low = high = elapsed - month
-    else:
-        low, high = max(0, elapsed - 12), elapsed - 1
+    low, high = months_since(year, month if isinstance(month, int) else None, as_of)
     if low >= 24:
         return _("%(n)s y ago", n=low // 12 if low == high else as_of.year - year)
     if low == high:
