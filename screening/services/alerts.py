@@ -26,6 +26,7 @@ from screening import outbox
 from screening.evaluation.catalogue import TRIAGE_RANK
 from screening.extensions import db
 from screening.models import Screening, ScreeningStatus
+from screening.public_links import public_url
 
 ALERT = "red_flag_alert"
 ESCALATION = "escalation"
@@ -46,11 +47,7 @@ def alert_channels_configured() -> bool:
 
 def staff_link(public_id: str) -> str:
     """The absolute staff URL of a screening, from PUBLIC_BASE_URL (the worker has no request)."""
-    path = current_app.url_map.bind("localhost").build(
-        "staff.screening_detail", {"public_id": public_id}
-    )
-    base = str(current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    return base + path
+    return public_url("staff.screening_detail", public_id=public_id)
 
 
 def _addresses(value: str | None) -> list[str]:

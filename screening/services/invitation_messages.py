@@ -17,12 +17,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
-from flask import current_app, has_request_context, render_template, request
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -31,15 +28,13 @@ from sqlalchemy import select
 from screening.extensions import db
 from screening.models import OutboxMessage, OutboxStatus, Screening
 from screening.outbox import enqueue_email
+from screening.public_links import public_url
 from screening.services import audit
 from screening.services.access import format_resume_code, link_secrets_from_seed
+from screening.services.screenings import clinic_zone
 
 MINUTES_TO_COMPLETE = 10
 STOP_REMINDERS_SALT = "stop-reminders"
-
-
-def clinic_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("CLINIC_TIMEZONE") or "UTC")
 
 
 def link_secrets(screening: Screening, secret_key: str) -> tuple[str, str]:
@@ -165,20 +160,6 @@ def invitation_wording(
 
 
 # -- links that work outside a request (the worker) -------------------------------------------
-
-
-def public_url(endpoint: str, **values: Any) -> str:
-    """An absolute URL from PUBLIC_BASE_URL (in a request without it: the request's host)."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if not base and has_request_context():
-        base = request.url_root
-    if not base:
-        raise RuntimeError("Set PUBLIC_BASE_URL (for example https://screening.example.org).")
-    parts = urlsplit(base)
-    adapter = current_app.url_map.bind(
-        parts.netloc, script_name=parts.path.rstrip("/") or "/", url_scheme=parts.scheme or "https"
-    )
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def patient_link_url(token: str) -> str:

@@ -75,8 +75,12 @@ def clinic_date(moment: datetime | None = None) -> date:
     calendar: a patient sending the form at 8 pm in New York is still on today's date, though
     UTC has moved on.
     """
-    zone = ZoneInfo(current_app.config.get("CLINIC_TIMEZONE") or "UTC")
-    return (moment or utcnow()).astimezone(zone).date()
+    return (moment or utcnow()).astimezone(clinic_zone()).date()
+
+
+def clinic_zone() -> ZoneInfo:
+    """The clinic's time zone (CLINIC_TIMEZONE): staff read and type every time in it."""
+    return ZoneInfo(current_app.config.get("CLINIC_TIMEZONE") or "UTC")
 
 
 def today() -> date:

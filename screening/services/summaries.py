@@ -13,7 +13,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -23,6 +22,7 @@ from screening.extensions import db
 from screening.i18n import clinic_locale, in_clinic_language
 from screening.models import Screening, ScreeningStatus, StaffUser, Summary
 from screening.services import audit
+from screening.services.screenings import clinic_zone
 from screening.summary.render import render_pdf
 from screening.summary.view_model import build_summary
 
@@ -69,7 +69,7 @@ def summary_for(
         appointment_at=screening.appointment_at,
         clinician=_clinician_name(screening),
         questionnaire_version=screening.questionnaire_version,
-        zone=ZoneInfo(current_app.config.get("CLINIC_TIMEZONE") or "UTC"),
+        zone=clinic_zone(),
     )
     answered_in = _answered_in(screening.patient_locale)
     if answered_in:

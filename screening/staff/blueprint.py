@@ -7,13 +7,13 @@ Route modules (auth, queue, detail, invitations, users, audit_views) register on
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, g, render_template
+from flask import Blueprint, g, render_template
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
+from screening.services.screenings import clinic_zone
 from screening.staff.access import configure_login_manager
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -48,10 +48,6 @@ def _load_staff_afresh() -> None:
     revocation and timeout checks.
     """
     g.pop("_login_user", None)
-
-
-def clinic_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("CLINIC_TIMEZONE") or "UTC")
 
 
 @bp.app_template_filter("clinic_datetime")
