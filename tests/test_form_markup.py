@@ -87,3 +87,42 @@ def test_a_field_ties_its_label_hint_and_error_to_the_input(app: Flask) -> None:
 
         hostile = str(field_markup(form.first_name, label='<script>"x"</script>'))
         assert "<script>" not in hostile and "&lt;script&gt;" in hostile
+
+
+def test_every_input_text_area_and_drop_down_matches_its_widget(app: Flask) -> None:
+    """widget_markup writes what the WTForms widget writes, for every other field of every
+    step (empty, filled with hostile text, with the attributes field_markup passes)."""
+    from screening.form_markup import widget_markup
+    from screening.questionnaire import QUESTIONNAIRE
+
+    attribute_sets: list[dict[str, str]] = [
+        {},
+        {"aria-describedby": "x-hint x-error", "aria-invalid": "true", "aria-required": "true"},
+        {"autocomplete": "off", "inputmode": "numeric"},
+    ]
+    kinds: set[str] = set()
+    with app.test_request_context("/"):
+        for section in QUESTIONNAIRE.sections:
+            form = step_form_class(section.id)(meta={"csrf": False})
+            fields = list(form)
+            for field in form:
+                if field.type == "FieldList":
+                    field.append_entry()
+                    fields.extend(field.entries[-1].form)
+            for field in fields:
+                if field.type in (
+                    "RadioField",
+                    "MultiCheckboxField",
+                    "FieldList",
+                    "CSRFTokenField",
+                ):
+                    continue
+                for data in (None, '<b>"Ann" & Co</b>', "3"):
+                    field.data = data
+                    field.raw_data = None
+                    for attributes in attribute_sets:
+                        assert str(widget_markup(field, **attributes)) == str(
+                            field(**attributes)
+                        ), (section.id, field.name, data, attributes)
+                kinds.add(field.type)
+    assert {"StringField", "TextAreaField", "SelectField", "HiddenField", "BooleanField"} <= kinds

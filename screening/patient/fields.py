@@ -12,7 +12,6 @@ from functools import cache
 from typing import Any
 
 from flask_babel import lazy_gettext
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
@@ -28,6 +27,7 @@ from wtforms import (
 )
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 
+from screening.forms_base import ClinicForm
 from screening.patient.units import HEIGHT_UNITS, WEIGHT_UNITS, _unit_field
 from screening.questionnaire import QUESTIONNAIRE, Item, ItemType
 from screening.questionnaire.conditions import Condition
@@ -138,7 +138,7 @@ def _group_entry_form(item: Item) -> type[Form]:
     return type(f"{item.id.title()}EntryForm", (Form,), attrs)
 
 
-class StepForm(FlaskForm):
+class StepForm(ClinicForm):
     """Base of every step form: carries the CSRF token and where to go after saving."""
 
     return_to = HiddenField()

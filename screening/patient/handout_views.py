@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 
 from screening.extensions import csrf
+from screening.forms_base import ClinicForm
 from screening.models import Screening
 from screening.patient.blueprint import bp
 from screening.patient.link_access import _confirmed, _open
@@ -21,7 +21,7 @@ from screening.services import handout
 from screening.services.screenings import clinic_date
 
 
-class EmailLinkForm(FlaskForm):
+class EmailLinkForm(ClinicForm):
     """Only a CSRF token: the address is the one the patient gave in their answers."""
 
 

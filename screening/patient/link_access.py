@@ -19,11 +19,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext, ngettext
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.widgets import DateInput
 
 from screening.extensions import limiter
+from screening.forms_base import ClinicForm
 from screening.models import Screening
 from screening.patient import language
 from screening.patient.blueprint import (
@@ -49,18 +49,18 @@ START_RATE_LIMIT = "30 per minute"
 FUTURE_DATE_OF_BIRTH = "Date of birth cannot be in the future."
 
 
-class StartForm(FlaskForm):
+class StartForm(ClinicForm):
     """Only a CSRF token: starting needs nothing else."""
 
 
-class ResumeForm(FlaskForm):
+class ResumeForm(ClinicForm):
     code = StringField(
         lazy_gettext("Your resume code"),
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
     )
 
 
-class ConfirmBirthDateForm(FlaskForm):
+class ConfirmBirthDateForm(ClinicForm):
     date_of_birth = StringField(widget=DateInput(), render_kw={"autocomplete": "bday"})
 
 

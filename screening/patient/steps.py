@@ -226,11 +226,10 @@ def _post_step(
         errors = [e for e in errors if e.item_id in shaped.answered]
     faulty = unsaved_items(section, shaped, errors)
 
-    before = screenings.current_triage(screening)
     try:
         # What is right is stored even when something else on the step is not; the text of
         # what is not is kept as the step's draft (nothing typed is lost).
-        validated = screenings.save_section(
+        saved = screenings.save_section(
             screening,
             section.id,
             storable_answers(shaped.answers, faulty),
@@ -239,7 +238,9 @@ def _post_step(
         )
     except ScreeningLocked:
         return redirect(url_for(".done", token=token))
-    errors = errors or validated.errors
+    errors = errors or saved.errors
+    # From the save itself: the row is not read again to know whether to warn.
+    warning_due = screenings.warning_due(section.id, saved.triage_before, saved.triage_after)
     if shaped.errors or errors:
         summary, group_errors = place_errors(section, form, shaped, errors)
         notice = None
@@ -249,7 +250,6 @@ def _post_step(
             notice = _(
                 "Please fix the answers marked below before you go back. Blank answers are fine."
             )
-        after = screenings.current_triage(screening)
         return _render_step(
             token,
             screening,
@@ -258,9 +258,7 @@ def _post_step(
             summary=summary,
             group_errors=group_errors,
             notice=notice,
-            warning=words_for(screening)
-            if screenings.warning_due(section.id, before, after)
-            else None,
+            warning=words_for(screening) if warning_due else None,
         )
 
     if finishing_later or switching_language:
@@ -272,8 +270,7 @@ def _post_step(
     else:
         next_id = _next_section_id(section.id)
 
-    after = screenings.current_triage(screening)
-    if screenings.warning_due(section.id, before, after):
+    if warning_due:
         return redirect(url_for(".warning", token=token, next=next_id))
     if finishing_later:
         return redirect(url_for(".later", token=token))

@@ -7,9 +7,9 @@ from flask import (
     redirect,
     request,
 )
-from flask_wtf import FlaskForm
 
 from screening.evaluation.catalogue import ACT_NOW_LEVELS
+from screening.forms_base import ClinicForm
 from screening.patient.blueprint import (
     _csrf_ok,
     _page,
@@ -23,7 +23,7 @@ from screening.routes import patient_link
 from screening.services import screenings
 
 
-class AcknowledgeForm(FlaskForm):
+class AcknowledgeForm(ClinicForm):
     """The "I understand" button of the emergency page."""
 
 

@@ -88,11 +88,14 @@ def record_save(
     section_id: str,
     assessment: Any | None,
     now: datetime,
-) -> None:
-    """Log one save and store its provisional triage, in the caller's transaction.
+) -> dict[str, Any]:
+    """Log one save and work out its provisional triage, in the caller's transaction.
 
     `assessment` is the core's TriageResult of the saved answers, or None before the
-    warning-signs step has been answered (nothing to triage yet).
+    warning-signs step has been answered (nothing to triage yet). Returns the screening
+    columns the triage changes (empty when there is nothing to triage): the caller writes them
+    in the same UPDATE as the answers, so a save is one UPDATE, and an alert the rise calls for
+    is already queued in the same transaction.
     """
     db.session.add(
         ScreeningSave(
@@ -102,28 +105,33 @@ def record_save(
             triage=assessment.triage if assessment is not None else None,
         )
     )
-    if assessment is not None:
-        record_triage(
-            screening,
-            level=assessment.triage,
-            triage_rules=getattr(assessment, "triage_rules", ()),
-            red_flags=assessment.red_flags,
-            now=now,
-        )
+    if assessment is None:
+        return {}
+    values, alert_due = triage_values(
+        screening,
+        level=assessment.triage,
+        triage_rules=getattr(assessment, "triage_rules", ()),
+        red_flags=assessment.red_flags,
+        now=now,
+    )
+    if alert_due:
+        alerts.queue_alert(screening, assessment.triage, now)
+    return values
 
 
-def record_triage(
+def triage_values(
     screening: Screening,
     *,
     level: str,
     triage_rules: Iterable[Any],
     red_flags: Iterable[str],
     now: datetime,
-) -> None:
-    """Store the current triage, keep the highest level reached, queue an alert on a rise.
+) -> tuple[dict[str, Any], bool]:
+    """The columns that store this triage (keeping the highest level reached), and whether it
+    is a rise to an act-now level, which the clinic must be alerted to.
 
     `screening` must hold the stored row as of this transaction (the callers refresh it
-    under a row lock). No commit.
+    under a row lock).
     """
     rank = TRIAGE_RANK[level]
     rule_ids = [getattr(rule, "id", rule) for rule in triage_rules]
@@ -139,7 +147,8 @@ def record_triage(
     rises = highest_rank is None or rank < highest_rank
     if rises:
         values.update(highest_triage=level, highest_triage_rank=rank, highest_triage_at=now)
-    if rises and is_act_now(level):
+    alert_due = rises and is_act_now(level)
+    if alert_due:
         if screening.warning_saved_at is None:
             values["warning_saved_at"] = now
         if is_act_now(screening.highest_triage):
@@ -148,13 +157,32 @@ def record_triage(
             values.update(
                 flags_acknowledged_at=None, flags_acknowledged_by_id=None, escalated_at=None
             )
+    return values, alert_due
+
+
+def record_triage(
+    screening: Screening,
+    *,
+    level: str,
+    triage_rules: Iterable[Any],
+    red_flags: Iterable[str],
+    now: datetime,
+) -> None:
+    """Store the current triage, keep the highest level reached, queue an alert on a rise.
+
+    `screening` must hold the stored row as of this transaction (the callers refresh it
+    under a row lock). No commit.
+    """
+    values, alert_due = triage_values(
+        screening, level=level, triage_rules=triage_rules, red_flags=red_flags, now=now
+    )
     db.session.execute(
         update(Screening)
         .where(Screening.id == screening.id)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if rises and is_act_now(level):
+    if alert_due:
         alerts.queue_alert(screening, level, now)
 
 

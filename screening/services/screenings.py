@@ -392,6 +392,16 @@ def check_section(
     return validate_section(section, kept, today(), context=others)
 
 
+@dataclass
+class Saved(Validated):
+    """A save's validation, and the provisional triage before and after it (the same when
+    nothing was stored; None before the warning-signs step), so the page knows whether to warn
+    without reading the row again."""
+
+    triage_before: str | None = None
+    triage_after: str | None = None
+
+
 def _blocking(errors: list[AnswerError], typed: set[str]) -> list[AnswerError]:
     """Errors about something the patient typed (missing answers do not block going back)."""
     return [error for error in errors if error.item_id in typed]
@@ -404,7 +414,7 @@ def save_section(
     *,
     partial: bool = False,
     draft: Mapping[str, Any] | None = None,
-) -> Validated:
+) -> Saved:
     """Validate one step and merge it into the stored answers (one commit).
 
     `partial` (Back, Finish later) stores what is valid without requiring the step to be
@@ -429,17 +439,19 @@ def save_section(
         errors = _blocking(validated.errors, typed)
     else:
         errors = validated.errors
+    before_assessment = _stored_assessment(screening)
+    before = before_assessment.triage if before_assessment is not None else None
     if errors:
         db.session.rollback()
-        return Validated(validated.answers, errors)
+        return Saved(validated.answers, errors, triage_before=before, triage_after=before)
 
-    before = triage_of(screening.answers)
     answers = drop_not_applying({**others, **validated.answers})
-    assessment = assessment_of(answers)
+    answers_json = canonical_json(answers)
+    assessment = _assessed(answers_json, answers, today())
     after = assessment.triage if assessment is not None else None
     now = utcnow()
     values: dict[str, Any] = {
-        "answers_json": canonical_json(answers),
+        "answers_json": answers_json,
         "status": ScreeningStatus.IN_PROGRESS.value,
         "updated_at": now,
         # Saved answers follow the current version (an earlier one carries on under it).
@@ -452,13 +464,14 @@ def save_section(
     if warning_due(section.id, before, after) == "emergency":
         # Shown again on this save, and again needs "I understand".
         values["warning_acknowledged_at"] = None
+    # The provisional triage, the save log and any alert commit with the answers; the triage
+    # is written by the same UPDATE as the answers.
+    values.update(red_flags.record_save(screening, section.id, assessment, now))
     if not _update_open(screening, values):
         db.session.rollback()
         raise ScreeningLocked(screening.public_id)
-    # The provisional triage, the save log and any alert commit with the answers.
-    red_flags.record_save(screening, section.id, assessment, now)
     db.session.commit()
-    return Validated(validated.answers, [])
+    return Saved(validated.answers, [], triage_before=before, triage_after=after)
 
 
 def _with_step_draft(screening: Screening, section_id: str, draft: Mapping[str, Any]) -> str | None:
@@ -521,9 +534,39 @@ def first_incomplete_step(screening: Screening) -> str:
 def assessment_of(answers: Mapping[str, Any], as_of: date | None = None) -> TriageResult | None:
     """Triage, rules and red flags of the answers so far, once the warning-signs step has
     been saved; else None."""
-    if not any(item_id in answers for item_id in QUESTIONNAIRE.section(WARNING_STEP).item_ids):
-        return None
-    return assess_triage(answers, as_of or today())
+    return _assessed(canonical_json(answers), answers, as_of or today())
+
+
+def _stored_assessment(screening: Screening) -> TriageResult | None:
+    """`assessment_of` the screening's stored answers (stored as canonical JSON already)."""
+    return _assessed(screening.answers_json or "{}", None, today())
+
+
+def _assessed(
+    answers_json: str, answers: Mapping[str, Any] | None, as_of: date
+) -> TriageResult | None:
+    """The assessment of one canonical answer set on one day, remembered by a digest.
+
+    A save asks for the triage of the same answers several times (the page before and after,
+    the save log, the alert check): the answers and the day decide it alone, so it is worked
+    out once. Only a digest of the answers is kept as the key, never their text.
+    """
+    key = (hashlib.sha256(answers_json.encode()).digest(), as_of)
+    if key in _ASSESSED:
+        return _ASSESSED[key]
+    if answers is None:
+        answers = json.loads(answers_json)
+    assessment = None
+    if any(item_id in answers for item_id in QUESTIONNAIRE.section(WARNING_STEP).item_ids):
+        assessment = assess_triage(answers, as_of)
+    if len(_ASSESSED) >= _ASSESSED_MAX:
+        _ASSESSED.clear()
+    _ASSESSED[key] = assessment
+    return assessment
+
+
+_ASSESSED: dict[tuple[bytes, date], TriageResult | None] = {}
+_ASSESSED_MAX = 4096
 
 
 def triage_of(answers: Mapping[str, Any], as_of: date | None = None) -> str | None:
@@ -535,7 +578,8 @@ def triage_of(answers: Mapping[str, Any], as_of: date | None = None) -> str | No
 def current_triage(screening: Screening) -> str | None:
     if screening.is_locked:
         return screening.triage
-    return triage_of(screening.answers)
+    assessment = _stored_assessment(screening)
+    return assessment.triage if assessment is not None else None
 
 
 def current_triage_rules(screening: Screening) -> tuple[str, ...]:
@@ -543,10 +587,8 @@ def current_triage_rules(screening: Screening) -> tuple[str, ...]:
     message; empty before the warning-signs step or for a version 1 evaluation."""
     if screening.is_locked:
         return tuple((screening.evaluation or {}).get("triage_rules") or ())
-    answers = screening.answers
-    if triage_of(answers) is None:
-        return ()
-    return tuple(getattr(assess_triage(answers, today()), "triage_rules", ()))
+    assessment = _stored_assessment(screening)
+    return tuple(getattr(assessment, "triage_rules", ())) if assessment is not None else ()
 
 
 def warning_due(section_id: str, before: str | None, after: str | None) -> str | None:

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
@@ -22,6 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from screening.forms_base import ClinicForm
 from screening.models import StaffRole
 from screening.questionnaire.text_input import (
     CONTROL_CHARACTERS_MESSAGE,
@@ -39,7 +39,7 @@ from screening.services.invitations import (
 from screening.services.staff import PASSWORD_MAX_LENGTH, ROLE_LABELS
 
 
-class StaffForm(FlaskForm):
+class StaffForm(ClinicForm):
     """A FlaskForm whose error messages are plain strings once validated.
 
     Messages are lazy (translated per request); the shared error-summary macro lists only

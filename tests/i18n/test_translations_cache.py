@@ -23,3 +23,41 @@ def test_a_change_of_language_mid_request_is_followed(app: Flask) -> None:
             assert gettext(WORD) == "Yes"
         assert gettext(WORD) == "Sí"
         assert g._flask_babel.quick_translations[2].ugettext(WORD) == "Sí"
+
+
+def test_wtforms_messages_follow_the_language_and_are_read_once(
+    app: Flask, monkeypatch: object
+) -> None:
+    """WTForms' own messages (a staff form's "required") come in the request's language, from
+    a catalogue read once per language, not once per request."""
+    from babel import support
+    from flask import session
+    from wtforms import StringField
+    from wtforms.validators import InputRequired
+
+    from screening import forms_base
+
+    class NameForm(forms_base.ClinicForm):
+        name = StringField("Name", validators=[InputRequired()])
+
+    loads: list[object] = []
+    real_load = support.Translations.load
+
+    def counting_load(*args: object, **kwargs: object) -> object:
+        loads.append(args)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(forms_base, "_CATALOGUES", {})  # type: ignore[attr-defined]
+    monkeypatch.setattr(support.Translations, "load", counting_load)  # type: ignore[attr-defined]
+    for language, message in (
+        ("es", "Este campo es obligatorio."),
+        ("en", "This field is required."),
+        ("es", "Este campo es obligatorio."),
+    ):
+        with app.test_request_context("/", method="POST", data={}):
+            session[SESSION_LOCALE] = language
+            refresh()
+            form = NameForm(meta={"csrf": False})
+            assert not form.validate()
+            assert form.name.errors == [message]
+    assert len(loads) == 2  # Spanish once, English once
