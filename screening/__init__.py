@@ -18,6 +18,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     from screening.i18n import register_i18n, select_locale
     from screening.security import register_security
     from screening.templating import register_template_helpers
+    from screening.translations_cache import install_in_templates
 
     app = Flask(
         __name__,
@@ -43,6 +44,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_in_templates(app)
 
     register_i18n(app)
     register_template_helpers(app)

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext
 from markupsafe import Markup, escape
 from wtforms.widgets import Input, Select, TextArea
 from wtforms.widgets.core import clean_key
+
+from screening.translations_cache import gettext
 
 
 def choice_markup(option: Any, invalid: bool = False) -> Markup:
@@ -42,7 +43,13 @@ def choice_markup(option: Any, invalid: bool = False) -> Markup:
 
 
 def choices_markup(field: Any, invalid: bool = False) -> Markup:
-    """Every radio button or checkbox of a group field, as `choice_markup` writes each one.
+    """Every radio button or checkbox of a group field, as `choice_markup` writes each one."""
+    return Markup("\n    ".join(choices_by_value(field, invalid).values()))  # noqa: S704
+
+
+def choices_by_value(field: Any, invalid: bool = False) -> dict[str, Markup]:
+    """Each radio button or checkbox of a group field by its value, in the field's order, as
+    `choice_markup` writes it (for a page that places the choices itself: the body map).
 
     Reads the field's choices directly instead of iterating the field, which builds a WTForms
     sub-field per option (ids, names and values are the ones those sub-fields would carry).
@@ -50,18 +57,18 @@ def choices_markup(field: Any, invalid: bool = False) -> Markup:
     input_type = "radio" if field.type == "RadioField" else "checkbox"
     name = escape(field.name)
     invalid_attribute = 'aria-invalid="true" ' if invalid else ""
-    parts = []
+    parts: dict[str, Markup] = {}
     for index, choice in enumerate(field.iter_choices()):
         option_id = escape(f"{field.id}-{index}")
         checked = "checked " if choice.selected else ""
         label = choice.label if choice.label else choice.value
-        parts.append(
+        # Every value put in is escaped here; the rest is fixed markup.
+        parts[str(choice.value)] = Markup(  # noqa: S704
             f'<div class="choice">\n  <input {invalid_attribute}{checked}id="{option_id}" '
             f'name="{name}" type="{input_type}" value="{escape(str(choice.value))}">\n'
             f'  <label for="{option_id}">{escape(label)}</label>\n</div>'
         )
-    # Every value put in is escaped above; the rest is fixed markup.
-    return Markup("\n    ".join(parts))  # noqa: S704
+    return parts
 
 
 def messages_markup(field_id: str, hint: Any, errors: Any) -> Markup:

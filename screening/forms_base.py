@@ -15,7 +15,11 @@ from babel import support
 from flask import current_app, has_request_context
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms.i18n import messages_path
+from wtforms.widgets import HiddenInput
+
+from screening.form_markup import widget_markup
 
 # WTForms' catalogues by locale name ("es", "en"), loaded on first use.
 _CATALOGUES: dict[str, Any] = {}
@@ -51,7 +55,16 @@ _MESSAGES = WTFormsMessages()
 
 
 class ClinicForm(FlaskForm):
-    """FlaskForm, with WTForms' messages from `WTFormsMessages`."""
+    """FlaskForm, with WTForms' messages from `WTFormsMessages`, and its hidden fields (the
+    CSRF token) written by `widget_markup` (the same markup, without WTForms' html_params)."""
+
+    def hidden_tag(self, *fields: Any) -> Markup:
+        """Flask-WTF's `hidden_tag`: every hidden field of the form, or of `fields` (fields or
+        names; names that do not exist and fields that are not hidden are skipped)."""
+        chosen = (getattr(self, f, None) if isinstance(f, str) else f for f in fields or self)
+        hidden = (f for f in chosen if f is not None and isinstance(f.widget, HiddenInput))
+        # Each part is widget markup, escaped where it was written.
+        return Markup("\n".join(str(widget_markup(f)) for f in hidden))  # noqa: S704
 
     class Meta(FlaskForm.Meta):
         def get_translations(self, form: Any) -> Any:

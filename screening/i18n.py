@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import force_locale, gettext, refresh
+from flask_babel import force_locale, refresh
+
+from screening.translations_cache import gettext
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 SPANISH_CATALOGUE = TRANSLATIONS / "es" / "LC_MESSAGES" / "messages.po"

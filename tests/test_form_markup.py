@@ -126,3 +126,18 @@ def test_every_input_text_area_and_drop_down_matches_its_widget(app: Flask) -> N
                         ), (section.id, field.name, data, attributes)
                 kinds.add(field.type)
     assert {"StringField", "TextAreaField", "SelectField", "HiddenField", "BooleanField"} <= kinds
+
+
+def test_hidden_fields_match_flask_wtf(app: Flask) -> None:
+    """ClinicForm.hidden_tag writes what Flask-WTF's writes (the CSRF token included)."""
+    from flask_wtf import FlaskForm
+
+    with app.test_request_context("/"):
+        form = step_form_class("about")(meta={"csrf": True})
+        form.return_to.data = 'review"<x>'
+        ours = str(form.hidden_tag())
+        assert ours == str(FlaskForm.hidden_tag(form))
+        assert 'name="csrf_token"' in ours and "&#34;&lt;x&gt;" in ours
+        assert str(form.hidden_tag("return_to", "no_such_field", form.first_name)) == str(
+            FlaskForm.hidden_tag(form, "return_to", "no_such_field", form.first_name)
+        )

@@ -16,13 +16,13 @@ from flask import (
     render_template,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from screening.models import Screening
 from screening.questionnaire import QUESTIONNAIRE, Section
 from screening.services import screenings
 from screening.services.screenings import REVIEW_STEP
+from screening.translations_cache import gettext as _
 
 bp = Blueprint("patient", __name__)
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache, lru_cache
 
-from flask_babel import gettext, pgettext
 from markupsafe import Markup, escape
 
 from screening.summary.body_map import (
@@ -32,6 +31,7 @@ from screening.summary.body_map import (
     HEIGHT,
     _subpath,
 )
+from screening.translations_cache import gettext, pgettext
 
 # Each figure is drawn around x = 0 in body_map's units; this box holds one figure and its
 # side letters with a small margin.

@@ -11,8 +11,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from flask_babel import gettext as _
-
 from screening.patient.forms import (
     CM_PER_INCH,
     KG_PER_POUND,
@@ -21,6 +19,7 @@ from screening.patient.forms import (
     field_errors_for_path,
 )
 from screening.questionnaire import QUESTIONNAIRE, AnswerError, Section
+from screening.translations_cache import gettext as _
 
 
 def place_errors(

@@ -11,7 +11,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from flask_babel import lazy_gettext
 from wtforms import (
     BooleanField,
     FieldList,
@@ -32,6 +31,7 @@ from screening.patient.units import HEIGHT_UNITS, WEIGHT_UNITS, _unit_field
 from screening.questionnaire import QUESTIONNAIRE, Item, ItemType
 from screening.questionnaire.conditions import Condition
 from screening.questionnaire.model import N_
+from screening.translations_cache import lazy_gettext
 
 T = ItemType
 

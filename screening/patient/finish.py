@@ -10,7 +10,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from wtforms import BooleanField
 
 from screening.models import Screening
@@ -37,6 +36,7 @@ from screening.routes import patient_link
 from screening.services import screenings
 from screening.services.retry import read_with_one_retry
 from screening.services.screenings import REVIEW_STEP, ScreeningLocked
+from screening.translations_cache import gettext as _
 
 
 class ReviewForm(StepForm):

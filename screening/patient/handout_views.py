@@ -8,7 +8,6 @@ the topics say something about the patient's health).
 from __future__ import annotations
 
 from flask import Response, abort, flash, make_response, redirect, render_template, url_for
-from flask_babel import gettext as _
 
 from screening.extensions import csrf
 from screening.forms_base import ClinicForm
@@ -19,6 +18,7 @@ from screening.public_links import public_url
 from screening.routes import patient_link
 from screening.services import handout
 from screening.services.screenings import clinic_date
+from screening.translations_cache import gettext as _
 
 
 class EmailLinkForm(ClinicForm):

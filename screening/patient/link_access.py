@@ -17,8 +17,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext, ngettext
 from wtforms import StringField
 from wtforms.widgets import DateInput
 
@@ -39,6 +37,8 @@ from screening.public_links import public_url
 from screening.questionnaire import QUESTIONNAIRE, parse_iso_date
 from screening.routes import patient_link, public
 from screening.services import screenings
+from screening.translations_cache import gettext as _
+from screening.translations_cache import lazy_gettext, ngettext
 
 SESSION_CONFIRMED = "confirmed"
 MAX_CONFIRMED_IN_SESSION = 5

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import format_date
-from flask_babel import gettext as _
 
 from screening.questionnaire import QUESTIONNAIRE, Item, ItemType, parse_iso_date
+from screening.translations_cache import gettext as _
 
 T = ItemType
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import gettext as _
 from wtforms import FieldList
 
 from screening.patient.fields import StepForm
@@ -25,6 +24,7 @@ from screening.patient.units import (
     weight_kg_from,
 )
 from screening.questionnaire import QUESTIONNAIRE, Item, ItemType, Section
+from screening.translations_cache import gettext as _
 
 T = ItemType
 

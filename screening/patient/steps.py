@@ -12,7 +12,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from screening.models import Screening
@@ -56,6 +55,7 @@ from screening.questionnaire import QUESTIONNAIRE, ItemType, Section
 from screening.routes import patient_link
 from screening.services import screenings
 from screening.services.screenings import REVIEW_STEP, ScreeningLocked
+from screening.translations_cache import gettext as _
 
 # -- the steps -------------------------------------------------------------------------------
 

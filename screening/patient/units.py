@@ -6,10 +6,10 @@ and pounds. These unit fields are form-only and never stored.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext
 from wtforms import RadioField, SelectChoice
 
 from screening.questionnaire.model import N_
+from screening.translations_cache import lazy_gettext
 
 # Form-only fields for height and weight in other units; never stored.
 HEIGHT_UNITS = (("cm", N_("Centimeters")), ("ft_in", N_("Feet and inches")))

@@ -13,12 +13,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import gettext as _
-
 from screening.evaluation.catalogue import ACT_NOW_LEVELS
 from screening.models import Screening
 from screening.services import screenings
 from screening.services.alerts import alert_channels_configured
+from screening.translations_cache import gettext as _
 
 
 @dataclass(frozen=True)

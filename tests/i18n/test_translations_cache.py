@@ -61,3 +61,44 @@ def test_wtforms_messages_follow_the_language_and_are_read_once(
             assert not form.validate()
             assert form.name.errors == [message]
     assert len(loads) == 2  # Spanish once, English once
+
+
+def test_the_quick_path_follows_every_change_of_language(app: Flask) -> None:
+    """The shortcut the patient pages, form labels and templates use (translations_cache's
+    gettext, lazy_gettext and the templates' `_()`) follows refresh() and force_locale()
+    exactly as Flask-Babel does."""
+    from flask import render_template_string, session
+
+    from screening import translations_cache as quick
+
+    label = quick.lazy_gettext(WORD)
+    with app.test_request_context("/start", headers={"Accept-Language": "en"}):
+
+        def all_ways() -> set[str]:
+            return {
+                quick.gettext(WORD),
+                str(label),
+                render_template_string("{{ _('Yes') }}"),
+                gettext(WORD),
+            }
+
+        assert all_ways() == {"Yes"}
+        assert all_ways() == {"Yes"}  # the remembered translations
+        session[SESSION_LOCALE] = "es"
+        refresh()
+        assert all_ways() == {"Sí"}
+        with force_locale("en"):
+            assert all_ways() == {"Yes"}
+            refresh()  # inside force_locale the forced language stays
+            assert all_ways() == {"Yes"}
+        assert all_ways() == {"Sí"}
+        assert (
+            quick.ngettext(
+                "That date does not match what the clinic has. You can try %(num)d more time.",
+                "That date does not match what the clinic has. You can try %(num)d more times.",
+                2,
+            )
+            == "Esa fecha no coincide con la que tiene la clínica. Puede intentar 2 veces más."
+        )
+    # After the request, in the app context the tests keep: what Flask-Babel says there.
+    assert quick.gettext(WORD) == gettext(WORD)
