@@ -17,6 +17,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     from screening.extensions import babel, csrf, db, limiter, login_manager, migrate
     from screening.i18n import register_i18n, select_locale
     from screening.security import register_security
+    from screening.sqlite_settings import use_write_ahead_log
     from screening.templating import register_template_helpers
     from screening.translations_cache import install_in_templates
 
@@ -33,6 +34,8 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     from screening import models
 
     db.init_app(app)
+    with app.app_context():
+        use_write_ahead_log(db.engine)
     migrate.init_app(
         app,
         db,

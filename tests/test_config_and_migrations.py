@@ -116,3 +116,23 @@ def test_migrations_build_the_schema_from_empty_with_no_drift(tmp_path: Path) ->
     # Downgrade to empty works too, so a bad release can be rolled back.
     downgrade = _screening(["db", "downgrade", "base"], url)
     assert downgrade.returncode == 0, downgrade.stderr
+
+
+def test_a_sqlite_file_database_keeps_a_write_ahead_log_and_syncs_every_commit(
+    tmp_path: Path,
+) -> None:
+    """Readers do not wait for a patient's save, and a save shown as done is on disk."""
+    from sqlalchemy import text
+
+    from screening import create_app
+    from screening.extensions import db
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'clinic.db'}")
+    with app.app_context():
+        settings = (
+            db.session.execute(text("PRAGMA journal_mode")).scalar(),
+            db.session.execute(text("PRAGMA synchronous")).scalar(),
+        )
+        db.session.remove()
+        db.engine.dispose()
+    assert settings == ("wal", 2)  # 2: FULL

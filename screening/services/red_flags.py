@@ -97,8 +97,9 @@ def record_save(
     in the same UPDATE as the answers, so a save is one UPDATE, and an alert the rise calls for
     is already queued in the same transaction.
     """
-    db.session.add(
-        ScreeningSave(
+    # A table-level INSERT: nothing reads the row back in this request.
+    db.session.execute(
+        ScreeningSave.__table__.insert().values(
             screening_id=screening.id,
             section_id=section_id,
             saved_at=now,

@@ -7,7 +7,8 @@ the ratio to the hello-world page. CPU time (not wall time) so that other load o
 disturbs the figures less. The database is SQLite in a temporary folder.
 
 Target (issue 17): a step page costs 5 ms or less of server CPU on the machine where a
-hello-world template costs about 0.4 ms (a ratio of about 12).
+hello-world template costs 0.4 ms: a ratio of 12.5 to the hello-world page, which is what is
+judged here, so the verdict holds on a slower or busier machine too.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 STEP_TARGET_MS = 5.0
+HELLO_REFERENCE_MS = 0.4  # the hello-world page on the machine the target was set on
+TARGET_RATIO = STEP_TARGET_MS / HELLO_REFERENCE_MS
 HELLO = "<!doctype html><title>{{ title }}</title><p>Hello, {{ name }}!</p>"
 
 
@@ -79,6 +82,7 @@ def main(argv: list[str] | None = None) -> None:
                 f"Patient step pages, median CPU ms over {args.runs} runs (ratio to hello-world):"
             )
             worst = 0.0
+            worst_ratio = 0.0
             for section in QUESTIONNAIRE.sections:
                 if section.id == "review":
                     continue
@@ -94,13 +98,18 @@ def main(argv: list[str] | None = None) -> None:
                 get_ms, base_ms = _cpu_ms(get, args.runs, hello_page)
                 post_ms, _ = _cpu_ms(post, args.runs, hello_page)
                 worst = max(worst, get_ms, post_ms)
+                worst_ratio = max(worst_ratio, get_ms / base_ms, post_ms / base_ms)
                 print(
                     f"  {section.id:14} GET {get_ms:5.2f} ms ({get_ms / base_ms:5.1f}x)"
                     f"   POST {post_ms:5.2f} ms ({post_ms / base_ms:5.1f}x)"
                     f"   hello-world {base_ms:.2f} ms"
                 )
-            verdict = "meets" if worst <= STEP_TARGET_MS else "misses"
-            print(f"  slowest: {worst:.2f} ms ({verdict} the {STEP_TARGET_MS:.0f} ms target)")
+            verdict = "met" if worst_ratio <= TARGET_RATIO else "NOT met"
+            print(
+                f"  slowest: {worst:.2f} ms; worst ratio {worst_ratio:.1f}x hello-world"
+                f" (target <= {TARGET_RATIO:.1f}x: {STEP_TARGET_MS:.0f} ms where hello-world"
+                f" costs {HELLO_REFERENCE_MS} ms): {verdict}"
+            )
             db.engine.dispose()
 
 
