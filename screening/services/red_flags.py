@@ -97,14 +97,15 @@ def record_save(
     in the same UPDATE as the answers, so a save is one UPDATE, and an alert the rise calls for
     is already queued in the same transaction.
     """
-    # A table-level INSERT: nothing reads the row back in this request.
+    # A table-level INSERT, built once: nothing reads the row back in this request.
     db.session.execute(
-        ScreeningSave.__table__.insert().values(
-            screening_id=screening.id,
-            section_id=section_id,
-            saved_at=now,
-            triage=assessment.triage if assessment is not None else None,
-        )
+        _LOG_SAVE,
+        {
+            "screening_id": screening.id,
+            "section_id": section_id,
+            "saved_at": now,
+            "triage": assessment.triage if assessment is not None else None,
+        },
     )
     if assessment is None:
         return {}
@@ -118,6 +119,9 @@ def record_save(
     if alert_due:
         alerts.queue_alert(screening, assessment.triage, now)
     return values
+
+
+_LOG_SAVE = ScreeningSave.__table__.insert()
 
 
 def triage_values(

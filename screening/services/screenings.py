@@ -22,11 +22,12 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from screening.evaluation import RULES_VERSION, TriageResult, assess_triage, evaluate
 from screening.evaluation.catalogue import ACT_NOW_LEVELS, TRIAGE_RANK
@@ -179,14 +180,19 @@ def find_by_token(token: str) -> Screening:
     if not TOKEN_SHAPE.match(token or ""):
         abort(404)
     digest = access.hash_token(token)
-    screening = db.session.execute(
-        select(Screening).where(
-            or_(Screening.token_hash == digest, Screening.device_token_hash == digest)
-        )
-    ).scalar_one_or_none()
+    screening = db.session.execute(_BY_TOKEN, {"digest": digest}).scalar_one_or_none()
     if screening is None:
         abort(404)
     return screening
+
+
+# Built once: every patient request runs it, and a statement built anew is analysed anew.
+_BY_TOKEN = select(Screening).where(
+    or_(
+        Screening.token_hash == bindparam("digest"),
+        Screening.device_token_hash == bindparam("digest"),
+    )
+)
 
 
 def find_by_public_id(public_id: str) -> Screening | None:
@@ -486,15 +492,24 @@ def _update_open(screening: Screening, values: Mapping[str, Any]) -> bool:
     """UPDATE the row only while it is still open; False when it was submitted meanwhile.
 
     A table-level UPDATE (the ORM's bulk-update machinery would add about a millisecond to
-    every save for nothing: the instance is not synchronised and is reloaded when next read).
+    every save for nothing: the instance is not synchronised and is reloaded when next read),
+    built once for each set of columns a save writes.
     """
-    table = Screening.__table__
+    statement = _open_update(frozenset(values))
     result = db.session.execute(
-        table.update()
-        .where(table.c.id == screening.id, table.c.status.in_(OPEN_STATUSES))
-        .values(**values)
+        statement, {"_screening_id": screening.id, **{f"_{k}": v for k, v in values.items()}}
     )
     return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=256)
+def _open_update(columns: frozenset[str]) -> Any:
+    table = Screening.__table__
+    return (
+        table.update()
+        .where(table.c.id == bindparam("_screening_id"), table.c.status.in_(OPEN_STATUSES))
+        .values({name: bindparam(f"_{name}") for name in sorted(columns)})
+    )
 
 
 def section_complete(screening: Screening, section_id: str) -> bool:
