@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import zlib
+
+import pydyf
 import pytest
 
 from screening.evaluation.catalogue import RED_FLAGS, TRIAGE_TITLES
@@ -72,6 +76,22 @@ def test_fonts_are_embedded_and_cover_accents(pdffonts, pdftotext) -> None:
     assert {row.split()[0].split("+")[-1] for row in rows} == {"Summary-Sans", "Summary-Sans-Bold"}
     assert all(row.split()[-5:-2] == ["yes", "yes", "yes"] for row in rows), fonts  # emb sub uni
     assert "Renée Muñoz-Øster" in pdftotext(pdf)
+
+
+def test_streams_are_deflated_at_zlibs_default_level() -> None:
+    """pydyf deflates at level 9, which cost a tenth of a heavy summary's time; render.py has
+    it use zlib's default level while it writes the summary, and only then."""
+    pdf = render_pdf(make_summary(example_answers("stenosis")))
+    assert pydyf.zlib is zlib
+    streams = [
+        pdf[match.end() : match.end() + int(match.group(1))]
+        for match in re.finditer(rb"/FlateDecode/Length (\d+)>>\nstream\n", pdf)
+    ]
+    assert len(streams) >= 5  # the page, the two fonts and their maps, the object stream
+    for stream in streams:
+        raw = zlib.decompress(stream)
+        assert stream == zlib.compress(raw, zlib.Z_DEFAULT_COMPRESSION)
+        assert len(raw) < 1000 or stream != zlib.compress(raw, 9)
 
 
 @pytest.mark.parametrize(
