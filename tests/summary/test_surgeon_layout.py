@@ -14,6 +14,7 @@ import pytest
 from flask import Flask, render_template
 
 from screening.summary import body_map
+from screening.summary.pdf_layout import pdf_layout
 from screening.summary.render import render_html, render_pdf, stylesheet_text
 from screening.summary.view_model import build_summary
 from tests.summary.conftest import example_answers, make_summary
@@ -251,6 +252,18 @@ def test_the_body_diagram_is_larger_than_before() -> None:
     svg = body_map.pain_chart_svg([5, 7], ["neck"], label="x")
     scale = re.search(r'transform="translate\([\d.]+ [\d.]+\) scale\(([\d.]+)\)"', svg)
     assert scale is not None and body_map.HEIGHT * float(scale.group(1)) >= 55 - 0.01
+
+
+def test_the_pain_chart_names_the_regions_and_the_scores_for_screen_readers() -> None:
+    """One figure in the tagged PDF, so its one text alternative (the SVG's title) says both."""
+    summary = make_summary(example_answers("after_fusion"))
+    svg = pdf_layout(summary)["pain_chart_svg"]
+    assert (
+        "<title>Pain regions: Lower back; Back pain 6 of 10; Leg pain 0 of 10; "
+        "Interference 3 of 10</title>"
+    ) in svg
+    summary["pain"]["regions"], summary["pain"]["scores_in_words"] = [], ""
+    assert "<title>Pain regions: none</title>" in pdf_layout(summary)["pain_chart_svg"]
 
 
 @pytest.mark.parametrize("bars", [0, 1, 3, 5])
