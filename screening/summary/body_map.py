@@ -183,31 +183,38 @@ def body_map_svg(pain_regions: Iterable[str], *, label: str = "Pain regions") ->
     )
 
 
-# The PDF's score bars, in millimetres (drawn at exactly this size, whatever the page size):
-# one bar per CHART_ROW_MM from the top. The PDF template writes each bar's label in the line
-# just above it (pdf.css sets the label lines to CHART_ROW_MM, with a clear gap before the
-# bar), so text and bars line up without any text inside the SVG (WeasyPrint lays out SVG text
-# far more slowly than the same words in the page). The body diagram floats beside them.
+# The PDF's pain chart, in millimetres (drawn at exactly this size, whatever the page size):
+# the score bars on the left, one bar per CHART_ROW_MM from the top, and the body diagram on
+# the right, DIAGRAM_WIDTH_MM x DIAGRAM_HEIGHT_MM, in ONE SVG as wide as an A4 page's text.
+# The PDF template writes each bar's label in the line just above it (pdf.css sets the label
+# lines to CHART_ROW_MM, with a clear gap before the bar), so text and bars line up without
+# any text inside the SVG (WeasyPrint lays out SVG text far more slowly than the same words in
+# the page), and pulls the pain pattern and facts up beside the diagram (pdf.css `.beside-N`),
+# so the diagram needs no float: WeasyPrint checks every later line on the page against a
+# float, and that cost more than drawing the diagram. pdf.css must change with these numbers.
 CHART_ROW_MM = 10
 BAR_WIDTH_MM = 100
 BAR_HEIGHT_MM = 2.2
 BAR_TOP_IN_ROW_MM = 7.6
 BAR_TRACK = "#eef1f4"
 BAR_EDGE = "#8a96a3"
+CHART_WIDTH_MM = 182
+CHART_HEIGHT_MM = 55
+DIAGRAM_WIDTH_MM = 53.5
+DIAGRAM_HEIGHT_MM = 55
 
 
-def score_bars_svg(steps: Iterable[int], *, label: str) -> str:
-    """Score bars (each step 0-10 out of 10, top to bottom), one CHART_ROW_MM row each.
+def pain_chart_svg(steps: Iterable[int], pain_regions: Iterable[str], *, label: str) -> str:
+    """The PDF's pain chart: score bars (each step 0-10 out of 10, top to bottom, one
+    CHART_ROW_MM row each) and the body diagram with `pain_regions` shaded, on the right.
 
-    `label` is the scores in words for screen readers.
+    `label` is the regions and scores in words for screen readers.
     """
-    steps = list(steps)
     label = _escape(label)
-    height = _fmt(len(steps) * CHART_ROW_MM)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="score-bars" role="img" '
-        f'aria-label="{label}" viewBox="0 0 {BAR_WIDTH_MM} {height}" '
-        f'width="{BAR_WIDTH_MM}mm" height="{height}mm"><title>{label}</title>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="pain-chart" role="img" '
+        f'aria-label="{label}" viewBox="0 0 {CHART_WIDTH_MM} {CHART_HEIGHT_MM}" '
+        f'width="{CHART_WIDTH_MM}mm" height="{CHART_HEIGHT_MM}mm"><title>{label}</title>'
     ]
     # All tracks as one path and all filled parts as another: WeasyPrint draws an SVG node by
     # node, parsing each one's attributes again on every render.
@@ -225,6 +232,18 @@ def score_bars_svg(steps: Iterable[int], *, label: str) -> str:
         )
     if filled:
         parts.append(f'<path fill="{SHADED}" d="{"".join(filled)}"/>')
+    # The diagram scaled into its box at the right-hand end, as the staff page's SVG would be.
+    scale = min(DIAGRAM_WIDTH_MM / WIDTH, DIAGRAM_HEIGHT_MM / HEIGHT)
+    left = CHART_WIDTH_MM - DIAGRAM_WIDTH_MM + (DIAGRAM_WIDTH_MM - WIDTH * scale) / 2
+    top = (DIAGRAM_HEIGHT_MM - HEIGHT * scale) / 2
+    # (`+ 0.0` turns a rounded -0.0 into 0.)
+    parts.append(
+        _figures(
+            _known(pain_regions),
+            f'transform="translate({_fmt(round(left, 3) + 0.0)} {_fmt(round(top, 3) + 0.0)}) '
+            f'scale({_fmt(round(scale, 5))})"',
+        )
+    )
     parts.append("</svg>")
     return "".join(parts)
 

@@ -2,9 +2,9 @@
 surgery rows.
 
 The staff page shows the same facts with HTML bars, the body map and a <table>, which cost a
-browser nothing. In WeasyPrint every box costs time, so the PDF draws the three score bars
-and the body diagram as ONE SVG (pain_chart_svg) and the surgery table as aligned lines
-of text (aligned_rows). Both are built here from the view model only, so the PDF still cannot show
+browser nothing. In WeasyPrint every box costs time, so the PDF draws the score bars and the
+body diagram as ONE SVG (pain_chart_svg) and the surgery table as aligned lines of text
+(aligned_rows). Both are built here from the view model only, so the PDF still cannot show
 anything the staff page does not.
 """
 
@@ -15,15 +15,18 @@ from typing import Any
 from flask_babel import gettext as _
 
 from screening.summary.aligned_rows import AlignedRows, aligned_rows
-from screening.summary.body_map import score_bars_svg
+from screening.summary.body_map import pain_chart_svg
 
 
 def pdf_layout(summary: dict[str, Any]) -> dict[str, Any]:
-    """The PDF template's `pdf` context: `score_bars_svg` and `surgery_rows`."""
+    """The PDF template's `pdf` context: `pain_chart_svg` and `surgery_rows`."""
     pain = summary["pain"]
+    regions = _("Pain regions: %(regions)s", regions=", ".join(pain["regions"]) or _("none"))
     return {
-        "score_bars_svg": score_bars_svg(
-            [score["step"] for score in pain["scores"]], label=pain["scores_in_words"]
+        "pain_chart_svg": pain_chart_svg(
+            [score["step"] for score in pain["scores"]],
+            pain["region_codes"],
+            label="; ".join(filter(None, [regions, pain["scores_in_words"]])),
         ),
         "surgery_rows": surgery_rows(summary.get("surgery")),
     }

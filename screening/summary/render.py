@@ -12,6 +12,9 @@ from __future__ import annotations
 import atexit
 import re
 import threading
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -130,6 +133,58 @@ def _trimmed_ua_stylesheet() -> Any:
     return weasyprint.CSS(string=_UNUSED_UA_RULE.sub("", UA), counter_style=UA_COUNTER_STYLE)
 
 
+# The rules of WeasyPrint's user-agent stylesheet (weasyprint/css/html5_ua.css, version 70)
+# that can apply to the elements the PDF templates are made of, SUMMARY_UA_TAGS, copied as
+# they are. The whole stylesheet has some 190 rules, and WeasyPrint tries the ones keyed on
+# no tag ([dir] ... dd, :is(...), :link) on every element: about a twentieth of a summary's
+# time. A document holding any other element, or a `hidden` attribute, gets the whole
+# (trimmed) stylesheet instead, and test_render checks that both give the same PDF.
+SUMMARY_UA_TAGS = frozenset(
+    {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "b", "strong"}
+    | {"span", "svg", "g", "path"}
+)
+_SUMMARY_UA = """
+head, meta, style, title { display: none }
+body, h1, h2, h3, html, p { display: block }
+p { margin-top: 1em; margin-bottom: 1em }
+body { margin: 8px }
+h1 { margin-top: .67em; margin-bottom: .67em }
+h2 { margin-top: .83em; margin-bottom: .83em }
+h3 { margin-top: 1em; margin-bottom: 1em }
+html { color-scheme: light }
+b, strong { font-weight: bold }
+h1 { font-size: 2em; font-weight: bold }
+h2 { font-size: 1.5em; font-weight: bold }
+h3 { font-size: 1.17em; font-weight: bold }
+[dir=ltr i] { direction: ltr }
+[dir=rtl i] { direction: rtl }
+svg { overflow: hidden }
+h1 { bookmark-level: 1 }
+h2 { bookmark-level: 2 }
+h3 { bookmark-level: 3 }
+h1, h2, h3 { bookmark-label: content(text) }
+h1, h2, h3 { hyphens: manual; break-after: avoid; break-inside: avoid }
+"""
+
+
+@cache
+def _summary_ua_stylesheet() -> Any:
+    import weasyprint
+    from weasyprint.html import UA_COUNTER_STYLE
+
+    return weasyprint.CSS(string=_SUMMARY_UA, counter_style=UA_COUNTER_STYLE)
+
+
+def ua_stylesheet_for(root: Any) -> Any:
+    """The user-agent stylesheet for a document whose element tree is `root`: the summary's
+    own when it holds only SUMMARY_UA_TAGS and no `hidden` attribute, else WeasyPrint's."""
+    for element in root.iter():
+        tag = element.tag.rpartition("}")[2] if isinstance(element.tag, str) else None
+        if tag not in SUMMARY_UA_TAGS or "hidden" in element.attrib:
+            return _trimmed_ua_stylesheet()
+    return _summary_ua_stylesheet()
+
+
 def parse_summary_html(html: str) -> Any | None:
     """The element tree of the summary's HTML parsed as XML, or None when it is not well-formed.
 
@@ -153,7 +208,8 @@ def parse_summary_html(html: str) -> Any | None:
 @cache
 def _summary_html_class() -> type:
     """weasyprint.HTML, reading the summary's HTML with the XML parser when it can (see
-    parse_summary_html) and using the trimmed user-agent stylesheet (same output, less work)."""
+    parse_summary_html) and using a shorter user-agent stylesheet (ua_stylesheet_for: same
+    output, less work)."""
     import cssselect2
     import weasyprint
 
@@ -162,6 +218,7 @@ def _summary_html_class() -> type:
             root = parse_summary_html(string)
             if root is None:
                 super().__init__(string=string, base_url=base_url, url_fetcher=url_fetcher)
+                self.ua_stylesheet = ua_stylesheet_for(self.etree_element)
                 return
             # What weasyprint.HTML.__init__ sets after parsing (WeasyPrint 70); the template
             # has no <base>, so the base URL is the one given. test_render compares the two
@@ -173,15 +230,49 @@ def _summary_html_class() -> type:
                 root, content_language=None
             )
             self.etree_element = self.wrapper_element.etree_element
+            self.ua_stylesheet = ua_stylesheet_for(root)
 
         def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
-            return [_trimmed_ua_stylesheet()]
+            return [self.ua_stylesheet]
 
     return SummaryHTML
 
 
 # WeasyPrint documents sharing one font configuration must not be laid out at the same time.
 _LOCK = threading.Lock()
+
+
+class _DefaultLevelZlib:
+    """The `zlib` that pydyf sees while the summary is written: streams are deflated at zlib's
+    default level (6) rather than pydyf's fixed level 9.
+
+    Level 9 searches much longer for matches in the page content streams (the same few PDF
+    operators over and over) and took about a tenth of a heavy summary's time (13 ms for three
+    pages, against 3 ms at level 6), for files only about 5% smaller.
+    """
+
+    compress = staticmethod(zlib.compress)
+
+    @staticmethod
+    def compressobj(level: int = zlib.Z_DEFAULT_COMPRESSION, *args: Any, **kwargs: Any) -> Any:
+        return zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs)
+
+
+@contextmanager
+def _deflating_at_default_level() -> Iterator[None]:
+    """pydyf compresses at zlib's default level inside the block (see _DefaultLevelZlib).
+
+    Only while the summary is written, under _LOCK: every PDF this app makes goes through
+    render_pdf, and pydyf's own `zlib` is back as soon as the PDF is written.
+    """
+    import pydyf
+
+    saved = pydyf.zlib
+    pydyf.zlib = _DefaultLevelZlib  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        pydyf.zlib = saved
 
 
 @cache
@@ -242,4 +333,5 @@ def render_pdf_counting_pages(
             font_config=resources.font_config,
             **options,
         )
-        return document.write_pdf(**options), len(document.pages)
+        with _deflating_at_default_level():
+            return document.write_pdf(**options), len(document.pages)

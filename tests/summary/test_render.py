@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import zlib
+
+import pydyf
 import pytest
 
 from screening.evaluation.catalogue import RED_FLAGS, TRIAGE_TITLES
-from screening.summary import render
+from screening.summary import bench, render
 from screening.summary.render import PageSizeError, render_pdf, render_pdf_counting_pages
 from tests.summary.conftest import VALID_EXAMPLES, example_answers, expected, make_summary
 
@@ -72,6 +76,22 @@ def test_fonts_are_embedded_and_cover_accents(pdffonts, pdftotext) -> None:
     assert {row.split()[0].split("+")[-1] for row in rows} == {"Summary-Sans", "Summary-Sans-Bold"}
     assert all(row.split()[-5:-2] == ["yes", "yes", "yes"] for row in rows), fonts  # emb sub uni
     assert "Renée Muñoz-Øster" in pdftotext(pdf)
+
+
+def test_streams_are_deflated_at_zlibs_default_level() -> None:
+    """pydyf deflates at level 9, which cost a tenth of a heavy summary's time; render.py has
+    it use zlib's default level while it writes the summary, and only then."""
+    pdf = render_pdf(make_summary(example_answers("stenosis")))
+    assert pydyf.zlib is zlib
+    streams = [
+        pdf[match.end() : match.end() + int(match.group(1))]
+        for match in re.finditer(rb"/FlateDecode/Length (\d+)>>\nstream\n", pdf)
+    ]
+    assert len(streams) >= 5  # the page, the two fonts and their maps, the object stream
+    for stream in streams:
+        raw = zlib.decompress(stream)
+        assert stream == zlib.compress(raw, zlib.Z_DEFAULT_COMPRESSION)
+        assert len(raw) < 1000 or stream != zlib.compress(raw, 9)
 
 
 @pytest.mark.parametrize(
@@ -160,6 +180,51 @@ def test_xml_parsing_gives_the_same_pdf_as_weasyprints_html_parser(name: str, mo
     fast = render_pdf(summary)
     monkeypatch.setattr(render, "parse_summary_html", lambda html: None)
     assert render_pdf(summary) == fast
+
+
+@pytest.mark.parametrize("name", [*VALID_EXAMPLES, "heavy"])
+def test_the_short_user_agent_stylesheet_gives_the_same_pdf_as_weasyprints(
+    name: str, monkeypatch
+) -> None:
+    """render.py gives the summary only the user-agent rules its elements can use; WeasyPrint's
+    whole stylesheet (trimmed of pseudo-elements) must give the very same PDF, byte for byte."""
+    summary = make_summary(bench.HEAVY_ANSWERS if name == "heavy" else example_answers(name))
+    root = render.parse_summary_html(render.render_html(summary))
+    assert render.ua_stylesheet_for(root) is render._summary_ua_stylesheet()
+    short = render_pdf(summary)
+    monkeypatch.setattr(render, "ua_stylesheet_for", lambda root: render._trimmed_ua_stylesheet())
+    assert render_pdf(summary) == short
+
+
+def test_the_handout_gets_the_short_user_agent_stylesheet_too(app, monkeypatch) -> None:
+    from screening.services.handout import PDF_TEMPLATE, build_handout
+
+    with app.test_request_context():
+        handout = build_handout(["herniated_disc", "spinal_stenosis"])
+        html = render.render_html(handout, template=PDF_TEMPLATE)
+        assert render.ua_stylesheet_for(render.parse_summary_html(html)) is (
+            render._summary_ua_stylesheet()
+        )
+        short = render_pdf(handout, template=PDF_TEMPLATE)
+        monkeypatch.setattr(
+            render, "ua_stylesheet_for", lambda root: render._trimmed_ua_stylesheet()
+        )
+        assert render_pdf(handout, template=PDF_TEMPLATE) == short
+
+
+def test_any_other_element_gets_weasyprints_user_agent_stylesheet() -> None:
+    html = '<html><body><p>One</p><ul><li>list</li></ul><p hidden="">Two</p></body></html>'
+    assert render.ua_stylesheet_for(render.parse_summary_html(html)) is (
+        render._trimmed_ua_stylesheet()
+    )
+    hidden = '<html><body><p>One</p><p hidden="">Two</p></body></html>'
+    assert render.ua_stylesheet_for(render.parse_summary_html(hidden)) is (
+        render._trimmed_ua_stylesheet()
+    )
+    plain = "<html><body><p>One <b>two</b></p></body></html>"
+    assert render.ua_stylesheet_for(render.parse_summary_html(plain)) is (
+        render._summary_ua_stylesheet()
+    )
 
 
 def test_text_xml_cannot_hold_falls_back_to_the_html_parser(pdftotext) -> None:

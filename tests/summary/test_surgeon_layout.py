@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 import pytest
 from flask import Flask, render_template
 
+from screening.summary import body_map
+from screening.summary.pdf_layout import pdf_layout
 from screening.summary.render import render_html, render_pdf, stylesheet_text
 from screening.summary.view_model import build_summary
 from tests.summary.conftest import example_answers, make_summary
@@ -243,6 +245,45 @@ def test_staff_page_and_pdf_share_column_order_and_words(app: Flask) -> None:
 
 
 def test_the_body_diagram_is_larger_than_before() -> None:
-    """The PDF draws the diagram 55 mm high (it was 40 mm, too small to read)."""
-    rule = re.search(r"\.body-map \{[^}]*height: (\d+(?:\.\d+)?)mm", stylesheet_text())
-    assert rule is not None and float(rule.group(1)) >= 55
+    """The PDF draws the diagram 55 mm high (it was 40 mm, too small to read): the pain chart
+    SVG is sized in pdf.css at exactly its own height in millimetres, and the diagram fills it."""
+    rule = re.search(r"\.pain-chart \{[^}]*height: (\d+(?:\.\d+)?)mm", stylesheet_text())
+    assert rule is not None and float(rule.group(1)) == body_map.CHART_HEIGHT_MM
+    svg = body_map.pain_chart_svg([5, 7], ["neck"], label="x")
+    scale = re.search(r'transform="translate\([\d.]+ [\d.]+\) scale\(([\d.]+)\)"', svg)
+    assert scale is not None and body_map.HEIGHT * float(scale.group(1)) >= 55 - 0.01
+
+
+def test_the_pain_chart_names_the_regions_and_the_scores_for_screen_readers() -> None:
+    """One figure in the tagged PDF, so its one text alternative (the SVG's title) says both."""
+    summary = make_summary(example_answers("after_fusion"))
+    svg = pdf_layout(summary)["pain_chart_svg"]
+    assert (
+        "<title>Pain regions: Lower back; Back pain 6 of 10; Leg pain 0 of 10; "
+        "Interference 3 of 10</title>"
+    ) in svg
+    summary["pain"]["regions"], summary["pain"]["scores_in_words"] = [], ""
+    assert "<title>Pain regions: none</title>" in pdf_layout(summary)["pain_chart_svg"]
+
+
+@pytest.mark.parametrize("bars", [0, 1, 3, 5])
+def test_pain_facts_sit_beside_the_diagram_and_the_next_title_below_it(bars, pdftotext) -> None:
+    """No float: the pattern and facts are pulled up beside the chart (pdf.css `beside-N`) and
+    held down far enough that the next section title starts below the 55 mm diagram."""
+    summary = make_summary(example_answers("after_fusion"))
+    summary["pain"]["scores"] = (summary["pain"]["scores"] * 2)[:bars]
+    words = re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+        pdftotext(render_pdf(summary), "-bbox"),
+    )
+    names = [word[4] for word in words]
+    title = names.index("glance")
+    areas = names.index("areas:", title)
+    after = names.index("Previous", title)
+    mm = 25.4 / 72
+    chart_top = float(words[title][3]) * mm + 1.5  # title's padding and rule, the chart's margin
+    facts_top = float(words[areas][1]) * mm
+    # Beside the diagram, under the bars (and their 10 mm rows), left of the diagram.
+    assert chart_top + bars * 10 < facts_top < chart_top + bars * 10 + 10
+    assert max(float(word[2]) * mm for word in words[areas:after]) < 14 + 124 + 0.5
+    assert float(words[after][1]) * mm > chart_top + 55 + 1

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 from hypothesis import HealthCheck, given, settings
 
 from screening.evaluation import evaluate
-from screening.summary.body_map import REGIONS, body_map_svg
+from screening.summary.body_map import REGIONS, body_map_svg, pain_chart_svg
 from tests.evaluation.strategies import answer_sets
 from tests.summary.conftest import AS_OF, example_answers, make_summary
 
@@ -99,6 +100,19 @@ def test_body_map_shades_only_known_regions() -> None:
     assert 'fill="#c2410c"' not in none
     every = body_map_svg(REGIONS)
     assert 'fill="#ffffff"' not in every.replace('fill="none"', "")
+
+
+def test_the_pdf_pain_chart_holds_the_same_diagram_and_escapes_its_label() -> None:
+    """The PDF's one SVG (bars and diagram) shades the regions as the staff page's does."""
+    chart = pain_chart_svg([7, 0, 11], ["thigh_left", "<script>", "neck"], label='x"><script>')
+    assert "<script>" not in chart
+    staff = body_map_svg(["thigh_left", "neck"])
+    assert chart.count('fill="#c2410c" d=') == 2  # filled bars, then the shaded shapes
+    shaded = re.findall(r'<path fill="#c2410c" d="([^"]*)"', chart)[1]
+    assert shaded in staff  # the same shapes, moved and scaled by the group around them
+    # A track per bar; a filled part per bar above 0, out of 10 at most.
+    assert 'd="M0,7.6h100v2.2h-100ZM0,17.6h100v2.2h-100ZM0,27.6h100v2.2h-100Z"' in chart
+    assert '<path fill="#c2410c" d="M0,7.6h70v2.2h-70ZM0,27.6h100v2.2h-100Z"/>' in chart
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
