@@ -235,6 +235,24 @@ def verify(env: dict[str, str], sent: dict[str, dict[str, Any]]) -> tuple[int, l
     return len(sent), problems
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user and system) used so far by a process and every live descendant (the
+    gunicorn master and its workers), read from /proc; 0 where /proc is not there."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        # utime, stime, and the reaped children's cutime, cstime (fields 14-17).
+        total += sum(int(value) for value in fields[11:15]) / ticks
+        pending.extend(int(child) for child in children)
+    return total
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default="sqlite", help="sqlite, or a PostgreSQL server URL")
@@ -260,7 +278,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         port = free_port()
         figures = Figures()
-        with gunicorn(env, args.workers, port):
+        with gunicorn(env, args.workers, port) as server:
+            server_cpu_before = tree_cpu_seconds(server.pid)
+            client_cpu_before = time.process_time()
             began = time.perf_counter()
             with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
                 futures = [
@@ -271,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
                 for future in futures:
                     future.result(timeout=max(1.0, deadline - time.perf_counter()))
             elapsed = time.perf_counter() - began
+            server_cpu = tree_cpu_seconds(server.pid) - server_cpu_before
+            client_cpu = time.process_time() - client_cpu_before
         checked, problems = verify(env, figures.sent)
 
     backend = "SQLite" if args.database == "sqlite" else "PostgreSQL"
@@ -285,6 +307,13 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"  {len(latencies)} requests: median {statistics.median(latencies) * 1000:.0f} ms,"
             f" p95 {p95 * 1000:.0f} ms"
+        )
+    if figures.sent:
+        sent = len(figures.sent)
+        print(
+            f"  CPU per submission: server {server_cpu / sent * 1000:.0f} ms"
+            f" (gunicorn and its workers), load generator {client_cpu / sent * 1000:.0f} ms"
+            f" (this process, on the same cores)"
         )
     print(f"  stored answers checked: {checked - len(problems)} of {checked} equal what was sent")
     for line in (figures.failures + problems)[:20]:
