@@ -198,3 +198,16 @@ def test_section_validation_uses_context_for_surgery_years() -> None:
     assert validate_section("surgery", raw, AS_OF, context={}).ok
     late_born = validate_section("surgery", raw, AS_OF, context={"date_of_birth": "1970-01-01"})
     assert [e.path for e in late_born.errors] == ["surgeries[0].year"]
+
+
+def test_control_characters_are_exactly_unicodes_cc_less_tab_and_line_breaks() -> None:
+    """The regular expression behind has_control_characters matches Unicode's own category
+    for every code point: nothing typed on purpose is refused, nothing hidden slips through."""
+    import unicodedata
+
+    from screening.questionnaire.text_input import has_control_characters
+
+    for code in range(0x110000):
+        char = chr(code)
+        expected = unicodedata.category(char) == "Cc" and char not in "\t\n\r"
+        assert has_control_characters(f"a{char}b") is expected, hex(code)
