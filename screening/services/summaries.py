@@ -28,7 +28,7 @@ from screening.summary.view_model import build_summary
 
 # Bump whenever templates/pdf, templates/summary or screening/summary/pdf.css change what a
 # stored PDF looks like; `rerender-summaries` (no option) re-renders the older ones.
-TEMPLATE_VERSION = "3"  # 3: version 2 answers, triage rules in words, medicines first
+TEMPLATE_VERSION = "4"  # 4: pain chart and facts side by side (no float); 3: version 2 answers
 
 
 class SummaryError(LookupError):
