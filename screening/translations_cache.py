@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import Any
 
 import flask_babel
+from babel import support
 from flask import Flask
 from flask.globals import _cv_app
 from flask_babel import Babel, Domain, get_locale
@@ -52,6 +53,9 @@ class ClinicBabel(Babel):
         return QuickDomain(domain=self.domain)
 
 
+_AS_WRITTEN = support.NullTranslations()
+
+
 def request_translations() -> Any:
     """The translations in force, straight from what QuickDomain remembered when it still
     holds (same locale object, same domain), else through Flask-Babel (which remembers anew).
@@ -60,18 +64,21 @@ def request_translations() -> Any:
     look-up goes through costs about as much as the dictionary look-up itself.
     """
     app_context = _cv_app.get(None)
-    if app_context is not None:
-        namespace = vars(app_context.g).get("_flask_babel")
-        if namespace is not None:
-            known = vars(namespace)
-            remembered = known.get("quick_translations")
-            if (
-                remembered is not None
-                and remembered[0] is not None
-                and remembered[0] is known.get("babel_locale")
-                and remembered[1] is known.get("babel_domain")
-            ):
-                return remembered[2]
+    if app_context is None:
+        # No app at all (`screening pdf` and the benchmark outside the CLI): the words as
+        # written, as Flask-Babel gives there, without its making a Domain for each string.
+        return _AS_WRITTEN
+    namespace = vars(app_context.g).get("_flask_babel")
+    if namespace is not None:
+        known = vars(namespace)
+        remembered = known.get("quick_translations")
+        if (
+            remembered is not None
+            and remembered[0] is not None
+            and remembered[0] is known.get("babel_locale")
+            and remembered[1] is known.get("babel_domain")
+        ):
+            return remembered[2]
     return flask_babel.get_translations()
 
 

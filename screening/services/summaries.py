@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from screening.extensions import db
@@ -25,6 +24,7 @@ from screening.services import audit
 from screening.services.screenings import clinic_zone
 from screening.summary.render import render_pdf
 from screening.summary.view_model import build_summary
+from screening.translations_cache import gettext as _
 
 # Bump whenever templates/pdf, templates/summary or screening/summary/pdf.css change what a
 # stored PDF looks like; `rerender-summaries` (no option) re-renders the older ones.

@@ -12,6 +12,7 @@ on the front view it is on the viewer's right, and both views are labelled.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 # Colours chosen to survive greyscale printing: shaded regions print dark, the rest stay white.
 SHADED = "#c2410c"
@@ -140,10 +141,12 @@ def _letter(x: float, y: float, letter: str) -> str:
 _OUTLINE_ATTRIBUTES = f'stroke="{OUTLINE}" stroke-width="1.2" stroke-linejoin="round"'
 
 
-def _figures(chosen: set[str], group_attributes: str = "") -> str:
+@lru_cache(maxsize=512)
+def _figures(chosen: frozenset[str], group_attributes: str = "") -> str:
     """Both views' shapes and side letters, in the diagram's own units (WIDTH x HEIGHT), as
     one <g> carrying the outline's stroke and `group_attributes` (a transform, say): every
-    extra group costs WeasyPrint a node to draw."""
+    extra group costs WeasyPrint a node to draw. Remembered by the regions shaded (codes only,
+    nothing a patient typed): the same few sets come back on every page and PDF."""
     paths: dict[str, list[str]] = {"neutral": [], "unshaded": [], "shaded": []}
     for view, dx in (("front", _FRONT_X), ("back", _BACK_X)):
         for fill, subpaths in _figure(view, dx, chosen).items():
@@ -164,8 +167,8 @@ def _figures(chosen: set[str], group_attributes: str = "") -> str:
     return "".join(parts)
 
 
-def _known(pain_regions: Iterable[str]) -> set[str]:
-    return {code for code in pain_regions if code in REGIONS}
+def _known(pain_regions: Iterable[str]) -> frozenset[str]:
+    return frozenset(code for code in pain_regions if code in REGIONS)
 
 
 def body_map_svg(pain_regions: Iterable[str], *, label: str = "Pain regions") -> str:

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
-
 from screening.summary.aligned_rows import AlignedRows, aligned_rows
 from screening.summary.body_map import pain_chart_svg
+from screening.translations_cache import gettext as _
 
 
 def pdf_layout(summary: dict[str, Any]) -> dict[str, Any]:

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from flask_babel import gettext, ngettext
 
 from screening import PROJECT_ROOT
+from screening.translations_cache import gettext, ngettext
 
 TEMPLATE = "pdf/summary.html"
 CSS_FILE = Path(__file__).resolve().parent / "pdf.css"

@@ -27,8 +27,6 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from flask_babel import gettext
-
 from screening.evaluation import risk_factors_present
 from screening.evaluation.catalogue import RED_FLAGS, TRIAGE_RULE_TITLES, TRIAGE_TITLES
 from screening.evaluation.facts import months_since
@@ -36,6 +34,7 @@ from screening.evaluation.topics import SCREEN_POSITIVE
 from screening.questionnaire import QUESTIONNAIRE, parse_iso_date
 from screening.questionnaire.model import N_
 from screening.summary.body_map import body_map_svg
+from screening.translations_cache import gettext
 
 # When the cauda equina signs began (warning_signs_onset), in a surgeon's words.
 ONSET_WORDS = {

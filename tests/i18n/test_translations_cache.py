@@ -102,3 +102,15 @@ def test_the_quick_path_follows_every_change_of_language(app: Flask) -> None:
         )
     # After the request, in the app context the tests keep: what Flask-Babel says there.
     assert quick.gettext(WORD) == gettext(WORD)
+
+
+def test_without_an_app_the_words_are_as_written() -> None:
+    """`screening pdf` outside the CLI and the benchmark: no app, no translations, no errors."""
+    from flask.globals import _cv_app
+
+    from screening import translations_cache as quick
+
+    assert _cv_app.get(None) is None
+    assert quick.gettext("Yes") == "Yes"
+    assert quick.gettext("%(n)d more", n=2) == "2 more"
+    assert quick.ngettext("%(num)d day", "%(num)d days", 1) == "1 day"
