@@ -2,7 +2,9 @@
 
 WeasyPrint needs Pango (Debian: libpango-1.0-0 libpangoft2-1.0-0); the browser tests need
 Chromium (Debian: chromium). Missing Pango stops `make run`/`make test`; missing Chromium only
-means the browser tests will be skipped (unless REQUIRE_BROWSER=1).
+means the browser tests will be skipped (unless REQUIRE_BROWSER=1). Without HarfBuzz's
+subsetter (Debian: libharfbuzz-subset0) WeasyPrint cuts every PDF's fonts down with fontTools
+instead, several times more slowly: the PDFs are the same, so this is only a note.
 """
 
 from __future__ import annotations
@@ -30,6 +32,15 @@ def pango_available() -> bool:
     return ctypes.util.find_library("pango-1.0") is not None or _try_weasyprint()
 
 
+def harfbuzz_subsetter_available() -> bool:
+    """Whether WeasyPrint found libharfbuzz-subset (it subsets fonts with fontTools if not)."""
+    try:
+        from weasyprint.text.ffi import harfbuzz_subset
+    except OSError:
+        return False
+    return harfbuzz_subset is not None
+
+
 def _try_weasyprint() -> bool:
     try:
         import weasyprint  # noqa: F401
@@ -46,6 +57,12 @@ def main() -> int:
             "MISSING: Pango, which WeasyPrint needs to make PDFs.\n"
             "  Debian/Ubuntu: sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0\n"
             "  macOS: brew install pango",
+            file=sys.stderr,
+        )
+    elif not harfbuzz_subsetter_available():
+        print(
+            "NOTE: HarfBuzz's font subsetter not found; every PDF will take several times longer.\n"
+            "  Debian/Ubuntu: sudo apt-get install -y libharfbuzz-subset0",
             file=sys.stderr,
         )
     if shutil.which("pdftotext") is None:

@@ -379,7 +379,25 @@ def run(runs: int, page_size: str = "Letter") -> dict[str, Any]:
     }
 
 
+def default_serif_font() -> str:
+    """The font the minimal document is set in (fontconfig's default serif), or "unknown":
+    with the subsetter (screening.system_check), the yardstick's cost depends on it."""
+    import shutil
+    import subprocess
+
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return "unknown"
+    # A fixed command found on PATH, no input from anyone.
+    found = subprocess.run(  # noqa: S603
+        [fc_match, "serif"], capture_output=True, text=True, check=False
+    )
+    return found.stdout.strip() or "unknown"
+
+
 def report(figures: dict[str, Any]) -> str:
+    from screening.system_check import harfbuzz_subsetter_available
+
     lines = [
         f"Summary PDF benchmark: {figures['runs']} runs each, page size "
         f"{figures['page_size']}, through `screening pdf`'s path (validate, evaluate, view "
@@ -398,6 +416,8 @@ def report(figures: dict[str, Any]) -> str:
     lines += [
         f"{'minimal document':<24} {'':<8} {figures['minimal_median_ms']:>9.1f} "
         f"{figures['minimal_p95_ms']:>8.1f}",
+        f"(minimal document's font: {default_serif_font()}; fonts subset by "
+        f"{'HarfBuzz' if harfbuzz_subsetter_available() else 'fontTools, several times slower'})",
         "",
         f"peak memory (ru_maxrss): {peak:.0f} MB",
         "(cpu ratio: the same with CPU time, steadier when other work shares the machine)",

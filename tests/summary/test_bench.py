@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from screening.summary import bench
 
 
@@ -48,3 +50,21 @@ def test_the_report_prints_both_ratios_against_their_targets() -> None:
     text = bench.report(figures)
     assert "typical ratio 3.60 (cpu 3.50; worst of 1, target <= 4): met" in text
     assert "heavy ratio 6.40 (cpu 3.50; worst of 1, target <= 6): NOT met" in text
+
+
+def test_the_report_says_how_fonts_were_subset(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The yardstick's cost depends on HarfBuzz's subsetter: the report says which one ran."""
+    from screening import system_check
+
+    figures = {
+        "runs": 1,
+        "page_size": "Letter",
+        "examples": [],
+        "peak_memory_mb": 1.0,
+        "minimal_median_ms": 1.0,
+        "minimal_p95_ms": 1.0,
+    }
+    monkeypatch.setattr(system_check, "harfbuzz_subsetter_available", lambda: True)
+    assert "fonts subset by HarfBuzz" in bench.report(figures)
+    monkeypatch.setattr(system_check, "harfbuzz_subsetter_available", lambda: False)
+    assert "fonts subset by fontTools, several times slower" in bench.report(figures)
