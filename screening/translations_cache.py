@@ -20,10 +20,14 @@ from typing import Any
 import flask_babel
 from babel import support
 from flask import Flask
-from flask.globals import _cv_app
 from flask_babel import Babel, Domain, get_locale
 from flask_babel import _get_current_context as babel_request_context
 from flask_babel.speaklater import LazyString
+
+try:  # Flask's app-context variable (Flask 2.2 to 3.1); without it, Flask-Babel's own way.
+    from flask.globals import _cv_app
+except ImportError:  # pragma: no cover - a Flask that moved it
+    _cv_app = None
 
 
 class QuickDomain(Domain):
@@ -63,12 +67,15 @@ def request_translations() -> Any:
     Reads Flask-Babel's namespace on the app context directly: each proxy (`g`, `request`) a
     look-up goes through costs about as much as the dictionary look-up itself.
     """
+    if _cv_app is None:  # pragma: no cover - a Flask that moved it
+        return flask_babel.get_translations()
     app_context = _cv_app.get(None)
     if app_context is None:
         # No app at all (`screening pdf` and the benchmark outside the CLI): the words as
         # written, as Flask-Babel gives there, without its making a Domain for each string.
         return _AS_WRITTEN
-    namespace = vars(app_context.g).get("_flask_babel")
+    app_globals = getattr(app_context, "g", None)
+    namespace = vars(app_globals).get("_flask_babel") if app_globals is not None else None
     if namespace is not None:
         known = vars(namespace)
         remembered = known.get("quick_translations")
