@@ -20,36 +20,14 @@ from wtforms.widgets.core import clean_key
 from screening.translations_cache import gettext
 
 
-def choice_markup(option: Any, invalid: bool = False) -> Markup:
-    """One radio button or checkbox of a group (a WTForms `_Option`) with its label."""
-    option_id = escape(option.id)
-    attributes = [
-        "checked" if option.checked else "",
-        'aria-invalid="true"' if invalid else "",
-        f'id="{option_id}"',
-        f'name="{escape(option.name)}"',
-        f'type="{option.widget.input_type}"',
-        f'value="{escape(option._value())}"',
-    ]
-    # html_params puts aria-* before the rest (sorted keys: "aria-invalid" < "checked").
-    if invalid:
-        attributes[0], attributes[1] = attributes[1], attributes[0]
-    params = " ".join(part for part in attributes if part)
-    # Every value put in is escaped above; the rest is fixed markup.
-    return Markup(  # noqa: S704
-        f'<div class="choice">\n  <input {params}>\n'
-        f'  <label for="{option_id}">{escape(option.label.text)}</label>\n</div>'
-    )
-
-
 def choices_markup(field: Any, invalid: bool = False) -> Markup:
-    """Every radio button or checkbox of a group field, as `choice_markup` writes each one."""
+    """Every radio button or checkbox of a group field, each with its label."""
     return Markup("\n    ".join(choices_by_value(field, invalid).values()))  # noqa: S704
 
 
 def choices_by_value(field: Any, invalid: bool = False) -> dict[str, Markup]:
-    """Each radio button or checkbox of a group field by its value, in the field's order, as
-    `choice_markup` writes it (for a page that places the choices itself: the body map).
+    """Each radio button or checkbox of a group field, with its label, by its value, in the
+    field's order (for a page that places the choices itself: the body map).
 
     Reads the field's choices directly instead of iterating the field, which builds a WTForms
     sub-field per option (ids, names and values are the ones those sub-fields would carry).

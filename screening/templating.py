@@ -10,9 +10,7 @@ from __future__ import annotations
 from flask import Flask, current_app
 
 from screening.form_markup import (
-    choice_markup,
     choices_by_value,
-    choices_markup,
     field_markup,
     messages_markup,
     optional_mark_markup,
@@ -24,8 +22,6 @@ def unbreakable(number: str) -> str:
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.globals["choice_markup"] = choice_markup
-    app.jinja_env.globals["choices_markup"] = choices_markup
     app.jinja_env.globals["choices_by_value"] = choices_by_value
     app.jinja_env.globals["field_markup"] = field_markup
     app.jinja_env.globals["messages_markup"] = messages_markup
