@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from markupsafe import Markup, escape
-from wtforms.widgets import Input, Select, TextArea
+from wtforms.widgets import CheckboxInput, Input, Select, TextArea
 from wtforms.widgets.core import clean_key
 
 from screening.translations_cache import gettext
@@ -106,9 +106,11 @@ def widget_markup(field: Any, **given: Any) -> Markup:
     attributes = {clean_key(k): v for k, v in (field.render_kw or {}).items()}
     attributes.update((clean_key(k), v) for k, v in given.items())
     attributes.setdefault("id", field.id)
-    if isinstance(widget, Input) and kind.__call__ in _PLAIN_INPUT_CALLS:
-        if kind.__call__ is not Input.__call__ and getattr(field, "checked", field.data):
-            attributes.setdefault("checked", True)  # CheckboxInput
+    # Input's own markup: Input and the subclasses that only set a type (text, date, hidden),
+    # and CheckboxInput, which adds `checked`. Other widgets are left to WTForms.
+    if kind.__call__ in (Input.__call__, CheckboxInput.__call__):
+        if isinstance(widget, CheckboxInput) and getattr(field, "checked", field.data):
+            attributes.setdefault("checked", True)
         attributes.setdefault("type", widget.input_type)
         if "value" not in attributes:
             attributes["value"] = field._value()
@@ -135,16 +137,6 @@ def widget_markup(field: Any, **given: Any) -> Markup:
             options.append(f"<option {_params(option)}>{label}</option>")
         return Markup(f"<select {_params(attributes)}>{''.join(options)}</select>")  # noqa: S704
     return Markup(field(**given))  # noqa: S704 - WTForms' own markup
-
-
-def _plain_input_calls() -> frozenset[Any]:
-    """Input widgets whose markup is Input's own (CheckboxInput only adds `checked`)."""
-    from wtforms.widgets import CheckboxInput
-
-    return frozenset({Input.__call__, CheckboxInput.__call__})
-
-
-_PLAIN_INPUT_CALLS = _plain_input_calls()
 
 
 def field_markup(

@@ -240,7 +240,7 @@ def _post_step(
         return redirect(url_for(".done", token=token))
     errors = errors or saved.errors
     # From the save itself: the row is not read again to know whether to warn.
-    warning_due = screenings.warning_due(section.id, saved.triage_before, saved.triage_after)
+    warn = screenings.warning_due(section.id, saved.triage_before, saved.triage_after)
     if shaped.errors or errors:
         summary, group_errors = place_errors(section, form, shaped, errors)
         notice = None
@@ -258,7 +258,7 @@ def _post_step(
             summary=summary,
             group_errors=group_errors,
             notice=notice,
-            warning=words_for(screening) if warning_due else None,
+            warning=words_for(screening) if warn else None,
         )
 
     if finishing_later or switching_language:
@@ -270,7 +270,7 @@ def _post_step(
     else:
         next_id = _next_section_id(section.id)
 
-    if warning_due:
+    if warn:
         return redirect(url_for(".warning", token=token, next=next_id))
     if finishing_later:
         return redirect(url_for(".later", token=token))
