@@ -19,7 +19,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -445,8 +445,7 @@ def save_section(
         errors = _blocking(validated.errors, typed)
     else:
         errors = validated.errors
-    before_assessment = _stored_assessment(screening)
-    before = before_assessment.triage if before_assessment is not None else None
+    before = _level(_stored_assessment(screening))
     if errors:
         db.session.rollback()
         return Saved(validated.answers, errors, triage_before=before, triage_after=before)
@@ -454,7 +453,7 @@ def save_section(
     answers = drop_not_applying({**others, **validated.answers})
     answers_json = canonical_json(answers)
     assessment = _assessed(answers_json, answers, today())
-    after = assessment.triage if assessment is not None else None
+    after = _level(assessment)
     now = utcnow()
     values: dict[str, Any] = {
         "answers_json": answers_json,
@@ -518,25 +517,39 @@ def section_complete(screening: Screening, section_id: str) -> bool:
     section = _section(section_id)
     if (screening.draft.get(section_id) or {}).get("unsaved"):
         return False
-    answers_json = screening.answers_json or "{}"
-    # Remembered by a digest of the stored answers, so no answer text is kept in memory.
-    key = (hashlib.sha256(answers_json.encode()).digest(), section.id, today())
-    known = _SECTION_VALID.get(key)
-    if known is None:
-        answers = json.loads(answers_json)
+    day = today()
+
+    def validate() -> bool:
+        answers = json.loads(screening.answers_json or "{}")
         own = {k: v for k, v in answers.items() if k in section.item_ids}
-        context = _without_section(answers, section)
-        known = validate_section(section, own, key[2], context=context).ok
-        if len(_SECTION_VALID) >= _SECTION_VALID_MAX:
-            _SECTION_VALID.clear()
-        _SECTION_VALID[key] = known
-    return known
+        return validate_section(section, own, day, context=_without_section(answers, section)).ok
+
+    return _SECTION_VALID.get(screening.answers_json or "{}", section.id, day, compute=validate)
+
+
+class AnswerSetMemo:
+    """Results that one answer set decides alone (with the day, a step...), remembered by a
+    digest of its canonical JSON, so no answer text is kept in memory; at most `size` of them,
+    all forgotten at once when full."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._known: dict[tuple[Any, ...], Any] = {}
+        self._size = size
+
+    def get(self, answers_json: str, *context: Any, compute: Callable[[], Any]) -> Any:
+        key = (hashlib.sha256(answers_json.encode()).digest(), *context)
+        if key in self._known:
+            return self._known[key]
+        value = compute()
+        if len(self._known) >= self._size:
+            self._known.clear()
+        self._known[key] = value
+        return value
 
 
 # Every step page shows progress (all seven steps checked), so the same unchanged answers were
 # validated again on each page; the stored answers and the date decide the result alone.
-_SECTION_VALID: dict[tuple[bytes, str, date], bool] = {}
-_SECTION_VALID_MAX = 4096
+_SECTION_VALID = AnswerSetMemo()
 
 
 def first_incomplete_step(screening: Screening) -> str:
@@ -564,41 +577,38 @@ def _stored_assessment(screening: Screening) -> TriageResult | None:
 def _assessed(
     answers_json: str, answers: Mapping[str, Any] | None, as_of: date
 ) -> TriageResult | None:
-    """The assessment of one canonical answer set on one day, remembered by a digest.
+    """The assessment of one canonical answer set on one day, worked out once.
 
     A save asks for the triage of the same answers several times (the page before and after,
-    the save log, the alert check): the answers and the day decide it alone, so it is worked
-    out once. Only a digest of the answers is kept as the key, never their text.
+    the save log, the alert check): the answers and the day decide it alone.
     """
-    key = (hashlib.sha256(answers_json.encode()).digest(), as_of)
-    if key in _ASSESSED:
-        return _ASSESSED[key]
-    if answers is None:
-        answers = json.loads(answers_json)
-    assessment = None
-    if any(item_id in answers for item_id in QUESTIONNAIRE.section(WARNING_STEP).item_ids):
-        assessment = assess_triage(answers, as_of)
-    if len(_ASSESSED) >= _ASSESSED_MAX:
-        _ASSESSED.clear()
-    _ASSESSED[key] = assessment
-    return assessment
+
+    def assess() -> TriageResult | None:
+        known = json.loads(answers_json) if answers is None else answers
+        if not any(item_id in known for item_id in QUESTIONNAIRE.section(WARNING_STEP).item_ids):
+            return None
+        return assess_triage(known, as_of)
+
+    return _ASSESSED.get(answers_json, as_of, compute=assess)
 
 
-_ASSESSED: dict[tuple[bytes, date], TriageResult | None] = {}
-_ASSESSED_MAX = 4096
+_ASSESSED = AnswerSetMemo()
+
+
+def _level(assessment: TriageResult | None) -> str | None:
+    """The triage level of an assessment, None before the warning-signs step."""
+    return assessment.triage if assessment is not None else None
 
 
 def triage_of(answers: Mapping[str, Any], as_of: date | None = None) -> str | None:
     """Triage level of the answers so far, once the warning-signs step has been saved."""
-    assessment = assessment_of(answers, as_of)
-    return assessment.triage if assessment is not None else None
+    return _level(assessment_of(answers, as_of))
 
 
 def current_triage(screening: Screening) -> str | None:
     if screening.is_locked:
         return screening.triage
-    assessment = _stored_assessment(screening)
-    return assessment.triage if assessment is not None else None
+    return _level(_stored_assessment(screening))
 
 
 def current_triage_rules(screening: Screening) -> tuple[str, ...]:

@@ -56,7 +56,7 @@ def rule_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         return real(*args, **kwargs)
 
     monkeypatch.setattr(screenings, "assess_triage", counting)
-    monkeypatch.setattr(screenings, "_ASSESSED", {})
+    monkeypatch.setattr(screenings, "_ASSESSED", screenings.AnswerSetMemo())
     return runs
 
 
