@@ -314,6 +314,7 @@ def render_pdf_counting_pages(
 ) -> tuple[bytes, int]:
     """`render_pdf`, also returning the number of pages (for the benchmark and checks)."""
     from screening.summary.fetcher import BASE_URL, PackagedFilesFetcher
+    from screening.summary.glyph_runs import drawing_glyph_runs
 
     page_css(page_size)  # refuse an unknown size before doing any work
     html = render_html(summary, template=template)
@@ -333,5 +334,5 @@ def render_pdf_counting_pages(
             font_config=resources.font_config,
             **options,
         )
-        with _deflating_at_default_level():
+        with _deflating_at_default_level(), drawing_glyph_runs():
             return document.write_pdf(**options), len(document.pages)

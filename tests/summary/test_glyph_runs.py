@@ -1,0 +1,80 @@
+"""glyph_runs.draw_first_line writes exactly what WeasyPrint's own would, and is really used."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from screening.summary import bench, glyph_runs
+from screening.summary.render import render_pdf
+from tests.summary.conftest import VALID_EXAMPLES, example_answers, make_summary
+from tests.summary.hostile import HOSTILE_TEXT
+
+
+def _weasyprints_own(monkeypatch) -> None:
+    """From here on, drawing_glyph_runs leaves WeasyPrint's draw_first_line in place."""
+    monkeypatch.setattr(glyph_runs, "_layout_matches", lambda: False)
+
+
+def _counting(monkeypatch) -> dict[str, int]:
+    """Counts lines drawn by the fast path and lines it handed to WeasyPrint's own."""
+    counts = {"fast": 0, "handed_on": 0}
+    fast, original = glyph_runs.draw_first_line, glyph_runs.weasyprints_draw_first_line
+
+    def counted_fast(*args: Any) -> Any:
+        counts["fast"] += 1
+        return fast(*args)
+
+    def counted_original(*args: Any) -> Any:
+        counts["handed_on"] += 1
+        return original(*args)
+
+    monkeypatch.setattr(glyph_runs, "draw_first_line", counted_fast)
+    monkeypatch.setattr(glyph_runs, "weasyprints_draw_first_line", counted_original)
+    return counts
+
+
+HOSTILE = dict(
+    example_answers("stenosis"),
+    visit_reason=HOSTILE_TEXT,
+    current_medications=HOSTILE_TEXT,
+    goals_text=HOSTILE_TEXT,
+)
+
+
+@pytest.mark.parametrize("name", [*VALID_EXAMPLES, "heavy", "hostile"])
+def test_the_same_pdf_byte_for_byte_as_weasyprints_own(name: str, monkeypatch) -> None:
+    answers = {"heavy": bench.HEAVY_ANSWERS, "hostile": HOSTILE}.get(name)
+    summary = make_summary(answers or example_answers(name))
+    counts = _counting(monkeypatch)
+    fast = render_pdf(summary)
+    assert counts["fast"] > 30  # the lines of the summary went through it
+    _weasyprints_own(monkeypatch)
+    assert render_pdf(summary) == fast
+
+
+def test_the_handout_in_spanish_is_the_same_pdf_too(app, monkeypatch) -> None:
+    from flask_babel import force_locale
+
+    from screening.services.handout import PDF_TEMPLATE, build_handout
+
+    with app.test_request_context(), force_locale("es"):
+        handout = build_handout(["herniated_disc", "spinal_stenosis", "post_surgical_pain"])
+        fast = render_pdf(handout, template=PDF_TEMPLATE)
+        _weasyprints_own(monkeypatch)
+        assert render_pdf(handout, template=PDF_TEMPLATE) == fast
+
+
+def test_plain_lines_are_drawn_by_the_fast_path_and_the_rest_by_weasyprint(monkeypatch) -> None:
+    """A line holding a character no font has (here an Egyptian hieroglyph) is handed to
+    WeasyPrint's own, which draws a placeholder glyph and logs it, before anything is written.
+    (Emoji, right-to-left text and accents take the fast path: see the hostile case above.)"""
+    plain = _counting(monkeypatch)
+    render_pdf(make_summary(example_answers("stenosis")))
+    assert plain["fast"] > 30 and plain["handed_on"] == 0
+
+    missing = _counting(monkeypatch)
+    answers = dict(example_answers("stenosis"), goals_text="Walk \U00013000 again")
+    render_pdf(make_summary(answers))
+    assert missing["handed_on"] == 1
