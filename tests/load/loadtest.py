@@ -209,8 +209,20 @@ def canonical(answers: dict[str, Any]) -> dict[str, Any]:
 
 
 def verify(env: dict[str, str], sent: dict[str, dict[str, Any]]) -> tuple[int, list[str]]:
-    """Read every sent patient's stored answers back; list each one that differs."""
+    """Read every sent patient's stored answers back; list each one that differs.
+
+    The app is made with the load run's environment (its database), which is put back as it
+    was afterwards: the test suite calls this in its own process."""
+    saved = dict(os.environ)
     os.environ.update(env)
+    try:
+        return _verify(sent)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _verify(sent: dict[str, dict[str, Any]]) -> tuple[int, list[str]]:
     from screening import create_app
     from screening.extensions import db
     from screening.services.screenings import find_by_token
@@ -253,6 +265,23 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
+def minimal_document_cpu_ms(runs: int = 15) -> float:
+    """CPU milliseconds of the PDF benchmark's yardstick, a minimal one-paragraph WeasyPrint
+    document, on this machine now (median of `runs`, after one warm-up): the server's CPU per
+    submission divided by it can be compared between machines, unlike milliseconds."""
+    import weasyprint
+
+    from screening.summary.bench import MINIMAL_HTML
+
+    weasyprint.HTML(string=MINIMAL_HTML).write_pdf()
+    timings = []
+    for _ in range(runs):
+        start = time.process_time()
+        weasyprint.HTML(string=MINIMAL_HTML).write_pdf()
+        timings.append((time.process_time() - start) * 1000)
+    return statistics.median(timings)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default="sqlite", help="sqlite, or a PostgreSQL server URL")
@@ -276,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run(
             [str(VENV_BIN / "screening"), "db", "upgrade"], env=env, check=True, capture_output=True
         )
+        yardstick_ms = minimal_document_cpu_ms()  # before the load, on an idle machine
         port = free_port()
         figures = Figures()
         with gunicorn(env, args.workers, port) as server:
@@ -314,6 +344,10 @@ def main(argv: list[str] | None = None) -> int:
             f"  CPU per submission: server {server_cpu / sent * 1000:.0f} ms"
             f" (gunicorn and its workers), load generator {client_cpu / sent * 1000:.0f} ms"
             f" (this process, on the same cores)"
+        )
+        print(
+            f"  server CPU per submission = {server_cpu / sent * 1000 / yardstick_ms:.1f} minimal"
+            f" WeasyPrint documents ({yardstick_ms:.1f} ms each here, measured before the load)"
         )
     print(f"  stored answers checked: {checked - len(problems)} of {checked} equal what was sent")
     for line in (figures.failures + problems)[:20]:
