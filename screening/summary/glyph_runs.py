@@ -1,6 +1,6 @@
 """A faster way for WeasyPrint to write a line of text into the PDF, with the same output.
 
-WeasyPrint's `draw_first_line` (weasyprint/draw/text.py, version 70) turns each glyph Pango
+WeasyPrint's `draw_first_line` (weasyprint/draw/text.py, release 70) turns each glyph Pango
 placed into PDF text operators in Python, reading every glyph's fields one cffi attribute at a
 time (`glyph_info.geometry.width`, ...): the largest single piece of Python in drawing the
 surgeon's summary. `draw_first_line` here reads a run's glyphs in one go (`struct` over the C
@@ -24,19 +24,25 @@ from functools import cache
 from typing import Any
 
 # PangoGlyphInfo: glyph (guint32), geometry (width, x_offset, y_offset: gint32), attr (guint
-# bit fields). Checked against the C declaration before use (see `_layout_matches`).
+# bit fields). Checked against the C declaration before use (see `_mirrors_this_weasyprint`).
 _GLYPH_INFO = struct.Struct("=Iiii4x")
+# The WeasyPrint release whose draw_first_line this module copies. On any other, WeasyPrint's
+# own draws (and test_glyph_runs fails until this module is checked against the new one).
+MIRRORED_WEASYPRINT = "70."
 
 
 @cache
-def _layout_matches() -> bool:
-    """Whether PangoGlyphInfo is laid out as _GLYPH_INFO reads it (else: WeasyPrint's own)."""
+def _mirrors_this_weasyprint() -> bool:
+    """Whether WeasyPrint is the release this module copies and PangoGlyphInfo is laid out as
+    _GLYPH_INFO reads it; if not, WeasyPrint's own draw_first_line is left in place."""
+    import weasyprint
     from weasyprint.text.ffi import ffi
 
     glyph_info = ffi.typeof("PangoGlyphInfo")
     geometry = ffi.typeof("PangoGlyphGeometry")
     return (
-        ffi.sizeof(glyph_info) == _GLYPH_INFO.size
+        weasyprint.__version__.startswith(MIRRORED_WEASYPRINT)
+        and ffi.sizeof(glyph_info) == _GLYPH_INFO.size
         and ffi.offsetof(glyph_info, "geometry") == 4
         and [name for name, _ in geometry.fields] == ["width", "x_offset", "y_offset"]
         and ffi.sizeof(geometry) == 12
@@ -158,14 +164,14 @@ def _drawing(*args: Any) -> list[Any]:
 
 @contextmanager
 def drawing_glyph_runs() -> Iterator[None]:
-    """WeasyPrint draws text with this module's draw_first_line inside the block (when the C
-    layout is the one it reads; else nothing changes). Callers hold render.py's lock."""
+    """WeasyPrint draws text with this module's draw_first_line inside the block (when it
+    mirrors the WeasyPrint installed; else nothing changes). Callers hold render.py's lock."""
     global _weasyprints
     from weasyprint.draw import text as weasyprint_text
 
     if _weasyprints is None:
         _weasyprints = weasyprint_text.draw_first_line
-    if not _layout_matches():
+    if not _mirrors_this_weasyprint():
         yield
         return
     weasyprint_text.draw_first_line = _drawing
