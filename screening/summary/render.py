@@ -315,6 +315,7 @@ def render_pdf_counting_pages(
     """`render_pdf`, also returning the number of pages (for the benchmark and checks)."""
     from screening.summary.fetcher import BASE_URL, PackagedFilesFetcher
     from screening.summary.glyph_runs import drawing_glyph_runs
+    from screening.summary.svg_paths import drawing_svg_paths_from_memo
 
     page_css(page_size)  # refuse an unknown size before doing any work
     html = render_html(summary, template=template)
@@ -334,5 +335,9 @@ def render_pdf_counting_pages(
             font_config=resources.font_config,
             **options,
         )
-        with _deflating_at_default_level(), drawing_glyph_runs():
+        with (
+            _deflating_at_default_level(),
+            drawing_glyph_runs(),
+            drawing_svg_paths_from_memo(),
+        ):
             return document.write_pdf(**options), len(document.pages)
