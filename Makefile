@@ -9,7 +9,7 @@ PORT ?= 5000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432
 PG_TEST_DB ?= screening_test
 
-.PHONY: run test test-sqlite test-postgres test-browser bench load lint format check-system migration messages translations clean lforms
+.PHONY: run test test-sqlite test-postgres test-browser bench bench-instructions load lint format check-system migration messages translations clean lforms
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -75,6 +75,11 @@ bench: $(STAMP) check-system
 	$(PY) -m screening.summary.bench
 	$(PY) -m screening.staff.bench_queue
 	$(PY) -m tests.load.bench_steps
+
+# The PDF benchmark counted in instructions (valgrind's callgrind: the same on every run), to
+# compare changes on a noisy machine. Needs `apt-get install valgrind`; about a minute.
+bench-instructions: $(STAMP) check-system
+	$(PY) -m screening.summary.bench_instructions
 
 # Capacity: synthetic patients through gunicorn on SQLite, then PostgreSQL (bounded, loopback
 # only); prints submissions per second and checks every stored answer afterwards.

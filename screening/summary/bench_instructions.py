@@ -1,0 +1,136 @@
+"""The PDF benchmark counted in instructions: `python -m screening.summary.bench_instructions`.
+
+`make bench` times renders, and on a shared machine the same code moves by ten percent or more
+between runs: too much to tell whether a change to the PDF helped by three. This counts the
+instructions each render executes instead, with valgrind's callgrind, which gives the same
+count on every run. It runs itself under valgrind (`apt-get install valgrind`; about a minute),
+renders every case of `make bench` once after warming up (`screening pdf`'s whole path, as
+there), and prints each one's count and its ratio to the same minimal WeasyPrint document,
+against the same targets. Instructions are not time, but their ratios track the CPU ratios
+closely on one machine; use them to compare changes, and `make bench` for the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from screening.summary.bench import RATIO_TARGETS
+
+_CHILD_FLAG = "--counting-inside-valgrind"
+_TRIGGER = re.compile(r"^desc: Trigger: dump (\S+)$", re.M)
+_TOTALS = re.compile(r"^totals: (\d+)$", re.M)
+
+
+def _control(*arguments: str) -> None:
+    """Send callgrind_control a command for this process and wait for it, running Python
+    meanwhile: valgrind takes commands only while the program runs."""
+    command = [shutil.which("callgrind_control") or "callgrind_control", *arguments]
+    # A fixed tool found on PATH, with our own pid: no outside input.
+    process = subprocess.Popen(  # noqa: S603
+        [*command, str(os.getpid())], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    while process.poll() is None:
+        sum(range(1000))
+
+
+def _count_inside_valgrind() -> None:
+    """Warm up, then render the minimal document and each case once with counting on, each
+    dumped under its own label (`minimal`, `case0`, `case1`, ...)."""
+    import weasyprint
+
+    from screening.summary.bench import MINIMAL_HTML, load_examples, pdf_of
+
+    def minimal() -> bytes:
+        return weasyprint.HTML(string=MINIMAL_HTML).write_pdf()
+
+    cases = load_examples()
+    for _ in range(2):
+        minimal()
+        for case in cases:
+            pdf_of(case)
+    for label, action in [("minimal", minimal)] + [
+        (f"case{index}", lambda case=case: pdf_of(case)) for index, case in enumerate(cases)
+    ]:
+        _control("-i", "on")
+        action()
+        _control("-i", "off")
+        _control("-d", label)
+
+
+def read_counts(folder: Path) -> dict[str, int]:
+    """Instructions by dump label, from callgrind's output files in `folder`."""
+    counts = {}
+    for path in folder.glob("callgrind.*"):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        trigger, totals = _TRIGGER.search(text), _TOTALS.search(text)
+        if trigger and totals:
+            counts[trigger.group(1)] = int(totals.group(1))
+    return counts
+
+
+def report(counts: dict[str, int], cases: list[tuple[str, str]]) -> str:
+    """The printout: each case's instructions and ratio to the minimal document, then the
+    worst ratio of each kind against its target. `cases` is (name, kind) in case order."""
+    minimal = counts["minimal"]
+    lines = [
+        "Summary PDF benchmark in instructions (callgrind; the same on every run), through "
+        "`screening pdf`'s path, each case once after warming up.",
+        "",
+        f"{'example':<24} {'kind':<8} {'instructions':>14} {'ratio':>6}",
+    ]
+    worst: dict[str, float] = {}
+    for index, (name, kind) in enumerate(cases):
+        count = counts[f"case{index}"]
+        ratio = count / minimal
+        worst[kind] = max(worst.get(kind, 0.0), ratio)
+        lines.append(f"{name:<24} {kind:<8} {count:>14,} {ratio:>6.2f}")
+    lines.append(f"{'minimal document':<24} {'':<8} {minimal:>14,}")
+    for kind, target in RATIO_TARGETS.items():
+        if kind in worst:
+            verdict = "met" if worst[kind] <= target else "NOT met"
+            lines.append(f"{kind} ratio {worst[kind]:.2f} (target <= {target:g}): {verdict}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    if _CHILD_FLAG in arguments:
+        _count_inside_valgrind()
+        return 0
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(arguments)
+    valgrind = shutil.which("valgrind")
+    if valgrind is None or shutil.which("callgrind_control") is None:
+        print("valgrind is not installed: apt-get install valgrind", file=sys.stderr)
+        return 2
+    from screening.summary.bench import load_examples
+
+    with tempfile.TemporaryDirectory() as folder:
+        # Our own interpreter and module under a tool found on PATH: no outside input.
+        subprocess.run(  # noqa: S603
+            [
+                valgrind,
+                "--tool=callgrind",
+                "--instr-atstart=no",
+                f"--callgrind-out-file={folder}/callgrind.%p",
+                sys.executable,
+                "-m",
+                "screening.summary.bench_instructions",
+                _CHILD_FLAG,
+            ],
+            check=True,
+            capture_output=True,
+        )
+        counts = read_counts(Path(folder))
+    print(report(counts, [(case.name, case.kind) for case in load_examples()]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
