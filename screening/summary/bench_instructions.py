@@ -43,19 +43,11 @@ def _control(*arguments: str) -> None:
 def _count_inside_valgrind() -> None:
     """Warm up, then render the minimal document and each case once with counting on, each
     dumped under its own label (`minimal`, `case0`, `case1`, ...)."""
-    import weasyprint
-
-    from screening.summary.bench import MINIMAL_HTML, load_examples, pdf_of
-
-    def minimal() -> bytes:
-        return weasyprint.HTML(string=MINIMAL_HTML).write_pdf()
+    from screening.summary.bench import load_examples, minimal_document, pdf_of, warm_up
 
     cases = load_examples()
-    for _ in range(2):
-        minimal()
-        for case in cases:
-            pdf_of(case)
-    for label, action in [("minimal", minimal)] + [
+    warm_up(cases)
+    for label, action in [("minimal", minimal_document)] + [
         (f"case{index}", lambda case=case: pdf_of(case)) for index, case in enumerate(cases)
     ]:
         _control("-i", "on")

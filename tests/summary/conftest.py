@@ -56,6 +56,21 @@ def make_summary(answers: dict[str, Any], **overrides: Any) -> dict[str, Any]:
     return build_summary(answers, evaluate(answers, AS_OF).to_dict(), **options)
 
 
+def count_calls(monkeypatch: pytest.MonkeyPatch, module: Any, **labels: str) -> dict[str, int]:
+    """Wrap `module`'s functions named by `labels` (label=function name) so that each call is
+    counted under its label; returns the counts, which fill in as the module is used."""
+    counts = dict.fromkeys(labels, 0)
+    for label, name in labels.items():
+        function = getattr(module, name)
+
+        def counted(*args: Any, _label: str = label, _function: Any = function) -> Any:
+            counts[_label] += 1
+            return _function(*args)
+
+        monkeypatch.setattr(module, name, counted)
+    return counts
+
+
 def _poppler(tool: str, pdf: bytes, tmp_path: Path, *args: str) -> str:
     if shutil.which(tool) is None:
         message = f"{tool} not found (Debian: apt-get install -y poppler-utils)"

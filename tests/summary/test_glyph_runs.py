@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from screening.summary import bench, glyph_runs
 from screening.summary.render import render_pdf
-from tests.summary.conftest import VALID_EXAMPLES, example_answers, make_summary
+from tests.summary.conftest import VALID_EXAMPLES, count_calls, example_answers, make_summary
 from tests.summary.hostile import HOSTILE_TEXT
 
 
@@ -19,20 +17,9 @@ def _weasyprints_own(monkeypatch) -> None:
 
 def _counting(monkeypatch) -> dict[str, int]:
     """Counts lines drawn by the fast path and lines it handed to WeasyPrint's own."""
-    counts = {"fast": 0, "handed_on": 0}
-    fast, original = glyph_runs.draw_first_line, glyph_runs.weasyprints_draw_first_line
-
-    def counted_fast(*args: Any) -> Any:
-        counts["fast"] += 1
-        return fast(*args)
-
-    def counted_original(*args: Any) -> Any:
-        counts["handed_on"] += 1
-        return original(*args)
-
-    monkeypatch.setattr(glyph_runs, "draw_first_line", counted_fast)
-    monkeypatch.setattr(glyph_runs, "weasyprints_draw_first_line", counted_original)
-    return counts
+    return count_calls(
+        monkeypatch, glyph_runs, fast="draw_first_line", handed_on="weasyprints_draw_first_line"
+    )
 
 
 HOSTILE = dict(

@@ -8,25 +8,12 @@ import pytest
 
 from screening.summary import bench, svg_paths
 from screening.summary.render import render_pdf
-from tests.summary.conftest import VALID_EXAMPLES, example_answers, make_summary
+from tests.summary.conftest import VALID_EXAMPLES, count_calls, example_answers, make_summary
 
 
 def _counting(monkeypatch) -> dict[str, int]:
     """Counts paths drawn through draw_path and those parsed by WeasyPrint's own code."""
-    counts = {"drawn": 0, "parsed": 0}
-    draw, parse = svg_paths.draw_path, svg_paths.weasyprints_path
-
-    def counted_draw(*args: Any) -> Any:
-        counts["drawn"] += 1
-        return draw(*args)
-
-    def counted_parse(*args: Any) -> Any:
-        counts["parsed"] += 1
-        return parse(*args)
-
-    monkeypatch.setattr(svg_paths, "draw_path", counted_draw)
-    monkeypatch.setattr(svg_paths, "weasyprints_path", counted_parse)
-    return counts
+    return count_calls(monkeypatch, svg_paths, drawn="draw_path", parsed="weasyprints_path")
 
 
 @pytest.mark.parametrize("name", [*VALID_EXAMPLES, "heavy"])
