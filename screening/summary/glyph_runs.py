@@ -11,37 +11,45 @@ the Spanish handout both ways and compares). Measured here: drawing a heavy summ
 
 It only takes the plain case the summary and the handout are made of: no ellipsis, no glyph
 raised or lowered, no glyph missing from the fonts, no colour or bitmap-image glyphs (emoji).
-Anything else goes to WeasyPrint's own function before a byte is written. `drawing_glyph_runs`
-puts it in place only while render.py writes a PDF, under render.py's lock.
+Anything else goes to WeasyPrint's own function before a byte is written. render.py puts it in
+place only while it writes a PDF, under its lock (`_writing_faster`).
 """
 
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
+# WeasyPrint's own, for what the fast path does not take. This module is imported (by
+# render.py, lazily) before anything is replaced, so this is always WeasyPrint's function.
+from weasyprint.draw.text import draw_first_line as weasyprints_draw_first_line
+
 # PangoGlyphInfo: glyph (guint32), geometry (width, x_offset, y_offset: gint32), attr (guint
-# bit fields). Checked against the C declaration before use (see `_mirrors_this_weasyprint`).
+# bit fields). Checked against the C declaration before use (see `mirrors_this_weasyprint`).
 _GLYPH_INFO = struct.Struct("=Iiii4x")
 # The WeasyPrint release whose draw_first_line this module copies. On any other, WeasyPrint's
 # own draws (and test_glyph_runs fails until this module is checked against the new one).
 MIRRORED_WEASYPRINT = "70."
 
 
+def is_mirrored_release() -> bool:
+    """Whether the WeasyPrint installed is MIRRORED_WEASYPRINT (svg_paths asks this too)."""
+    import weasyprint
+
+    return weasyprint.__version__.startswith(MIRRORED_WEASYPRINT)
+
+
 @cache
-def _mirrors_this_weasyprint() -> bool:
+def mirrors_this_weasyprint() -> bool:
     """Whether WeasyPrint is the release this module copies and PangoGlyphInfo is laid out as
     _GLYPH_INFO reads it; if not, WeasyPrint's own draw_first_line is left in place."""
-    import weasyprint
     from weasyprint.text.ffi import ffi
 
     glyph_info = ffi.typeof("PangoGlyphInfo")
     geometry = ffi.typeof("PangoGlyphGeometry")
     return (
-        weasyprint.__version__.startswith(MIRRORED_WEASYPRINT)
+        is_mirrored_release()
         and ffi.sizeof(glyph_info) == _GLYPH_INFO.size
         and ffi.offsetof(glyph_info, "geometry") == 4
         and [name for name, _ in geometry.fields] == ["width", "x_offset", "y_offset"]
@@ -148,34 +156,7 @@ def draw_first_line(
     return []
 
 
-# WeasyPrint's own draw_first_line, kept when drawing_glyph_runs first replaces it.
-_weasyprints: Any = None
-
-
-def weasyprints_draw_first_line(*args: Any) -> list[Any]:
-    """WeasyPrint's own draw_first_line, for what the fast path does not take."""
-    return _weasyprints(*args)
-
-
-def _drawing(*args: Any) -> list[Any]:
-    # Looked up on each call, so that tests can count the lines drawn either way.
+def installed_draw_first_line(*args: Any) -> list[Any]:
+    """What render.py puts in WeasyPrint's place: draw_first_line, looked up on each call (so
+    that tests can count the lines drawn either way)."""
     return draw_first_line(*args)
-
-
-@contextmanager
-def drawing_glyph_runs() -> Iterator[None]:
-    """WeasyPrint draws text with this module's draw_first_line inside the block (when it
-    mirrors the WeasyPrint installed; else nothing changes). Callers hold render.py's lock."""
-    global _weasyprints
-    from weasyprint.draw import text as weasyprint_text
-
-    if _weasyprints is None:
-        _weasyprints = weasyprint_text.draw_first_line
-    if not _mirrors_this_weasyprint():
-        yield
-        return
-    weasyprint_text.draw_first_line = _drawing
-    try:
-        yield
-    finally:
-        weasyprint_text.draw_first_line = _weasyprints

@@ -14,7 +14,7 @@ import re
 import threading
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -259,20 +259,48 @@ class _DefaultLevelZlib:
 
 
 @contextmanager
-def _deflating_at_default_level() -> Iterator[None]:
-    """pydyf compresses at zlib's default level inside the block (see _DefaultLevelZlib).
-
-    Only while the summary is written, under _LOCK: every PDF this app makes goes through
-    render_pdf, and pydyf's own `zlib` is back as soon as the PDF is written.
-    """
-    import pydyf
-
-    saved = pydyf.zlib
-    pydyf.zlib = _DefaultLevelZlib  # type: ignore[assignment]
+def _replaced(owner: Any, name: str, value: Any) -> Iterator[None]:
+    """`owner`'s attribute `name` (its item, when `owner` is a dict) is `value` inside the
+    block, and what it was before as soon as the block ends."""
+    if isinstance(owner, dict):
+        saved = owner[name]
+        owner[name] = value
+    else:
+        saved = getattr(owner, name)
+        setattr(owner, name, value)
     try:
         yield
     finally:
-        pydyf.zlib = saved
+        if isinstance(owner, dict):
+            owner[name] = saved
+        else:
+            setattr(owner, name, saved)
+
+
+@contextmanager
+def _writing_faster() -> Iterator[None]:
+    """While a PDF is written: pydyf deflates at zlib's default level (_DefaultLevelZlib), and,
+    on the WeasyPrint release they copy, lines of text are drawn by glyph_runs and SVG paths by
+    svg_paths (the same bytes for less work; tests hold each to WeasyPrint's own).
+
+    Only under _LOCK: every PDF this app makes goes through render_pdf, and the libraries' own
+    functions are back as soon as the PDF is written.
+    """
+    import pydyf
+    from weasyprint import svg
+    from weasyprint.draw import text
+
+    from screening.summary import glyph_runs, svg_paths
+
+    with ExitStack() as replacements:
+        replacements.enter_context(_replaced(pydyf, "zlib", _DefaultLevelZlib))
+        if glyph_runs.mirrors_this_weasyprint():
+            replacements.enter_context(
+                _replaced(text, "draw_first_line", glyph_runs.installed_draw_first_line)
+            )
+        if svg_paths.mirrors_this_weasyprint():
+            replacements.enter_context(_replaced(svg.TAGS, "path", svg_paths.installed_path))
+        yield
 
 
 @cache
@@ -314,8 +342,6 @@ def render_pdf_counting_pages(
 ) -> tuple[bytes, int]:
     """`render_pdf`, also returning the number of pages (for the benchmark and checks)."""
     from screening.summary.fetcher import BASE_URL, PackagedFilesFetcher
-    from screening.summary.glyph_runs import drawing_glyph_runs
-    from screening.summary.svg_paths import drawing_svg_paths_from_memo
 
     page_css(page_size)  # refuse an unknown size before doing any work
     html = render_html(summary, template=template)
@@ -335,9 +361,5 @@ def render_pdf_counting_pages(
             font_config=resources.font_config,
             **options,
         )
-        with (
-            _deflating_at_default_level(),
-            drawing_glyph_runs(),
-            drawing_svg_paths_from_memo(),
-        ):
+        with _writing_faster():
             return document.write_pdf(**options), len(document.pages)

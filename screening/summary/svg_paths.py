@@ -14,19 +14,21 @@ byte for byte the same (tests/summary/test_svg_paths.py compares every example b
 
 Only path data of plain numbers and commands is remembered: a percentage or a unit would make
 the drawing depend on the SVG's size or the font size. The memo holds MEMO_SIZE paths, the
-oldest dropped first. `drawing_svg_paths_from_memo` puts it in place only while render.py
-writes a PDF, under render.py's lock, and only on the WeasyPrint release glyph_runs copies.
+oldest dropped first. render.py puts it in place only while it writes a PDF, under its lock
+(`_writing_faster`), and only on the WeasyPrint release glyph_runs copies.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
-from screening.summary.glyph_runs import MIRRORED_WEASYPRINT
+# WeasyPrint's own, for path data that is not remembered and the first drawing of each. This
+# module is imported (by render.py, lazily) before anything is replaced.
+from weasyprint.svg.path import path as weasyprints_path
+
+from screening.summary.glyph_runs import is_mirrored_release
 
 # Numbers (with exponents), separators and path commands: nothing that depends on a size.
 _PLAIN_PATH_DATA = re.compile(r"[0-9.,+\-eE\s" + "MmLlHhVvCcSsQqTtAaZz" + r"]*")
@@ -34,12 +36,11 @@ MEMO_SIZE = 512
 
 # d -> (operators appended to the stream, vertices appended to the node)
 _memo: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
-_weasyprints: Any = None
 
 
-def weasyprints_path(svg: Any, node: Any, font_size: float) -> None:
-    """WeasyPrint's own path drawing (weasyprint.svg.path.path)."""
-    return _weasyprints(svg, node, font_size)
+def mirrors_this_weasyprint() -> bool:
+    """Whether WeasyPrint is the release glyph_runs copies: this was checked against it too."""
+    return is_mirrored_release()
 
 
 def draw_path(svg: Any, node: Any, font_size: float) -> None:
@@ -64,26 +65,7 @@ def draw_path(svg: Any, node: Any, font_size: float) -> None:
     return None
 
 
-def _drawing(svg: Any, node: Any, font_size: float) -> None:
-    # Looked up on each call, so that tests can count the paths drawn.
+def installed_path(svg: Any, node: Any, font_size: float) -> None:
+    """What render.py puts in WeasyPrint's place: draw_path, looked up on each call (so that
+    tests can count the paths drawn)."""
     return draw_path(svg, node, font_size)
-
-
-@contextmanager
-def drawing_svg_paths_from_memo() -> Iterator[None]:
-    """WeasyPrint draws SVG paths through `draw_path` inside the block (on the WeasyPrint
-    release this mirrors; else nothing changes). Callers hold render.py's lock."""
-    global _weasyprints
-    import weasyprint
-    from weasyprint import svg as weasyprint_svg
-
-    if _weasyprints is None:
-        _weasyprints = weasyprint_svg.TAGS["path"]
-    if not weasyprint.__version__.startswith(MIRRORED_WEASYPRINT):
-        yield
-        return
-    weasyprint_svg.TAGS["path"] = _drawing
-    try:
-        yield
-    finally:
-        weasyprint_svg.TAGS["path"] = _weasyprints

@@ -11,8 +11,8 @@ from tests.summary.hostile import HOSTILE_TEXT
 
 
 def _weasyprints_own(monkeypatch) -> None:
-    """From here on, drawing_glyph_runs leaves WeasyPrint's draw_first_line in place."""
-    monkeypatch.setattr(glyph_runs, "_mirrors_this_weasyprint", lambda: False)
+    """From here on, render.py leaves WeasyPrint's draw_first_line in place."""
+    monkeypatch.setattr(glyph_runs, "mirrors_this_weasyprint", lambda: False)
 
 
 def _counting(monkeypatch) -> dict[str, int]:
@@ -56,14 +56,14 @@ def test_the_handout_in_spanish_is_the_same_pdf_too(app, monkeypatch) -> None:
 def test_only_the_weasyprint_release_it_copies_is_taken_over(monkeypatch) -> None:
     import weasyprint
 
-    glyph_runs._mirrors_this_weasyprint.cache_clear()
+    glyph_runs.mirrors_this_weasyprint.cache_clear()
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
     try:
         counts = _counting(monkeypatch)
         render_pdf(make_summary(example_answers("stenosis")))
         assert counts == {"fast": 0, "handed_on": 0}  # WeasyPrint's own, never replaced
     finally:
-        glyph_runs._mirrors_this_weasyprint.cache_clear()
+        glyph_runs.mirrors_this_weasyprint.cache_clear()
 
 
 def test_plain_lines_are_drawn_by_the_fast_path_and_the_rest_by_weasyprint(monkeypatch) -> None:
