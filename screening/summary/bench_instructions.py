@@ -2,9 +2,9 @@
 
 `make bench` times renders, and on a shared machine the same code moves by ten percent or more
 between runs: too much to tell whether a change to the PDF helped by three. This counts the
-instructions each render executes instead, with valgrind's callgrind, which gives the same
-count on every run. It runs itself under valgrind (`apt-get install valgrind`; about a minute),
-renders every case of `make bench` once after warming up (`screening pdf`'s whole path, as
+instructions each render executes instead, with valgrind's callgrind, which gives nearly the
+same count on every run (within about 1%). It runs itself under valgrind (`apt-get install
+valgrind`; about a minute), renders every case of `make bench` once after warming up (`screening pdf`'s whole path, as
 there), and prints each one's count and its ratio to the same minimal WeasyPrint document,
 against the same targets. Instructions are not time, but their ratios track the CPU ratios
 closely on one machine; use them to compare changes, and `make bench` for the figures.
@@ -72,8 +72,8 @@ def report(counts: dict[str, int], cases: list[tuple[str, str]]) -> str:
     worst ratio of each kind against its target. `cases` is (name, kind) in case order."""
     minimal = counts["minimal"]
     lines = [
-        "Summary PDF benchmark in instructions (callgrind; the same on every run), through "
-        "`screening pdf`'s path, each case once after warming up.",
+        "Summary PDF benchmark in instructions (callgrind; within about 1% from run to run), "
+        "through `screening pdf`'s path, each case once after warming up.",
         "",
         f"{'example':<24} {'kind':<8} {'instructions':>14} {'ratio':>6}",
     ]
