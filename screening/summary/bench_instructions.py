@@ -4,10 +4,11 @@
 between runs: too much to tell whether a change to the PDF helped by three. This counts the
 instructions each render executes instead, with valgrind's callgrind, which gives nearly the
 same count on every run (within about 1%). It runs itself under valgrind (`apt-get install
-valgrind`; about a minute), renders every case of `make bench` once after warming up (`screening pdf`'s whole path, as
-there), and prints each one's count and its ratio to the same minimal WeasyPrint document,
-against the same targets. Instructions are not time, but their ratios track the CPU ratios
-closely on one machine; use them to compare changes, and `make bench` for the figures.
+valgrind`; about a minute), renders every case of `make bench` once after warming up
+(`screening pdf`'s whole path, as there), and prints each one's count and its ratio to the
+same minimal WeasyPrint document, against the same targets. Instructions are not time, but
+their ratios track the CPU ratios closely on one machine: use them to compare changes, and
+`make bench` for the figures.
 """
 
 from __future__ import annotations
