@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from screening.summary.bench import RATIO_TARGETS
+from screening.summary.bench import RATIO_TARGETS, own_words_line
 
 _CHILD_FLAG = "--counting-inside-valgrind"
 _TRIGGER = re.compile(r"^desc: Trigger: dump (\S+)$", re.M)
@@ -42,15 +42,22 @@ def _control(*arguments: str) -> None:
 
 
 def _count_inside_valgrind() -> None:
-    """Warm up, then render the minimal document and each case once with counting on, each
-    dumped under its own label (`minimal`, `case0`, `case1`, ...)."""
-    from screening.summary.bench import load_examples, minimal_document, pdf_of, warm_up
+    """Warm up, then render the minimal document, the heavy case's own words (a reference) and
+    each case once with counting on, each dumped under its own label (`minimal`, `own_words`,
+    `case0`, `case1`, ...)."""
+    from screening.summary.bench import (
+        heavy_own_words_document,
+        load_examples,
+        minimal_document,
+        pdf_of,
+        warm_up,
+    )
 
     cases = load_examples()
     warm_up(cases)
-    for label, action in [("minimal", minimal_document)] + [
-        (f"case{index}", lambda case=case: pdf_of(case)) for index, case in enumerate(cases)
-    ]:
+    actions = [("minimal", minimal_document), ("own_words", heavy_own_words_document)]
+    actions += [(f"case{n}", lambda case=case: pdf_of(case)) for n, case in enumerate(cases)]
+    for label, action in actions:
         _control("-i", "on")
         action()
         _control("-i", "off")
@@ -76,19 +83,21 @@ def report(counts: dict[str, int], cases: list[tuple[str, str]]) -> str:
         "Summary PDF benchmark in instructions (callgrind; within about 1% from run to run), "
         "through `screening pdf`'s path, each case once after warming up.",
         "",
-        f"{'example':<24} {'kind':<8} {'instructions':>14} {'ratio':>6}",
+        f"{'example':<24} {'kind':<9} {'instructions':>14} {'ratio':>6}",
     ]
     worst: dict[str, float] = {}
     for index, (name, kind) in enumerate(cases):
         count = counts[f"case{index}"]
         ratio = count / minimal
         worst[kind] = max(worst.get(kind, 0.0), ratio)
-        lines.append(f"{name:<24} {kind:<8} {count:>14,} {ratio:>6.2f}")
-    lines.append(f"{'minimal document':<24} {'':<8} {minimal:>14,}")
+        lines.append(f"{name:<24} {kind:<9} {count:>14,} {ratio:>6.2f}")
+    lines.append(f"{'minimal document':<24} {'':<9} {minimal:>14,}")
     for kind, target in RATIO_TARGETS.items():
         if kind in worst:
             verdict = "met" if worst[kind] <= target else "NOT met"
             lines.append(f"{kind} ratio {worst[kind]:.2f} (target <= {target:g}): {verdict}")
+    if "own_words" in counts:
+        lines.append(own_words_line(counts["own_words"] / minimal, "ratio"))
     return "\n".join(lines)
 
 

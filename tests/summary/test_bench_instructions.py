@@ -30,9 +30,13 @@ def test_counts_are_read_by_dump_label_and_the_final_dump_is_ignored(tmp_path) -
 def test_the_report_judges_each_kind_against_its_target() -> None:
     counts = {"minimal": 60_000_000, "case0": 246_000_000, "case1": 360_000_000}
     text = bench_instructions.report(counts, [("stenosis", "typical"), ("heavy", "heavy")])
-    assert "stenosis                 typical     246,000,000   4.10" in text
+    assert "stenosis                 typical      246,000,000   4.10" in text
     assert "typical ratio 4.10 (target <= 4): NOT met" in text
     assert "heavy ratio 6.00 (target <= 6): met" in text
+    assert "reference" not in text
+    counts["own_words"] = 300_000_000
+    text = bench_instructions.report(counts, [("stenosis", "typical"), ("heavy", "heavy")])
+    assert "patient text alone, in plain WeasyPrint: ratio 5.00 (the whole heavy summary" in text
 
 
 def test_without_valgrind_it_says_what_to_install(monkeypatch, capsys) -> None:
