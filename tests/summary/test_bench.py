@@ -130,3 +130,14 @@ def test_the_report_says_how_fonts_were_subset(monkeypatch: pytest.MonkeyPatch) 
     assert "fonts subset by HarfBuzz" in bench.report(figures)
     monkeypatch.setattr(system_check, "harfbuzz_subsetter_available", lambda: False)
     assert "fonts subset by fontTools, several times slower" in bench.report(figures)
+
+
+def test_one_run_of_the_whole_benchmark_prints_every_case_and_the_references(capsys) -> None:
+    """`make bench`'s own path, once: every case rendered and timed, the verdicts and both
+    references printed (no figure is judged here)."""
+    assert bench.main(["--runs", "1"]) == 0
+    text = capsys.readouterr().out
+    for case in bench.load_examples():
+        assert f"{case.name:<24} {case.kind:<9}" in text
+    assert "typical ratio" in text and "heavy ratio" in text
+    assert "the heavy case's patient text alone, in plain WeasyPrint: cpu ratio" in text
