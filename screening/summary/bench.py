@@ -347,7 +347,8 @@ def minimal_document() -> bytes:
 
 def heavy_own_words_html() -> str:
     """The reference document's HTML: the heavy case's patient text as three paragraphs, in
-    the summary's font, size, line height and page margins, and nothing else."""
+    the summary's font, size, line height and page margins (copied from pdf.css: change them
+    together), and nothing else."""
     from html import escape
 
     paragraphs = "".join(f"<p>{escape(HEAVY_ANSWERS[item])}</p>" for item in HEAVY_OWN_WORDS)
