@@ -78,3 +78,31 @@ def test_plain_lines_are_drawn_by_the_fast_path_and_the_rest_by_weasyprint(monke
     answers = dict(example_answers("stenosis"), goals_text="Walk \U00013000 again")
     render_pdf(make_summary(answers))
     assert missing["handed_on"] == 1
+
+
+def test_each_glyph_text_is_made_once_per_font_and_size(monkeypatch) -> None:
+    """The heavy summary sets thousands of glyphs but only a few hundred different ones: the
+    text of each is made once and then looked up (the lookup is what makes drawing cheaper)."""
+    summary = make_summary(bench.HEAVY_ANSWERS)
+    counts = _counting(monkeypatch)
+    made = count_calls(monkeypatch, glyph_runs, made="_glyph_piece")
+    drawn = _count_glyphs_drawn(render_pdf(summary))
+    assert counts["fast"] > 100
+    assert drawn > 4000
+    assert 0 < made["made"] < drawn / 5
+
+
+def _count_glyphs_drawn(pdf: bytes) -> int:
+    """Glyph ids written in the page content streams' TJ arrays (4 hex digits each)."""
+    import re
+    import zlib
+
+    count = 0
+    for stream in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            content = zlib.decompress(stream.group(1))
+        except zlib.error:
+            continue  # not deflated: not a page's content
+        for array in re.findall(rb"\[([^\]]*)\] TJ", content):
+            count += sum(len(ids) // 4 for ids in re.findall(rb"<([0-9a-f]+)>", array))
+    return count
