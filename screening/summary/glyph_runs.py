@@ -35,6 +35,8 @@ from weasyprint.draw.text import draw_first_line as weasyprints_draw_first_line
 # PangoGlyphInfo: glyph (guint32), geometry (width, x_offset, y_offset: gint32), attr (guint
 # bit fields). Checked against the C declaration before use (see `mirrors_this_weasyprint`).
 _GLYPH_INFO = struct.Struct("=Iiii4x")
+# One glyph as _GLYPH_INFO reads it: id, width, x offset, y offset.
+Glyph = tuple[int, int, int, int]
 # The WeasyPrint release whose draw_first_line this module copies. On any other, WeasyPrint's
 # own draws (and test_glyph_runs fails until this module is checked against the new one).
 MIRRORED_WEASYPRINT = "70."
@@ -128,12 +130,11 @@ def draw_first_line(
         if None in parts:
             for index, glyph in enumerate(glyphs):
                 if parts[index] is None:
-                    piece = pieces.get(glyph)
-                    if piece is None:
-                        piece = pieces[glyph] = _glyph_piece(
+                    if glyph not in pieces:  # (it may have been made earlier in this run)
+                        pieces[glyph] = _glyph_piece(
                             stream, textbox, glyph_item, font, font_size, glyphs, index
                         )
-                    parts[index] = piece
+                    parts[index] = pieces[glyph]
         string += "<" + "".join(parts)
         # Close the run's glyph list; drop it when empty.
         string = string[:-1] if string[-1] == "<" else string + ">"
@@ -141,7 +142,7 @@ def draw_first_line(
     return []
 
 
-def _pieces(font: Any, font_size: float) -> dict[tuple[int, int, int, int], str]:
+def _pieces(font: Any, font_size: float) -> dict[Glyph, str]:
     """The glyph texts made so far for `font` (one document's font object) at `font_size`."""
     by_size = _PIECES.get(font)
     if by_size is None:
@@ -153,7 +154,7 @@ def _pieces(font: Any, font_size: float) -> dict[tuple[int, int, int, int], str]
 
 
 # Kept on the font objects of the documents being drawn, and gone with them.
-_PIECES: weakref.WeakKeyDictionary[Any, dict[float, dict[Any, str]]]
+_PIECES: weakref.WeakKeyDictionary[Any, dict[float, dict[Glyph, str]]]
 _PIECES = weakref.WeakKeyDictionary()
 
 
@@ -163,7 +164,7 @@ def _glyph_piece(
     glyph_item: Any,
     font: Any,
     font_size: float,
-    glyphs: list[tuple[int, int, int, int]],
+    glyphs: list[Glyph],
     index: int,
 ) -> str:
     """One glyph's text in a run's glyph list, as WeasyPrint's draw_first_line writes it
