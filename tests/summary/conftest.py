@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from datetime import UTC, date, datetime
@@ -69,6 +70,15 @@ def count_calls(monkeypatch: pytest.MonkeyPatch, module: Any, **labels: str) -> 
 
         monkeypatch.setattr(module, name, counted)
     return counts
+
+
+def deflated_streams(pdf: bytes) -> list[bytes]:
+    """The PDF's deflated streams as written (page content, fonts and their maps, the object
+    stream), each cut by its /Length."""
+    return [
+        pdf[match.end() : match.end() + int(match.group(1))]
+        for match in re.finditer(rb"/FlateDecode/Length (\d+)>>\nstream\n", pdf)
+    ]
 
 
 def _poppler(tool: str, pdf: bytes, tmp_path: Path, *args: str) -> str:

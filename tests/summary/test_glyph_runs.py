@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
+import zlib
+
 import pytest
 
 from screening.summary import bench, glyph_runs
 from screening.summary.render import render_pdf
-from tests.summary.conftest import VALID_EXAMPLES, count_calls, example_answers, make_summary
+from tests.summary.conftest import (
+    VALID_EXAMPLES,
+    count_calls,
+    deflated_streams,
+    example_answers,
+    make_summary,
+)
 from tests.summary.hostile import HOSTILE_TEXT
 
 
@@ -94,15 +103,8 @@ def test_each_glyph_text_is_made_once_per_font_and_size(monkeypatch) -> None:
 
 def _count_glyphs_drawn(pdf: bytes) -> int:
     """Glyph ids written in the page content streams' TJ arrays (4 hex digits each)."""
-    import re
-    import zlib
-
     count = 0
-    for stream in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
-        try:
-            content = zlib.decompress(stream.group(1))
-        except zlib.error:
-            continue  # not deflated: not a page's content
+    for content in map(zlib.decompress, deflated_streams(pdf)):
         for array in re.findall(rb"\[([^\]]*)\] TJ", content):
             count += sum(len(ids) // 4 for ids in re.findall(rb"<([0-9a-f]+)>", array))
     return count

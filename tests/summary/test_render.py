@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import zlib
 
 import pydyf
@@ -11,7 +10,13 @@ import pytest
 from screening.evaluation.catalogue import RED_FLAGS, TRIAGE_TITLES
 from screening.summary import bench, render
 from screening.summary.render import PageSizeError, render_pdf, render_pdf_counting_pages
-from tests.summary.conftest import VALID_EXAMPLES, example_answers, expected, make_summary
+from tests.summary.conftest import (
+    VALID_EXAMPLES,
+    deflated_streams,
+    example_answers,
+    expected,
+    make_summary,
+)
 
 
 @pytest.mark.parametrize("name", VALID_EXAMPLES)
@@ -83,10 +88,7 @@ def test_streams_are_deflated_at_zlibs_default_level() -> None:
     it use zlib's default level while it writes the summary, and only then."""
     pdf = render_pdf(make_summary(example_answers("stenosis")))
     assert pydyf.zlib is zlib
-    streams = [
-        pdf[match.end() : match.end() + int(match.group(1))]
-        for match in re.finditer(rb"/FlateDecode/Length (\d+)>>\nstream\n", pdf)
-    ]
+    streams = deflated_streams(pdf)
     assert len(streams) >= 5  # the page, the two fonts and their maps, the object stream
     for stream in streams:
         raw = zlib.decompress(stream)
