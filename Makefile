@@ -76,8 +76,9 @@ bench: $(STAMP) check-system
 	$(PY) -m screening.staff.bench_queue
 	$(PY) -m tests.load.bench_steps
 
-# The PDF benchmark counted in instructions (valgrind's callgrind: within about 1% from run to run), to
-# compare changes on a noisy machine. Needs `apt-get install valgrind`; about a minute.
+# The PDF benchmark counted in instructions (valgrind's callgrind: within about 1% from run
+# to run), to compare changes on a noisy machine. Needs `apt-get install valgrind`; about a
+# minute.
 bench-instructions: $(STAMP) check-system
 	$(PY) -m screening.summary.bench_instructions
 

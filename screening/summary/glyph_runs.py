@@ -144,13 +144,7 @@ def draw_first_line(
 
 def _pieces(font: Any, font_size: float) -> dict[Glyph, str]:
     """The glyph texts made so far for `font` (one document's font object) at `font_size`."""
-    by_size = _PIECES.get(font)
-    if by_size is None:
-        by_size = _PIECES[font] = {}
-    pieces = by_size.get(font_size)
-    if pieces is None:
-        pieces = by_size[font_size] = {}
-    return pieces
+    return _PIECES.setdefault(font, {}).setdefault(font_size, {})
 
 
 # Kept on the font objects of the documents being drawn, and gone with them.
