@@ -15,7 +15,7 @@ import threading
 import zlib
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -263,18 +263,15 @@ def _replaced(owner: Any, name: str, value: Any) -> Iterator[None]:
     """`owner`'s attribute `name` (its item, when `owner` is a dict) is `value` inside the
     block, and what it was before as soon as the block ends."""
     if isinstance(owner, dict):
-        saved = owner[name]
-        owner[name] = value
+        read, write = owner.__getitem__, owner.__setitem__
     else:
-        saved = getattr(owner, name)
-        setattr(owner, name, value)
+        read, write = partial(getattr, owner), partial(setattr, owner)
+    saved = read(name)
+    write(name, value)
     try:
         yield
     finally:
-        if isinstance(owner, dict):
-            owner[name] = saved
-        else:
-            setattr(owner, name, saved)
+        write(name, saved)
 
 
 @contextmanager
