@@ -174,6 +174,12 @@ class Config:
         # Two-factor sign-in (issue 16): off by default; roles listed here must set it up at
         # their next sign-in, e.g. "clinician,admin".
         self.STAFF_MFA_REQUIRED = _env_roles("STAFF_MFA_REQUIRED")
+        # A temporary password an admin issued stops working after this many days unless its
+        # owner has replaced it (OWASP ASVS 2.3.1: issued passwords expire soon); the admin
+        # can issue a new one.
+        self.TEMPORARY_PASSWORD_DAYS = _env_int("TEMPORARY_PASSWORD_DAYS", 7)
+        if not 1 <= self.TEMPORARY_PASSWORD_DAYS <= 90:
+            raise ConfigError("TEMPORARY_PASSWORD_DAYS must be a whole number of days, 1 to 90")
 
         # Cookies: HttpOnly and SameSite=Lax always; Secure when served over HTTPS.
         secure = _env_bool("SESSION_COOKIE_SECURE", False)

@@ -234,6 +234,8 @@ class StaffUser(db.Model):
 
     # -- branch security (issue 16) --
     # An admin-made account starts with a temporary password its owner must replace.
+    # password_changed_at: when the current password was set, by its owner or (a temporary
+    # one) by the admin who issued it; a temporary one expires TEMPORARY_PASSWORD_DAYS later.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Two-factor sign-in (TOTP): the shared secret, when it was confirmed, and the last time

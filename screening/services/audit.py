@@ -183,6 +183,8 @@ ACTIONS = (
     "open_patient_link",
     "export_audit",
     "rerender_summary",
+    # A right temporary password refused because it was issued TEMPORARY_PASSWORD_DAYS ago.
+    "temporary_password_expired",
 )
 
 # What admins read instead of clinical action names: a patient's red flags must not be learnt
@@ -204,6 +206,7 @@ def shown_action(action: str, *, clinical_reader: bool) -> str:
 ACCOUNT_ACTIONS: tuple[str, ...] = (
     "create_user",
     "reset_password",
+    "temporary_password_expired",
     "change_password",
     "deactivate_user",
     "reactivate_user",

@@ -105,7 +105,7 @@ def create_user(
         role=role,
         active=True,
         must_change_password=must_change_password,
-        password_changed_at=None if must_change_password else datetime.now(UTC),
+        password_changed_at=datetime.now(UTC),
     )
     db.session.add(user)
     how = "temporary password" if must_change_password else "own password"
@@ -161,10 +161,62 @@ def reset_password(user: StaffUser, *, actor: str, ip: str | None = None) -> str
     password = temporary_password(user.email, user.display_name)
     user.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
     user.must_change_password = True
+    user.password_changed_at = datetime.now(UTC)
     _end_sessions(user)
     audit.record("reset_password", actor=actor, ip=ip, detail=f"{user.email} ({user.role})")
     db.session.commit()
     return password
+
+
+def temporary_password_days() -> int:
+    """TEMPORARY_PASSWORD_DAYS: how long a password an admin issued works."""
+    return int(current_app.config["TEMPORARY_PASSWORD_DAYS"])
+
+
+def temporary_password_expires_at(user: StaffUser, days: int) -> datetime | None:
+    """When the account's temporary password stops working (`days` after an admin issued
+    it: TEMPORARY_PASSWORD_DAYS), or None when its password is the owner's own.
+
+    `password_changed_at` is when the current password was set, by its owner or, for a
+    temporary one, by the admin who issued it (accounts from before it was kept for
+    temporary passwords got the time of that upgrade).
+    """
+    if not user.must_change_password or user.password_changed_at is None:
+        return None
+    return user.password_changed_at + timedelta(days=days)
+
+
+def temporary_password_expired(user: StaffUser, days: int, now: datetime | None = None) -> bool:
+    """True when the account still has a temporary password and it is too old to sign in
+    with: the owner never used it in time, so an admin must issue a new one."""
+    expires_at = temporary_password_expires_at(user, days)
+    return expires_at is not None and (now or datetime.now(UTC)) >= expires_at
+
+
+@dataclass(frozen=True)
+class TemporaryPassword:
+    """An account's temporary password as the Users page shows it."""
+
+    expires_at: datetime
+    expired: bool
+
+
+def temporary_passwords(users: list[StaffUser], days: int) -> dict[int, TemporaryPassword]:
+    """The accounts (by id) still holding a temporary password: when it expires, and whether
+    it has (then an admin must issue a new one)."""
+    now = datetime.now(UTC)
+    found = {}
+    for user in users:
+        expires_at = temporary_password_expires_at(user, days)
+        if expires_at is not None:
+            found[user.id] = TemporaryPassword(expires_at, now >= expires_at)
+    return found
+
+
+def refuse_expired_temporary_password(user: StaffUser, *, ip: str | None) -> None:
+    """Audit a sign-in refused because its (right) temporary password had expired."""
+    audit.record("temporary_password_expired", actor=user.email, ip=ip, detail=f"role {user.role}")
+    db.session.commit()
 
 
 def _end_sessions(user: StaffUser, *, keep_token: str | None = None) -> None:

@@ -3,7 +3,8 @@
 Sign-in is rate-limited per address (10 a minute, 50 an hour) and throttled with growing waits
 per account and per address (see `sign_in_throttle`; a browser the account signed in from
 before skips the account's wait, so an attacker cannot lock its owner out), answers every
-failure with the same words, starts a fresh session (the old cookie's contents are
+failure with the same words (a right temporary password that has expired is told so, since
+only its holder can type it), starts a fresh session (the old cookie's contents are
 dropped, so a planted session id is worthless), and only follows `next` to a page of the staff
 portal. Sign-out is a POST with a CSRF token, and revokes the session on the server.
 """
@@ -40,6 +41,9 @@ from screening.staff.blueprint import bp
 from screening.staff.forms import ActionForm, SecondStepForm, SignInForm
 
 SIGN_IN_FAILED = N_("Email or password is not right.")  # translated when shown
+TEMPORARY_PASSWORD_EXPIRED = N_(
+    "This temporary password has expired. Ask an administrator for a new one."
+)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -140,6 +144,11 @@ def login():  # type: ignore[no-untyped-def]
         if user is None:
             staff_service.record_failed_sign_in(form.email.data or "", ip=client_ip())
             failed = True
+        elif staff_service.temporary_password_expired(
+            user, staff_service.temporary_password_days()
+        ):
+            staff_service.refuse_expired_temporary_password(user, ip=client_ip())
+            return _expired_temporary_password_page(form)
         elif two_factor.is_enabled(user):
             # The password was right; the second step decides. Nothing else survives into it.
             session.clear()
@@ -157,6 +166,22 @@ def login():  # type: ignore[no-untyped-def]
     if failed:
         form.password.data = ""
     return render_template("staff/login.html", form=form, failed=failed, message=_(SIGN_IN_FAILED))
+
+
+def _expired_temporary_password_page(form: SignInForm) -> str:
+    """The sign-in page saying the (right) temporary password has expired: only its holder
+    can type it, so saying why tells nobody anything new, and tells them what to do."""
+    form.password.data = ""
+    days = staff_service.temporary_password_days()
+    hint = ngettext(
+        "A temporary password works for %(num)d day. Once you sign in with it, you choose "
+        "your own.",
+        "A temporary password works for %(num)d days. Once you sign in with it, you choose "
+        "your own.",
+        days,
+    )
+    message = _(TEMPORARY_PASSWORD_EXPIRED)
+    return render_template("staff/login.html", form=form, failed=True, message=message, hint=hint)
 
 
 PENDING_SECOND_STEP = "pending_second_step"
