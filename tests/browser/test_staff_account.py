@@ -79,3 +79,47 @@ def test_a_new_colleague_sets_their_own_password_and_two_step_sign_in(
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("h1")).to_have_text("Queue")
     expect(page.get_by_text("recovery code")).to_be_visible()
+
+
+def test_an_expired_temporary_password_on_a_phone(
+    phone_context: Any, live_server: LiveServer, live_app: Flask
+) -> None:
+    """At phone width: the Users page marks the expired temporary password without widening
+    the page (its table scrolls on its own), and signing in with it says what to do."""
+    from datetime import UTC, datetime, timedelta
+
+    from screening.extensions import db
+    from screening.models import StaffUser
+    from screening.services import staff as staff_service
+
+    admin = staff_user(live_app, "admin", "admin@clinic.example", "Ada Admin")
+    with live_app.app_context():
+        user, temporary = staff_service.create_user_with_temporary_password(
+            "sam@clinic.example", role="front_desk", actor=admin
+        )
+        stored = db.session.get(StaffUser, user.id)
+        stored.password_changed_at = datetime.now(UTC) - timedelta(days=8)
+        db.session.commit()
+
+    page = phone_context.new_page()
+    width = page.viewport_size["width"]
+    page.goto(live_server.url + "/staff/login")
+    page.get_by_label("Email").fill(admin)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(live_server.url + "/staff/users")
+    expect(page.locator(".temporary-status")).to_have_text(
+        "Temporary password expired: give a new one"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    check_accessibility(page, "users page at phone width")
+    page.get_by_role("button", name="Sign out").click()
+
+    page.get_by_label("Email").fill("sam@clinic.example")
+    page.get_by_label("Password").fill(temporary)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("[data-error-summary]")).to_contain_text(
+        "This temporary password has expired. Ask an administrator for a new one."
+    )
+    expect(page.get_by_label("Password")).to_have_value("")
+    check_accessibility(page, "expired temporary password")
