@@ -173,9 +173,9 @@ def temporary_password_days() -> int:
     return int(current_app.config["TEMPORARY_PASSWORD_DAYS"])
 
 
-def temporary_password_expires_at(user: StaffUser, days: int) -> datetime | None:
-    """When the account's temporary password stops working (`days` after an admin issued
-    it: TEMPORARY_PASSWORD_DAYS), or None when its password is the owner's own.
+def temporary_password_expires_at(user: StaffUser) -> datetime | None:
+    """When the account's temporary password stops working (TEMPORARY_PASSWORD_DAYS after an
+    admin issued it), or None when its password is the owner's own.
 
     `password_changed_at` is when the current password was set, by its owner or, for a
     temporary one, by the admin who issued it (accounts from before it was kept for
@@ -183,14 +183,14 @@ def temporary_password_expires_at(user: StaffUser, days: int) -> datetime | None
     """
     if not user.must_change_password or user.password_changed_at is None:
         return None
-    return user.password_changed_at + timedelta(days=days)
+    return user.password_changed_at + timedelta(days=temporary_password_days())
 
 
-def temporary_password_expired(user: StaffUser, days: int, now: datetime | None = None) -> bool:
+def temporary_password_expired(user: StaffUser) -> bool:
     """True when the account still has a temporary password and it is too old to sign in
     with: the owner never used it in time, so an admin must issue a new one."""
-    expires_at = temporary_password_expires_at(user, days)
-    return expires_at is not None and (now or datetime.now(UTC)) >= expires_at
+    expires_at = temporary_password_expires_at(user)
+    return expires_at is not None and datetime.now(UTC) >= expires_at
 
 
 @dataclass(frozen=True)
@@ -201,13 +201,13 @@ class TemporaryPassword:
     expired: bool
 
 
-def temporary_passwords(users: list[StaffUser], days: int) -> dict[int, TemporaryPassword]:
+def temporary_passwords(users: list[StaffUser]) -> dict[int, TemporaryPassword]:
     """The accounts (by id) still holding a temporary password: when it expires, and whether
     it has (then an admin must issue a new one)."""
     now = datetime.now(UTC)
     found = {}
     for user in users:
-        expires_at = temporary_password_expires_at(user, days)
+        expires_at = temporary_password_expires_at(user)
         if expires_at is not None:
             found[user.id] = TemporaryPassword(expires_at, now >= expires_at)
     return found

@@ -144,9 +144,7 @@ def login():  # type: ignore[no-untyped-def]
         if user is None:
             staff_service.record_failed_sign_in(form.email.data or "", ip=client_ip())
             failed = True
-        elif staff_service.temporary_password_expired(
-            user, staff_service.temporary_password_days()
-        ):
+        elif staff_service.temporary_password_expired(user):
             staff_service.refuse_expired_temporary_password(user, ip=client_ip())
             return _expired_temporary_password_page(form)
         elif two_factor.is_enabled(user):

@@ -29,9 +29,7 @@ def _users_page(form: NewUserForm):  # type: ignore[no-untyped-def]
     return render_template(
         "staff/users.html",
         users=users,
-        temporary_passwords=staff_service.temporary_passwords(
-            users, staff_service.temporary_password_days()
-        ),
+        temporary_passwords=staff_service.temporary_passwords(users),
         form=form,
         action_form=ActionForm(),
         role_labels=staff_service.ROLE_LABELS,
@@ -67,15 +65,14 @@ def create_user():  # type: ignore[no-untyped-def]
 
 
 def _temporary_password_page(user: StaffUser, password: str, *, reset: bool) -> Response:
-    days = staff_service.temporary_password_days()
     response = make_response(
         render_template(
             "staff/user_created.html",
             user=user,
             password=password,
             reset=reset,
-            days=days,
-            expires_at=staff_service.temporary_password_expires_at(user, days),
+            days=staff_service.temporary_password_days(),
+            expires_at=staff_service.temporary_password_expires_at(user),
             role_labels=staff_service.ROLE_LABELS,
         )
     )
