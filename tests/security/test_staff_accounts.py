@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from screening.extensions import db
 from screening.models import AuditEvent, StaffSession, StaffUser
-from tests.staff.helpers import PASSWORD, make_user, sign_in
+from tests.staff.helpers import PASSWORD, change_password, make_user, sign_in
 
 NEW_PASSWORD = "violet harbour tram 4419"
 
@@ -66,14 +66,7 @@ def test_an_admin_made_account_must_change_its_password_first(app, client):
         },
     )
     assert "not the same" in refused.get_data(as_text=True)
-    changed = client.post(
-        "/staff/account/password",
-        data={
-            "current_password": temporary,
-            "new_password": NEW_PASSWORD,
-            "repeat_password": NEW_PASSWORD,
-        },
-    )
+    changed = change_password(client, temporary, NEW_PASSWORD)
     assert changed.status_code == 302
     assert client.get("/staff/").status_code == 200
     db.session.refresh(user)
@@ -90,14 +83,7 @@ def test_changing_a_password_ends_the_accounts_other_sessions(app, client):
     other_device = app.test_client()
     sign_in(other_device, user)
     sign_in(client, user)
-    response = client.post(
-        "/staff/account/password",
-        data={
-            "current_password": PASSWORD,
-            "new_password": NEW_PASSWORD,
-            "repeat_password": NEW_PASSWORD,
-        },
-    )
+    response = change_password(client, PASSWORD, NEW_PASSWORD)
     assert response.status_code == 302
     assert client.get("/staff/").status_code == 200
     assert other_device.get("/staff/").status_code == 302

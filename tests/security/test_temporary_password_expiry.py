@@ -18,7 +18,7 @@ from sqlalchemy import select
 from screening.extensions import db
 from screening.models import AuditEvent, StaffSession, StaffUser
 from tests.security.test_staff_accounts import NEW_PASSWORD, _create_by_admin, _temporary_password
-from tests.staff.helpers import make_user, sign_in
+from tests.staff.helpers import change_password, make_user, sign_in
 from tests.test_config_and_migrations import _screening
 
 DAYS = 7
@@ -85,14 +85,7 @@ def test_admins_see_the_expiry_and_a_new_password_works_again(app, client):
 def test_the_owners_own_password_never_expires(app, client):
     _admin, user, temporary = _new_clinician(client)
     sign_in(client, user.email, temporary)
-    changed = client.post(
-        "/staff/account/password",
-        data={
-            "current_password": temporary,
-            "new_password": NEW_PASSWORD,
-            "repeat_password": NEW_PASSWORD,
-        },
-    )
+    changed = change_password(client, temporary, NEW_PASSWORD)
     assert changed.status_code == 302
     client.post("/staff/logout")
     _issued_ago(user, timedelta(days=400))

@@ -66,6 +66,20 @@ def sign_in(
     return client.post("/staff/login", data=data)
 
 
+def change_password(
+    client: FlaskClient, current: str, new: str, *, repeated: str | None = None
+) -> TestResponse:
+    """Post the account page's password form (the new password twice unless `repeated`)."""
+    return client.post(
+        "/staff/account/password",
+        data={
+            "current_password": current,
+            "new_password": new,
+            "repeat_password": new if repeated is None else repeated,
+        },
+    )
+
+
 def csrf_token_from(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
         r'value="([^"]+)"[^>]*name="csrf_token"', html
