@@ -238,9 +238,9 @@ class StaffUser(db.Model):
     # one) by the admin who issued it; a temporary one expires TEMPORARY_PASSWORD_DAYS later.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Two-factor sign-in (TOTP): the shared secret, when it was confirmed, and the last time
-    # step accepted (a code is never accepted twice).
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Two-factor sign-in (TOTP): the shared secret (sealed: services/sealed_secrets.py), when it
+    # was confirmed, and the last time step accepted (a code is never accepted twice).
+    totp_secret: Mapped[str | None] = mapped_column(String(128))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
 

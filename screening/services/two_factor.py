@@ -2,8 +2,10 @@
 
 pyotp does the arithmetic; this module decides the policy. A code is accepted one 30-second step
 either side of now (phone clocks drift), and never twice: the last accepted step is stored, so a
-code read over someone's shoulder cannot be replayed. Recovery codes are kept only as SHA-256
-hashes (they carry 60 random bits each, so a plain hash is safe) and each works once.
+code read over someone's shoulder cannot be replayed. The seed is stored sealed (AES-GCM, a
+key derived from SECRET_KEY: `sealed_secrets`), so a copy of the database alone gives nobody a
+second factor. Recovery codes are kept only as SHA-256 hashes (they carry 60 random bits each,
+so a plain hash is safe) and each works once.
 
 Off by default; `STAFF_MFA_REQUIRED=clinician,admin` makes it compulsory for those roles (the
 account is sent to set it up at its next sign-in).
@@ -13,22 +15,56 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import pyotp
+from flask import current_app
 from sqlalchemy import delete, select
 
 from screening.extensions import db
 from screening.models import RecoveryCode, StaffUser
-from screening.services import audit
+from screening.services import audit, sealed_secrets
 
 ISSUER = "Spine Clinic screening"
 RECOVERY_CODE_COUNT = 10
 # Crockford-style alphabet (no I, L, O, U): codes written on paper survive being read back.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 VALID_WINDOW = 1  # one 30-second step either side
+SEALED_PURPOSE = "totp"
+
+log = logging.getLogger(__name__)
+
+
+def _row_name(user: StaffUser) -> str:
+    """What a sealed seed is bound to: its own account row."""
+    return f"staff_user:{user.id}"
+
+
+def seal_secret(user: StaffUser, secret: str, secret_key: str) -> str:
+    """The seed as stored for `user` (see sealed_secrets)."""
+    return sealed_secrets.seal(
+        secret, secret_key=secret_key, purpose=SEALED_PURPOSE, bound_to=_row_name(user)
+    )
+
+
+def stored_secret(user: StaffUser, secret_key: str) -> str | None:
+    """The account's seed, or None when it has none or it does not open (SECRET_KEY changed:
+    then only a recovery code signs in, and the owner sets two-step sign-in up again)."""
+    if user.totp_secret is None:
+        return None
+    secret = sealed_secrets.unseal(
+        user.totp_secret, secret_key=secret_key, purpose=SEALED_PURPOSE, bound_to=_row_name(user)
+    )
+    if secret is None:
+        log.warning(
+            "The two-step sign-in seed of staff account %s does not open with this SECRET_KEY;"
+            " only its recovery codes work until it is set up again.",
+            user.id,
+        )
+    return secret
 
 
 def new_secret() -> str:
@@ -92,7 +128,7 @@ def enable(
     step = _matching_step(secret, code, now)
     if step is None:
         return None
-    user.totp_secret = secret
+    user.totp_secret = seal_secret(user, secret, current_app.secret_key)
     user.totp_enabled_at = now
     user.totp_last_step = step
     codes = _replace_recovery_codes(user)
@@ -138,8 +174,8 @@ def verify(user: StaffUser, code: str, *, now: datetime | None = None) -> str | 
     if not is_enabled(user):
         return None
     now = now or datetime.now(UTC)
-    assert user.totp_secret is not None
-    step = _matching_step(user.totp_secret, code, now)
+    secret = stored_secret(user, current_app.secret_key)
+    step = _matching_step(secret, code, now) if secret is not None else None
     if step is not None:
         if user.totp_last_step is not None and step <= user.totp_last_step:
             return None  # replayed
