@@ -128,6 +128,8 @@ def enable(
     step = _matching_step(secret, code, now)
     if step is None:
         return None
+    if user.id is None:
+        db.session.flush()  # the sealed seed is bound to the row's id
     user.totp_secret = seal_secret(user, secret, current_app.secret_key)
     user.totp_enabled_at = now
     user.totp_last_step = step

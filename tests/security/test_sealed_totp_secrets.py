@@ -112,3 +112,14 @@ def test_the_upgrade_seals_seeds_stored_before(tmp_path: Path, monkeypatch: pyte
     assert down.returncode == 0, down.stderr
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT totp_secret FROM staff_user WHERE id = 7").fetchone()[0] == seed
+
+
+def test_an_account_not_yet_flushed_gets_a_seed_bound_to_its_real_row(app):
+    from screening.models import StaffUser
+
+    user = StaffUser(email="new@clinic.example", password_hash="x", role="clinician", active=True)
+    db.session.add(user)
+    secret, _codes = _enable(user)
+    assert user.id is not None
+    later = NOW + timedelta(minutes=1)
+    assert two_factor.verify(user, _code(secret, later), now=later) == "app"
