@@ -1,0 +1,72 @@
+"""Every staff page on a 320-pixel phone: nothing widens the page or is cut at the edge of its
+panel (a QR code cut off does not scan), and axe-core finds nothing serious.
+
+Wide tables may scroll inside their own box (`.table-wrap`), which then takes keyboard focus.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from tests.browser.conftest import LiveServer, check_accessibility, screenshot
+from tests.browser.seed import STAFF_PASSWORD, staff_user
+
+NARROW = {"width": 320, "height": 640}
+
+# Elements inside a panel or the page's main column that end past its right edge (tables may:
+# their box scrolls).
+CUT_AT_THE_EDGE = """() => [...document.querySelectorAll('img, svg, code, input, button, select')]
+  .filter(element => {
+    const box = element.closest('.panel, .table-wrap, main');
+    if (!box || box.classList.contains('table-wrap')) return false;
+    const r = element.getBoundingClientRect();
+    return r.width > 0 && r.right > box.getBoundingClientRect().right + 0.5;
+  })
+  .map(element => element.tagName.toLowerCase() + '.' + element.className)"""
+
+
+def test_every_staff_page_fits_a_320_pixel_phone(
+    open_context: Any, live_server: LiveServer, live_app: Flask
+) -> None:
+    from tests.staff.helpers import make_screening, submitted_example
+
+    admin = staff_user(live_app, "admin", "admin@clinic.example", "Ada Admin")
+    doctor = staff_user(live_app, "clinician", "dr.ng@clinic.example", "Dr Ng")
+    with live_app.app_context():
+        emergency = submitted_example("cauda_equina_warning").public_id
+        routine = submitted_example("after_fusion").public_id
+        make_screening(status="invited", first_name="Pat", last_name="Waiting")
+    visits = {
+        doctor: [
+            "/staff/",
+            f"/staff/screenings/{emergency}",
+            f"/staff/screenings/{routine}",
+            "/staff/invitations/new",
+            "/staff/account/password",
+            "/staff/account/two-factor",
+        ],
+        admin: ["/staff/users", "/staff/audit", f"/staff/screenings/{routine}/invitation"],
+    }
+    problems = []
+    for email, paths in visits.items():
+        page = open_context(viewport=NARROW, is_mobile=True, has_touch=True).new_page()
+        page.goto(live_server.url + "/staff/login")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(STAFF_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        for path in paths:
+            page.goto(live_server.url + path)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > NARROW["width"]:
+                problems.append(f"{path}: the page is {width} px wide")
+            cut = page.evaluate(CUT_AT_THE_EDGE)
+            if cut:
+                problems.append(f"{path}: cut at the edge of its box: {cut}")
+            try:
+                check_accessibility(page, path)
+            except AssertionError as error:
+                problems.append(str(error))
+        screenshot(page, f"staff-{email.partition('@')[0]}-320")
+    assert not problems, "\n".join(problems)
