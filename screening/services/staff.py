@@ -173,9 +173,17 @@ def temporary_password_days() -> int:
     return int(current_app.config["TEMPORARY_PASSWORD_DAYS"])
 
 
-def temporary_password_expires_at(user: StaffUser) -> datetime | None:
-    """When the account's temporary password stops working (TEMPORARY_PASSWORD_DAYS after an
-    admin issued it), or None when its password is the owner's own.
+@dataclass(frozen=True)
+class TemporaryPassword:
+    """An account's temporary password: when it stops working, and whether it has."""
+
+    expires_at: datetime
+    expired: bool
+
+
+def temporary_password_state(user: StaffUser) -> TemporaryPassword | None:
+    """The account's temporary password (it expires TEMPORARY_PASSWORD_DAYS after an admin
+    issued it), or None when its password is the owner's own.
 
     `password_changed_at` is when the current password was set, by its owner or, for a
     temporary one, by the admin who issued it (accounts from before it was kept for
@@ -183,34 +191,15 @@ def temporary_password_expires_at(user: StaffUser) -> datetime | None:
     """
     if not user.must_change_password or user.password_changed_at is None:
         return None
-    return user.password_changed_at + timedelta(days=temporary_password_days())
+    expires_at = user.password_changed_at + timedelta(days=temporary_password_days())
+    return TemporaryPassword(expires_at, datetime.now(UTC) >= expires_at)
 
 
 def temporary_password_expired(user: StaffUser) -> bool:
     """True when the account still has a temporary password and it is too old to sign in
     with: the owner never used it in time, so an admin must issue a new one."""
-    expires_at = temporary_password_expires_at(user)
-    return expires_at is not None and datetime.now(UTC) >= expires_at
-
-
-@dataclass(frozen=True)
-class TemporaryPassword:
-    """An account's temporary password as the Users page shows it."""
-
-    expires_at: datetime
-    expired: bool
-
-
-def temporary_passwords(users: list[StaffUser]) -> dict[int, TemporaryPassword]:
-    """The accounts (by id) still holding a temporary password: when it expires, and whether
-    it has (then an admin must issue a new one)."""
-    now = datetime.now(UTC)
-    found = {}
-    for user in users:
-        expires_at = temporary_password_expires_at(user)
-        if expires_at is not None:
-            found[user.id] = TemporaryPassword(expires_at, now >= expires_at)
-    return found
+    temporary = temporary_password_state(user)
+    return temporary is not None and temporary.expired
 
 
 def refuse_expired_temporary_password(user: StaffUser, *, ip: str | None) -> None:

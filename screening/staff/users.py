@@ -29,7 +29,9 @@ def _users_page(form: NewUserForm):  # type: ignore[no-untyped-def]
     return render_template(
         "staff/users.html",
         users=users,
-        temporary_passwords=staff_service.temporary_passwords(users),
+        temporary_passwords={
+            user.id: staff_service.temporary_password_state(user) for user in users
+        },
         form=form,
         action_form=ActionForm(),
         role_labels=staff_service.ROLE_LABELS,
@@ -72,7 +74,7 @@ def _temporary_password_page(user: StaffUser, password: str, *, reset: bool) -> 
             password=password,
             reset=reset,
             days=staff_service.temporary_password_days(),
-            expires_at=staff_service.temporary_password_expires_at(user),
+            temporary=staff_service.temporary_password_state(user),
             role_labels=staff_service.ROLE_LABELS,
         )
     )
