@@ -43,20 +43,23 @@ def _row_name(user: StaffUser) -> str:
     return f"staff_user:{user.id}"
 
 
-def seal_secret(user: StaffUser, secret: str, secret_key: str) -> str:
+def _sealed(user: StaffUser, secret: str) -> str:
     """The seed as stored for `user` (see sealed_secrets)."""
     return sealed_secrets.seal(
-        secret, secret_key=secret_key, purpose=SEALED_PURPOSE, bound_to=_row_name(user)
+        secret, secret_key=current_app.secret_key, purpose=SEALED_PURPOSE, bound_to=_row_name(user)
     )
 
 
-def stored_secret(user: StaffUser, secret_key: str) -> str | None:
+def _stored_secret(user: StaffUser) -> str | None:
     """The account's seed, or None when it has none or it does not open (SECRET_KEY changed:
     then only a recovery code signs in, and the owner sets two-step sign-in up again)."""
     if user.totp_secret is None:
         return None
     secret = sealed_secrets.unseal(
-        user.totp_secret, secret_key=secret_key, purpose=SEALED_PURPOSE, bound_to=_row_name(user)
+        user.totp_secret,
+        secret_key=current_app.secret_key,
+        purpose=SEALED_PURPOSE,
+        bound_to=_row_name(user),
     )
     if secret is None:
         log.warning(
@@ -130,7 +133,7 @@ def enable(
         return None
     if user.id is None:
         db.session.flush()  # the sealed seed is bound to the row's id
-    user.totp_secret = seal_secret(user, secret, current_app.secret_key)
+    user.totp_secret = _sealed(user, secret)
     user.totp_enabled_at = now
     user.totp_last_step = step
     codes = _replace_recovery_codes(user)
@@ -176,7 +179,7 @@ def verify(user: StaffUser, code: str, *, now: datetime | None = None) -> str | 
     if not is_enabled(user):
         return None
     now = now or datetime.now(UTC)
-    secret = stored_secret(user, current_app.secret_key)
+    secret = _stored_secret(user)
     step = _matching_step(secret, code, now) if secret is not None else None
     if step is not None:
         if user.totp_last_step is not None and step <= user.totp_last_step:
