@@ -96,7 +96,7 @@ def _from_questionnaire_response(raw: bytes, as_of: date) -> Validated | None:
 
     try:
         document = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None  # the answer-set reader reports what is wrong with it
     if not is_fhir_resource(document):
         return None

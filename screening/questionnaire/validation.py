@@ -19,8 +19,11 @@ from typing import Any
 from screening.questionnaire.definition import QUESTIONNAIRE
 from screening.questionnaire.model import N_, Item, ItemType, Questionnaire, Section
 from screening.questionnaire.text_input import (
+    BROKEN_CHARACTER_MESSAGE,
     CONTROL_CHARACTERS_MESSAGE,
+    has_broken_characters,
     has_control_characters,
+    is_blank_text,
     without_bidi_controls,
 )
 
@@ -101,12 +104,19 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _is_finite_number(value: Any) -> bool:
+    """A number that is neither infinite nor NaN. Integers always are: asking math.isfinite
+    about one too large for a float (a JSON file may hold 1 followed by 400 zeros) would
+    raise OverflowError instead of answering."""
+    return _is_number(value) and (isinstance(value, int) or math.isfinite(value))
+
+
 def _is_blank(item: Item, value: Any) -> bool:
-    """Not answered: absent, null, or (for text) only white space."""
+    """Not answered: absent, null, or (for text) only white space and invisible characters."""
     if value is None:
         return True
     if item.type in (ItemType.TEXT, ItemType.LONG_TEXT) and isinstance(value, str):
-        return value.strip() == ""
+        return is_blank_text(value)
     # An empty group adds nothing: treat it like an absent one.
     return item.type is ItemType.GROUP and isinstance(value, list) and not value
 
@@ -135,6 +145,9 @@ class _Checker:
             return None
         if has_control_characters(value):
             self.error(item, CONTROL_CHARACTERS_MESSAGE)
+            return None
+        if has_broken_characters(value):
+            self.error(item, BROKEN_CHARACTER_MESSAGE)
             return None
         # Direction overrides would make the text print in another order than typed.
         text = without_bidi_controls(value).strip()
@@ -223,17 +236,17 @@ class _Checker:
         return value
 
     def _check_integer(self, item: Item, value: Any, answers: Mapping[str, Any]) -> Any:
-        if not _is_number(value) or not math.isfinite(value) or value != int(value):
+        if not _is_finite_number(value) or value != int(value):
             self.error(item, N_("Enter a whole number."))
             return None
         number = int(value)
         return number if self._in_range(item, number, answers) else None
 
     def _check_number(self, item: Item, value: Any, answers: Mapping[str, Any]) -> Any:
-        if not _is_number(value) or not math.isfinite(value):
+        if not _is_finite_number(value):
             self.error(item, N_("Enter a number."))
             return None
-        number = int(value) if float(value).is_integer() else float(value)
+        number = value if isinstance(value, int) else int(value) if value.is_integer() else value
         return number if self._in_range(item, number, answers) else None
 
     def _in_range(self, item: Item, number: float, answers: Mapping[str, Any]) -> bool:
@@ -461,6 +474,11 @@ def parse_answer_json(text: str | bytes, as_of: date) -> Validated:
     except (ValueError, UnicodeDecodeError) as exc:
         return Validated(
             {}, [AnswerError("answers", N_("Not valid JSON: %(problem)s"), {"problem": str(exc)})]
+        )
+    except RecursionError:  # lists or objects nested thousands deep: no answer set is
+        problem = "lists or objects are nested too deeply"
+        return Validated(
+            {}, [AnswerError("answers", N_("Not valid JSON: %(problem)s"), {"problem": problem})]
         )
     return validate_answer_set(raw, as_of)
 

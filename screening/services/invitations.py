@@ -44,7 +44,7 @@ from screening.models import (
 from screening.outbox import cancel
 from screening.questionnaire import QUESTIONNAIRE, validate_section
 from screening.questionnaire.model import N_
-from screening.questionnaire.text_input import without_bidi_controls
+from screening.questionnaire.text_input import is_blank_text, without_bidi_controls
 from screening.services import audit
 from screening.services.access import (
     format_resume_code,
@@ -244,7 +244,7 @@ def create_invitation(
     # own guarantee for any other caller).
     first = " ".join(without_bidi_controls(patient.first_name).split())
     last = " ".join(without_bidi_controls(patient.last_name).split())
-    if not first or not last:
+    if is_blank_text(first) or is_blank_text(last):  # nothing that would print
         raise InvitationError(_("Enter the patient's first and last name."))
     contact = contact or ContactDetails(phone="")
     phone = clean_phone(contact.phone)

@@ -112,6 +112,8 @@ UNIT_ITEMS = {
 BAD_VALUES = [
     # (section, changes, message, field id linked from the summary)
     ("about", {"first_name": None}, "Please fill this in.", "first_name"),
+    # Only direction marks and a zero-width space: it would print as no name at all.
+    ("about", {"first_name": "\u202e\u200b\u202c"}, "Please fill this in.", "first_name"),
     ("about", {"first_name": "x" * 101}, "100 characters or fewer", "first_name"),
     ("about", {"date_of_birth": "14th of March"}, "Enter a date like 1975-03-14", "date_of_birth"),
     ("about", {"date_of_birth": "2015-01-01"}, "aged 18 or over", "date_of_birth"),

@@ -66,3 +66,25 @@ def test_staff_typed_names_and_notes_are_stored_without_overrides(app, client):
     )
     db.session.refresh(screening)
     assert screening.review_note == "Seen OK"
+
+
+def test_a_name_of_only_invisible_characters_is_no_name(app, client):
+    """Direction marks are removed, and what is left (a zero-width space) would print as
+    nothing: the invitation is refused with the form's message and nothing is created."""
+    clinician = make_user("clinician")
+    sign_in(client, make_user("front_desk"))
+    response = client.post(
+        "/staff/invitations/new",
+        data={
+            "first_name": f"{RLO}\u200b{PDF_}",
+            "last_name": "Okafor",
+            "date_of_birth": "1961-03-04",
+            "appointment_date": (date.today() + timedelta(days=3)).isoformat(),
+            "appointment_time": "09:00",
+            "clinician_id": str(clinician.id),
+            "phone": "555-0134",
+        },
+    )
+    assert response.status_code == 200
+    assert "Enter the patient&#39;s first and last name." in response.get_data(as_text=True)
+    assert db.session.scalars(select(Screening)).all() == []
