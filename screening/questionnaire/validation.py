@@ -363,11 +363,7 @@ class _Checker:
         """Check `raw` against `items`: unknown keys, types, limits, requirements, applicability.
 
         "Applies when" is judged on the canonical values of the same set (falling back to the
-        raw value, so that one wrong answer does not hide a second problem). An answer whose
-        condition rests on a refused or missing answer ("prior_spine_surgery": "yes") is not
-        stored when the condition does not hold, but
-        not called "does not apply" either: that would tell the patient to delete answers that
-        are fine, when only the refused one needs fixing.
+        raw value, so that one wrong answer does not hide a second problem).
         """
         items = tuple(items)
         known = {item.id for item in items}
@@ -394,12 +390,7 @@ class _Checker:
             answered = item.id in canonical or not _is_blank(item, raw.get(item.id))
             applies = item.applies(lookup)
             if answered and not applies:
-                # Refused or missing so far (the items an answer rests on come before it).
-                refused = {error.item_id for error in self.errors}
-                if not (item.applies_when and item.applies_when.depends_on() & refused):
-                    self.error(
-                        item, N_("Does not apply here, given the other answers; leave it out.")
-                    )
+                self.error(item, N_("Does not apply here, given the other answers; leave it out."))
                 canonical.pop(item.id, None)
             elif not answered and applies and item.required:
                 self.error(item, _missing_message(item))

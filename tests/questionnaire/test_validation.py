@@ -112,37 +112,6 @@ def test_answers_that_do_not_apply_are_errors() -> None:
     assert set(error_paths(answers)) == {"surgeries", "symptoms_since_surgery", "wound_problem"}
 
 
-@pytest.mark.parametrize(
-    ("item", "refused_value"),
-    [
-        ("prior_spine_surgery", "yes"),
-        ("prior_spine_surgery", None),
-        ("work_status", "Working"),
-        ("injections", "three"),
-        ("pain_regions", ["neck", "tail"]),
-    ],
-)
-def test_a_refused_answer_does_not_call_the_answers_that_rest_on_it_wrong(
-    item: str, refused_value: object
-) -> None:
-    """Only the refused answer is named: its dependents are not stored, but telling the
-    patient to delete them ("does not apply") would send them to fix answers that are fine."""
-    answers = valid_answers()
-    answers |= {"injections": "one", "injection_within_3_months": False}
-    answers |= {"neck_pain_nrs": 3, "pain_regions": ["neck", "lower_back"]}
-    assert error_paths(answers) == []
-    answers[item] = refused_value
-    assert error_paths(answers) == [item]
-
-
-def test_answers_resting_on_a_refused_one_are_not_stored_when_it_does_not_hold() -> None:
-    answers = valid_answers()
-    answers["prior_spine_surgery"] = "yes"
-    result = validate_answer_set(answers, AS_OF)
-    assert [e.path for e in result.errors] == ["prior_spine_surgery"]
-    assert not {"surgeries", "symptoms_since_surgery", "wound_problem"} & set(result.answers)
-
-
 def test_applicable_items_become_required() -> None:
     answers = valid_answers()
     del answers["work_demand"]
