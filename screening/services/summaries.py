@@ -28,7 +28,7 @@ from screening.translations_cache import gettext as _
 
 # Bump whenever templates/pdf, templates/summary or screening/summary/pdf.css change what a
 # stored PDF looks like; `rerender-summaries` (no option) re-renders the older ones.
-TEMPLATE_VERSION = "4"  # 4: pain chart and facts side by side (no float); 3: version 2 answers
+TEMPLATE_VERSION = "5"  # 5: footer wraps a name with no space; 4: pain chart beside its facts
 
 
 class SummaryError(LookupError):

@@ -287,3 +287,20 @@ def test_pain_facts_sit_beside_the_diagram_and_the_next_title_below_it(bars, pdf
     assert chart_top + bars * 10 < facts_top < chart_top + bars * 10 + 10
     assert max(float(word[2]) * mm for word in words[areas:after]) < 14 + 124 + 0.5
     assert float(words[after][1]) * mm > chart_top + 55 + 1
+
+
+def test_no_text_runs_off_the_page_even_without_a_space_to_break_at(pdftotext) -> None:
+    """Every field at its longest with no space in it (a 100-letter surname, a 254-character
+    email, a 2,000-character word): each line still ends inside the right margin, the footer
+    that names the patient on every page included. Letter is 612 pt wide, the margin 14 mm."""
+    answers = example_answers("after_fusion")
+    answers |= {"first_name": "M" * 100, "last_name": "W" * 100, "allergies": "P" * 1000}
+    answers |= {"email": "e" * 240 + "@example.org", "visit_reason": "R" * 2000}
+    answers |= {"goals_text": "G" * 1000, "other_treatments": "T" * 1000}
+    answers["surgeries"] = [dict(answers["surgeries"][0], levels="L" * 50)]
+    words = re.findall(
+        r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"',
+        pdftotext(render_pdf(make_summary(answers)), "-bbox"),
+    )
+    right_edge = 612 - 14 * 72 / 25.4
+    assert words and max(float(x_max) for x_max in words) <= right_edge + 0.5
