@@ -14,7 +14,7 @@ import json
 import logging
 from datetime import UTC, datetime
 from importlib import metadata
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Blueprint, Response, current_app, request, url_for
 from flask_login import current_user
@@ -28,7 +28,7 @@ from screening.fhir.resources import instant
 from screening.fhir_api.search import SearchError, cursor_text, parse_search
 from screening.models import StaffRole
 from screening.routes import Access, View, public
-from screening.services import api_clients
+from screening.services import api_clients, audit
 from screening.services import fhir_records as records
 from screening.staff.access import client_ip
 
@@ -116,7 +116,12 @@ def reader() -> str:
         return f"api:{name.lower()}"
     if current_user.is_authenticated:
         if current_user.role not in READER_ROLES:
-            raise Problem(403, "forbidden", "Only clinicians and API clients read patient data.")
+            _refused("Only clinicians and API clients read patient data.")
+        if current_user.setup_pending:
+            _refused(
+                "Finish setting up your account in the staff portal first "
+                "(a new password, or two-step sign-in)."
+            )
         return str(current_user.email)
     raise Problem(
         401,
@@ -124,6 +129,18 @@ def reader() -> str:
         "Sign in as a clinician, or send Authorization: Bearer <token>.",
         {"WWW-Authenticate": 'Bearer realm="fhir"'},
     )
+
+
+def _refused(text: str) -> NoReturn:
+    """A signed-in staff member may not read here: audited as on the staff pages (who, from
+    where, what was asked for), then a 403 Problem."""
+    audit.record_and_commit(
+        "access_refused",
+        actor=current_user.email,
+        ip=client_ip(),
+        detail=f"{request.method} {request.path}"[:120],
+    )
+    raise Problem(403, "forbidden", text)
 
 
 def _resource_type(name: str) -> str:

@@ -55,6 +55,12 @@ class SignedInStaff:
         return self.role == StaffRole.CLINICIAN
 
     @property
+    def setup_pending(self) -> bool:
+        """Something to set up first (a new password, two-step sign-in): until it is done the
+        session opens only the set-up pages, and no patient data anywhere (staff pages, /fhir)."""
+        return self.must_change_password or self.needs_two_factor_setup
+
+    @property
     def sees_clinical(self) -> bool:
         """Only clinicians read answers, triage, summaries and PDFs (minimum necessary)."""
         return self.role == StaffRole.CLINICIAN

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from screening.extensions import db
 from screening.models import AuditEvent, StaffSession, StaffUser
-from tests.staff.helpers import PASSWORD, change_password, make_user, sign_in
+from tests.staff.helpers import PASSWORD, change_password, make_screening, make_user, sign_in
 
 NEW_PASSWORD = "violet harbour tram 4419"
 
@@ -34,6 +34,22 @@ def _create_by_admin(client, role: str = "clinician", email: str = "dr.new@clini
     assert response.status_code == 200
     client.post("/staff/logout")
     return admin, _temporary_password(response.get_data(as_text=True))
+
+
+def _assert_fhir_refused_until_set_up(client, email: str) -> None:
+    """/fhir refuses a session whose account is not set up yet, and the refusal is audited."""
+    make_screening(status="submitted", triage="routine")
+    for path in ("/fhir/Patient", "/fhir/QuestionnaireResponse"):
+        response = client.get(path)
+        assert response.status_code == 403, path
+        assert "Finish setting up your account" in response.get_data(as_text=True)
+    refusals = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "access_refused")
+    ).all()
+    assert [(event.actor, event.detail) for event in refusals][-2:] == [
+        (email, "GET /fhir/Patient"),
+        (email, "GET /fhir/QuestionnaireResponse"),
+    ]
 
 
 def test_the_add_account_form_defaults_to_front_desk_and_asks_no_password(app, client):
@@ -56,6 +72,8 @@ def test_an_admin_made_account_must_change_its_password_first(app, client):
         response = client.get(page)
         assert response.status_code == 302
         assert response.location.endswith("/staff/account/password"), page
+    # Nor does the FHIR API, which takes the same session: no patient data before the change.
+    _assert_fhir_refused_until_set_up(client, user.email)
 
     refused = client.post(
         "/staff/account/password",
@@ -232,10 +250,12 @@ def test_a_role_that_requires_two_factor_sets_it_up_before_anything_else(app, cl
     sign_in(client, clinician)
     response = client.get("/staff/")
     assert response.location.endswith("/staff/account/two-factor")
+    _assert_fhir_refused_until_set_up(client, clinician.email)
     page = client.get("/staff/account/two-factor").get_data(as_text=True)
     assert "must use two-step sign-in" in page
     _set_up_two_factor(client)
     assert client.get("/staff/").status_code == 200
+    assert client.get("/fhir/Patient").status_code == 200
     # It cannot be turned off while the role requires it.
     client.post("/staff/account/two-factor/off", data={"password": PASSWORD})
     db.session.refresh(clinician)
