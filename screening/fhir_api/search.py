@@ -77,6 +77,11 @@ def last_updated_clauses(values: list[str]) -> tuple[tuple[str, datetime], ...]:
                 f"_lastUpdated: {text!r} is not a FHIR date or dateTime "
                 "(for example 2026-11-01 or 2026-11-01T09:30:00Z)."
             ) from exc
+        except OverflowError as exc:  # 9999-12-31: the day after it is off the calendar
+            raise SearchError(
+                f"_lastUpdated: {text!r} is at the very end or start of the calendar; "
+                "use a date from the year 0002 to 9998."
+            ) from exc
         if prefix == "eq":
             clauses += [(">=", start), ("<", end)]
         elif prefix == "ge":
@@ -130,7 +135,8 @@ def parse_search(resource_type: str, args: MultiDict, max_count: int) -> Search:
     count = DEFAULT_COUNT
     count_text = _one(args, "_count")
     if count_text is not None:
-        if not count_text.isdigit() or int(count_text) < 1:
+        # isascii: str.isdigit also says yes to "²", which int() refuses.
+        if not (count_text.isascii() and count_text.isdigit()) or int(count_text) < 1:
             raise SearchError("_count: give a whole number of 1 or more.")
         count = int(count_text)
     count = min(count, max_count)

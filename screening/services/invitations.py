@@ -156,6 +156,11 @@ def _expiry(appointment_at: datetime | None, now: datetime, expiry_days: int) ->
     return max(appointment_at + timedelta(days=expiry_days), from_now)
 
 
+# How far ahead an appointment may be: a mistyped year (2062 for 2026, or 9999, where the
+# link's expiry date would fall off the calendar) is caught here rather than booked.
+APPOINTMENT_HORIZON = timedelta(days=731)
+
+
 def _check_appointment(appointment_at: datetime, now: datetime) -> None:
     if appointment_at.tzinfo is None:
         raise InvitationError("The appointment time needs a time zone.")
@@ -163,6 +168,8 @@ def _check_appointment(appointment_at: datetime, now: datetime) -> None:
         raise InvitationError(
             _("That appointment time has already passed. Enter a date and time still to come.")
         )
+    if appointment_at > now + APPOINTMENT_HORIZON:
+        raise InvitationError(_("That appointment is more than two years away. Check the year."))
 
 
 def _clinician(clinician_id: int) -> StaffUser:

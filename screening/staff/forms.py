@@ -273,6 +273,13 @@ class NewUserForm(StaffForm):
     )
 
 
+def plausible_filter_date(form: StaffForm, field: DateField) -> None:
+    """A date filter from 1900 to 2199: a date picker can send 9999-12-31, whose next day
+    (the end of a day range) is past the end of Python's calendar."""
+    if field.data and not 1900 <= field.data.year <= 2199:
+        raise ValidationError(_l("Enter a date from the year 1900 to 2199."))
+
+
 class QueueFilterForm(StaffForm):
     """The queue's filters: a GET form, so no CSRF token (it changes nothing)."""
 
@@ -283,8 +290,8 @@ class QueueFilterForm(StaffForm):
     status = SelectField(_l("Status"), validators=[Optional()])
     triage = SelectField(_l("Triage"), validators=[Optional()])
     clinician = SelectField(_l("Clinician"), validators=[Optional()])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional(), plausible_filter_date])
+    date_to = DateField(_l("To"), validators=[Optional(), plausible_filter_date])
 
     def validate_date_to(self, field: DateField) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
@@ -300,8 +307,8 @@ class AuditFilterForm(StaffForm):
     actor = StringField(_l("Who (email)"), validators=[Optional(), Length(max=254)])
     action = SelectField(_l("Action"), validators=[Optional()])
     screening = StringField(_l("Screening id"), validators=[Optional(), Length(max=32)])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional(), plausible_filter_date])
+    date_to = DateField(_l("To"), validators=[Optional(), plausible_filter_date])
 
 
 # redflag: what a clinician did about a screening's red flags.

@@ -55,7 +55,8 @@ def queue():  # type: ignore[no-untyped-def]
         filters = queue_service.QueueFilter(
             status=form.status.data or None,
             triage=(form.triage.data or None) if clinical else None,
-            clinician_id=int(form.clinician.data) if form.clinician.data else None,
+            # (Optional() lets a blank " " through without checking it against the choices.)
+            clinician_id=int(form.clinician.data) if (form.clinician.data or "").strip() else None,
             date_from=form.date_from.data,
             date_to=form.date_to.data,
             name=(form.q.data or "").strip() or None,

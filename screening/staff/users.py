@@ -21,6 +21,10 @@ from screening.staff.access import client_ip
 from screening.staff.blueprint import bp
 from screening.staff.forms import ActionForm, NewUserForm
 
+# The largest id a database row can have (a signed 64-bit integer): a longer number in the
+# address is a 404, not an overflow in the database driver.
+MAX_ROW_ID = 2**63 - 1
+
 ADMIN = StaffRole.ADMIN
 
 
@@ -82,7 +86,7 @@ def _temporary_password_page(user: StaffUser, password: str, *, reset: bool) -> 
     return response
 
 
-@bp.post("/users/<int:user_id>/reset-password")
+@bp.post(f"/users/<int(max={MAX_ROW_ID}):user_id>/reset-password")
 @staff_only(ADMIN)
 def reset_password(user_id: int) -> Response:
     """A new temporary password for someone who lost theirs (audited, shown to every admin)."""
@@ -103,7 +107,7 @@ def _user_or_404(user_id: int) -> StaffUser:
     return user
 
 
-@bp.post("/users/<int:user_id>/deactivate")
+@bp.post(f"/users/<int(max={MAX_ROW_ID}):user_id>/deactivate")
 @staff_only(ADMIN)
 def deactivate_user(user_id: int) -> Response:
     user = _user_or_404(user_id)
@@ -116,7 +120,7 @@ def deactivate_user(user_id: int) -> Response:
     return redirect(url_for("staff.users"))
 
 
-@bp.post("/users/<int:user_id>/reactivate")
+@bp.post(f"/users/<int(max={MAX_ROW_ID}):user_id>/reactivate")
 @staff_only(ADMIN)
 def reactivate_user(user_id: int) -> Response:
     user = _user_or_404(user_id)

@@ -182,6 +182,10 @@ def test_an_in_progress_screening_is_not_a_resource(client, token):
         "_lastUpdated=ge2026-01-01T10:00",
         "_count=lots",
         "_count=0",
+        "_count=%C2%B2",  # "²": a digit to str.isdigit, not to int()
+        "_lastUpdated=9999-12-31",  # the day after is off the calendar
+        "_lastUpdated=ge9999-12-31T23:59:59Z",
+        "_lastUpdated=0001-01-01T00:00:00%2B01:00",
         "patient=Encounter/123",
         "_cursor=garbage",
         "status=completed&status=amended",

@@ -123,6 +123,14 @@ def test_account_changes_are_shown_to_other_admins(app, client):
     assert _admin.email in changes
 
 
+@pytest.mark.parametrize("action", ["reset-password", "deactivate", "reactivate"])
+@pytest.mark.parametrize("user_id", ["999999", "99999999999999999999999"])
+def test_an_account_that_does_not_exist_is_a_404(app, client, action, user_id):
+    """Also a number too long for a database row id (once an overflow in the driver: a 500)."""
+    sign_in(client, make_user("admin"))
+    assert client.post(f"/staff/users/{user_id}/{action}").status_code == 404
+
+
 def test_an_admin_reset_gives_a_temporary_password_and_is_audited(app, client):
     clinician = make_user("clinician")
     admin = make_user("admin")

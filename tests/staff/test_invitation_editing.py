@@ -153,6 +153,29 @@ def test_editing_keeps_the_link_and_code_and_moves_the_expiry(client, app, clini
     assert emailed.detail == "invitation email queued (updated)"
 
 
+@pytest.mark.parametrize("year_ahead", [3, "9999"])
+def test_an_appointment_more_than_two_years_away_is_refused(
+    client, app, clinician, desk, year_ahead
+):
+    """A mistyped year is caught (9999-12-31 once made the link's expiry overflow: a 500)."""
+    today = datetime.now(ZONE).date()
+    day = today.replace(year=today.year + 3) if year_ahead == 3 else date(9999, 12, 31)
+    response = client.post(
+        "/staff/invitations/new", data=_form(clinician, appointment_date=day.isoformat())
+    )
+    assert response.status_code == 200
+    assert "That appointment is more than two years away. Check the year." in (
+        response.get_data(as_text=True)
+    )
+    assert db.session.scalars(select(Screening)).all() == []
+    screening, _link, _code = _create(client, clinician)
+    response = client.post(
+        f"/staff/screenings/{screening.public_id}/invitation/edit",
+        data=_edit_form(screening, clinician, appointment_date=day.isoformat()),
+    )
+    assert "That appointment is more than two years away." in response.get_data(as_text=True)
+
+
 def test_editing_to_a_past_time_is_refused_and_keeps_what_was_typed(client, app, clinician, desk):
     screening, _link, _code = _create(client, clinician)
     before = screening.appointment_at

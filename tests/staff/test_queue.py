@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import event
 
 from screening.extensions import db
@@ -175,6 +176,27 @@ def test_bad_filter_values_give_a_message_not_an_error(client, app):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Not a valid" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("clinician=%20", None),  # a blank choice: once int(" ") and a 500
+        ("date_to=9999-12-31", "Enter a date from the year 1900 to 2199."),
+        ("date_from=0001-01-01", "Enter a date from the year 1900 to 2199."),
+    ],
+)
+def test_filter_values_at_the_edges_give_the_queue_not_an_error(client, app, query, message):
+    """A date picker can send 9999-12-31 (whose next day, the end of the range, is off the
+    calendar): the queue shows, with the filter's message, and without that filter."""
+    make_screening(status="submitted", triage="routine", first_name="Edge")
+    sign_in(client, make_user("clinician"))
+    response = client.get(f"/staff/?{query}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Edge" in html
+    if message:
+        assert message in html
 
 
 def test_pagination(client, app):
