@@ -202,6 +202,15 @@ def shown_action(action: str, *, clinical_reader: bool) -> str:
     return action if clinical_reader else NEUTRAL_NAMES.get(action, action)
 
 
+def shown_detail(action: str, detail: str | None, *, clinical_reader: bool) -> str | None:
+    """The detail as this reader may see it: none for an action shown under a neutral name,
+    whose detail would tell what the name hides (an acknowledgement's outcome, "sent_to_ed",
+    is only recorded for red flags; the emergency page's "I understand" lacks "by link")."""
+    if clinical_reader or action not in NEUTRAL_NAMES:
+        return detail
+    return None
+
+
 # Account changes the Users page shows every admin (who made or changed which account).
 ACCOUNT_ACTIONS: tuple[str, ...] = (
     "create_user",

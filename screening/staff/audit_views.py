@@ -25,14 +25,14 @@ PER_PAGE = 100
 
 
 def _row(event: AuditEvent, clinical: bool) -> dict[str, Any]:
-    """One line of the page: the action named as this reader may see it."""
+    """One line of the page: the action named, and detailed, as this reader may see it."""
     return {
         "at": event.at,
         "actor": event.actor,
         "action": audit.shown_action(event.action, clinical_reader=clinical),
         "screening_public_id": event.screening_public_id,
         "ip": event.ip,
-        "detail": event.detail,
+        "detail": audit.shown_detail(event.action, event.detail, clinical_reader=clinical),
     }
 
 

@@ -90,11 +90,24 @@ def test_rerendering_summaries_is_recorded_per_screening(app, runner):
 def test_admins_read_clinical_actions_under_neutral_names_in_clinic_time(app, client):
     screening = make_screening(status="submitted", triage="emergency")
     audit.record(
-        "acknowledge_flags", actor="dr@clinic.example", screening_public_id=screening.public_id
+        "acknowledge_flags",
+        actor="dr@clinic.example",
+        screening_public_id=screening.public_id,
+        detail="sent_to_ed",
     )
     audit.record(
-        "patient_acknowledged_warning", actor=None, screening_public_id=screening.public_id
+        "patient_acknowledged_warning",
+        actor=None,
+        screening_public_id=screening.public_id,
+        detail="device: Mozilla/5.0 (warning page)",
     )
+    audit.record(
+        "open_patient_link",
+        actor=None,
+        screening_public_id=screening.public_id,
+        detail="by link; device: Mozilla/5.0 (link)",
+    )
+    audit.record("review", actor="dr@clinic.example", screening_public_id=screening.public_id)
     db.session.commit()
     db.session.execute(
         AuditEvent.__table__.update().values(at=datetime(2026, 1, 15, 17, 30, tzinfo=UTC))
@@ -105,6 +118,9 @@ def test_admins_read_clinical_actions_under_neutral_names_in_clinic_time(app, cl
     rows = html[html.index("<tbody>") :]
     assert "acknowledge_flags" not in html and "patient_acknowledged_warning" not in html
     assert "clinical_action" in rows and "patient_activity" in rows
+    # Nor do their details tell: an outcome is only recorded for red flags, and only the
+    # emergency page's "I understand" lacks "by link".
+    assert "sent_to_ed" not in rows and "device:" not in rows and "by link" not in rows
     # 17:30 UTC is 12:30 in New York in January.
     assert "2026-01-15 12:30:00" in rows and "America/New_York" in html
     refused = client.get("/staff/audit", query_string={"action": "acknowledge_flags"})
