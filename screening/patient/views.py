@@ -16,7 +16,7 @@ blueprint of `screening.patient.blueprint`; importing this module registers them
 from __future__ import annotations
 
 from screening.extensions import csrf
-from screening.patient import finish, language, link_access, steps, warning_pages
+from screening.patient import finish, language, link_access, staff_sessions, steps, warning_pages
 from screening.patient.blueprint import bp
 from screening.patient.finish import done, later
 from screening.patient.link_access import confirm, home, resume, resume_link, start
@@ -26,8 +26,10 @@ from screening.patient.warning_pages import warning
 for _view in (start, resume, confirm, step, warning):
     csrf.exempt(_view)
 
-# Before any patient page: the screening's language, and the `?lang=` links.
+# Before any patient page: the screening's language, and the `?lang=` links; then no patient
+# page in a browser signed in to the staff portal.
 bp.before_request(language.before_patient_request)
+bp.before_request(staff_sessions.refuse_with_staff_session)
 
 __all__ = [
     "bp",

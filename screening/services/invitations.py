@@ -420,8 +420,10 @@ def reissue(
     """A new token and code (old ones stop working), unlocked, with a fresh expiry.
 
     From now on every link to the screening asks for the date of birth first (the clinic's for
-    an invitation, the patient's own for a self-started one), so the staff member holding the
-    new link cannot open the patient's answers. A self-started screening whose patient has not
+    an invitation, the patient's own for a self-started one), so whoever finds the link cannot
+    open the patient's answers. Staff know an invitation's date of birth, so their own browsers
+    open no patient page while they are signed in (screening.patient.staff_sessions). A
+    self-started screening whose patient has not
     entered a date of birth yet cannot be protected that way, so it is not reissued (the patient
     can use their resume code, or start again).
     """

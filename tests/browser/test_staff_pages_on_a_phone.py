@@ -70,3 +70,27 @@ def test_every_staff_page_fits_a_320_pixel_phone(
                 problems.append(str(error))
         screenshot(page, f"staff-{email.partition('@')[0]}-320")
     assert not problems, "\n".join(problems)
+
+
+def test_a_patient_page_in_a_staff_browser_offers_to_sign_out(
+    open_context: Any, live_server: LiveServer, live_app: Flask
+) -> None:
+    """A waiting-room tablet left signed in to the staff portal: the patient's start page says
+    so (readable at 320 px, axe-clean), and one tap signs the staff member out, after which
+    the patient's page opens."""
+    desk = staff_user(live_app, "front_desk", "desk@clinic.example", "Dee Desk")
+    page = open_context(viewport=NARROW, is_mobile=True, has_touch=True).new_page()
+    page.goto(live_server.url + "/staff/login")
+    page.get_by_label("Email").fill(desk)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(live_server.url + "/start")
+    refusal = "This device is signed in to the staff portal"
+    assert page.get_by_role("heading", level=1).inner_text() == refusal
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    check_accessibility(page, "/start with a staff session")
+    screenshot(page, "patient-page-staff-signed-in-320")
+    page.get_by_role("button", name="Sign out of the staff portal").click()
+    assert page.url.endswith("/staff/login")
+    page.goto(live_server.url + "/start")
+    assert page.get_by_role("heading", level=1).inner_text() == "Before your spine visit"

@@ -171,3 +171,32 @@ def test_the_reissued_letter_of_a_self_started_screening_reads_well(app, client,
     html = _reissue(client, _emergency_in_progress()).get_data(as_text=True)
     assert "Your appointment is on ." not in html
     assert "new link to the health questionnaire you started" in html
+
+
+def test_no_patient_page_opens_in_a_browser_signed_in_to_the_staff_portal(app, client, desk):
+    """For an invitation the date of birth the link asks for is the one the front desk typed,
+    so the front desk could otherwise read the answers in its own browser, recorded as the
+    patient's visit. While a staff session is open every patient page says so instead (and
+    offers to sign out), and the refusal is audited under the staff member's name."""
+    screening = _emergency_in_progress()
+    response = _reissue(client, screening)
+    _link, token = LINK.search(response.get_data(as_text=True)).groups()
+    for url in (f"/s/{token}", f"/s/{token}/confirm", f"/s/{token}/warning", "/start"):
+        refused = client.get(url)
+        assert refused.status_code == 403, url
+        html = refused.get_data(as_text=True)
+        assert "This device is signed in to the staff portal" in html
+        assert 'action="/staff/logout"' in html
+        assert "Turner" not in html and "cauda equina" not in html.lower()
+    posted = client.post(f"/s/{token}/confirm", data={"date_of_birth": "1958-02-11"})
+    assert posted.status_code == 403
+    refusals = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "access_refused")
+    ).all()
+    assert len(refusals) == 5
+    assert {event.actor for event in refusals} == {desk.email}
+    assert [event.screening_public_id for event in refusals][:3] == [screening.public_id] * 3
+
+    client.post("/staff/logout")
+    opened = client.get(f"/s/{token}")
+    assert opened.status_code == 302 and opened.location.endswith(f"/s/{token}/confirm")
