@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
@@ -45,6 +45,11 @@ def _messages() -> dict[int, tuple[str, str]]:
 def render_error(code: int) -> tuple[str, int]:
     messages = _messages()
     title, text = messages.get(code, messages[500] if code >= 500 else messages[400])
+    if code >= 500 and request.path.startswith("/staff"):
+        # Staff have no "answers saved so far": what they just did may not have been saved.
+        text = _(
+            "Please try again in a moment. If it happens again, tell whoever runs this system."
+        )
     return render_template("errors/error.html", code=code, title=title, text=text), code
 
 

@@ -203,6 +203,9 @@ def test_friendly_500_page_without_a_traceback(database_url):
     response = client.get("/staff/boom")
     assert response.status_code == 500
     assert b"Sorry, something went wrong" in response.data
+    # Staff words: a staff member has no "answers saved so far".
+    assert b"tell whoever runs this system" in response.data
+    assert b"answers saved so far" not in response.data
     assert b"secret internals" not in response.data and b"Traceback" not in response.data
     assert response.headers["Cache-Control"] == "no-store"
 
