@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import Select, event, func, select
@@ -114,10 +114,13 @@ class AuditFilter:
     screening_public_id: str | None = None
     since: date | None = None
     until: date | None = None
+    # The calendar `since` and `until` are days of: the admin page shows times in the clinic's
+    # zone, so its day filters are the clinic's days too (the command's stay UTC, as it prints).
+    zone: tzinfo = UTC
 
 
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+def _start_of(day: date, zone: tzinfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
 
 
 def _filtered(criteria: AuditFilter) -> Select[tuple[AuditEvent]]:
@@ -129,9 +132,10 @@ def _filtered(criteria: AuditFilter) -> Select[tuple[AuditEvent]]:
     if criteria.screening_public_id:
         query = query.where(AuditEvent.screening_public_id == criteria.screening_public_id.strip())
     if criteria.since:
-        query = query.where(AuditEvent.at >= _start_of(criteria.since))
+        query = query.where(AuditEvent.at >= _start_of(criteria.since, criteria.zone))
     if criteria.until:
-        query = query.where(AuditEvent.at < _start_of(criteria.until + timedelta(days=1)))
+        following = criteria.until + timedelta(days=1)
+        query = query.where(AuditEvent.at < _start_of(following, criteria.zone))
     return query
 
 

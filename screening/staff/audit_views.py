@@ -17,6 +17,7 @@ from wtforms import SelectChoice
 from screening.models import AuditEvent, StaffRole
 from screening.routes import staff_only
 from screening.services import audit
+from screening.services.screenings import clinic_zone
 from screening.staff.access import client_ip
 from screening.staff.blueprint import bp
 from screening.staff.forms import AuditFilterForm
@@ -55,6 +56,7 @@ def audit_trail():  # type: ignore[no-untyped-def]
             screening_public_id=form.screening.data or None,
             since=form.date_from.data,
             until=form.date_to.data,
+            zone=clinic_zone(),
         )
     try:
         page = max(1, min(int(request.args.get("page", "1")), 1_000_000))

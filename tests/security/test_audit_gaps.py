@@ -125,3 +125,22 @@ def test_admins_read_clinical_actions_under_neutral_names_in_clinic_time(app, cl
     assert "2026-01-15 12:30:00" in rows and "America/New_York" in html
     refused = client.get("/staff/audit", query_string={"action": "acknowledge_flags"})
     assert "clinical_action" in refused.get_data(as_text=True)  # the filter was not applied
+
+
+def test_the_audit_pages_day_filter_is_the_clinics_day_as_shown(app, client):
+    """02:00 UTC on the 20th is 21:00 on the 19th in New York: shown on the 19th, found by
+    the 19th (it was found by the 20th, a day it is not shown on)."""
+    audit.record("export", actor="cli", detail="late evening export")
+    db.session.commit()
+    db.session.execute(
+        AuditEvent.__table__.update().values(at=datetime(2026, 11, 20, 2, 0, tzinfo=UTC))
+    )
+    db.session.commit()
+    sign_in(client, make_user("admin"))
+
+    def shown(day: str) -> bool:
+        html = client.get(f"/staff/audit?date_from={day}&date_to={day}").get_data(as_text=True)
+        return "late evening export" in html
+
+    assert shown("2026-11-19") and not shown("2026-11-20")
+    assert "2026-11-19 21:00:00" in client.get("/staff/audit").get_data(as_text=True)
