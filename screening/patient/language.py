@@ -14,7 +14,9 @@ Kept apart from the step views so the language needs only a few hooks in them:
 
 from __future__ import annotations
 
-from flask import Response, g, redirect, request, session, url_for
+from urllib.parse import urlencode
+
+from flask import Response, g, redirect, request, session
 from flask_babel import refresh
 from werkzeug.datastructures import MultiDict
 
@@ -51,8 +53,13 @@ def before_patient_request() -> Response | None:
         session[SESSION_LOCALE] = chosen
         if screening is not None and screenings.link_problem(screening) is None:
             screenings.choose_locale(screening, chosen)
-    args = {k: v for k, v in request.args.items() if k != LANGUAGE_PARAM}
-    return redirect(url_for(request.endpoint, **(request.view_args or {}), **args))
+    # The same path with the other parameters as they came. Not url_for: it would take a
+    # parameter named "token", "endpoint" or "_scheme" as its own argument (a 500, or another
+    # scheme) from a link anyone can send.
+    # One leading slash: "//host" would be another site.
+    path = "/" + (request.script_root + request.path).lstrip("/")
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != LANGUAGE_PARAM]
+    return redirect(path + (f"?{urlencode(kept)}" if kept else ""))
 
 
 def switch_language_from_form(screening: Screening, formdata: MultiDict) -> bool:

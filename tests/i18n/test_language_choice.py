@@ -67,6 +67,22 @@ def test_the_patients_choice_beats_the_invitation_which_beats_the_browser(
     assert lang_of(third.get(step_url(token, "about"), headers=SPANISH).get_data(True)) == "en"
 
 
+@pytest.mark.parametrize(
+    "others",
+    ["token=x", "endpoint=x", "_method=POST", "_scheme=https", "_external=1", "from=review"],
+)
+def test_a_language_link_keeps_its_other_parameters_as_they_are(
+    client: FlaskClient, others: str
+) -> None:
+    """Any link can carry more parameters; they stay on the same page's address. (They went to
+    url_for, where "token" or "endpoint" was a 500 and "_scheme" changed the scheme.)"""
+    token, _code = start(client)
+    for page in (step_url(token, "about"), "/start"):
+        response = client.get(f"{page}?lang=es&{others}", headers=ENGLISH)
+        assert response.status_code == 302
+        assert response.headers["Location"] == f"{page}?{others}"
+
+
 def test_an_unknown_language_is_ignored(client: FlaskClient) -> None:
     response = client.get("/start?lang=xx", headers=ENGLISH)
     assert response.status_code == 302
