@@ -18,6 +18,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from screening.patient.parsing import parse_number, parse_whole_number
+from screening.patient.posted_names import entry_position
 from screening.patient.shaping import Shaped
 from screening.patient.units import (
     default_units,
@@ -61,12 +62,13 @@ def unsaved_items(
         item_id = draft_item(field_id)
         head, _sep, rest = field_id.partition("-")
         position = rest.partition("-")[0]
-        if head in shaped.entry_fields and position.isdigit():
+        index = entry_position(position)
+        if head in shaped.entry_fields and index is not None:
             positions = shaped.entry_fields[head]
-            if int(position) in positions:
+            if index in positions:
                 entries = faulty.setdefault(item_id, set())
                 if entries is not None:
-                    entries.add(positions.index(int(position)))
+                    entries.add(positions.index(index))
             continue
         faulty[item_id] = None
     for error in errors:
@@ -139,8 +141,9 @@ def _group_data(section: Section, fields: Mapping[str, Any]) -> dict[str, list[d
             if not name.startswith(prefix):
                 continue
             position, _sep, sub_id = name[len(prefix) :].partition("-")
-            if position.isdigit() and sub_id:
-                entries.setdefault(int(position), {})[sub_id] = value
+            index = entry_position(position)
+            if index is not None and sub_id:
+                entries.setdefault(index, {})[sub_id] = value
         if entries:
             groups[item.id] = [entries[index] for index in sorted(entries)]
     return groups

@@ -6,6 +6,8 @@ request never reaches the service.
 
 from __future__ import annotations
 
+import re
+
 from werkzeug.datastructures import MultiDict
 from wtforms import FieldList
 
@@ -19,28 +21,53 @@ ACTION_NAMES = frozenset(
     {"save", "back", "later", "add_surgery", "remove_surgery", "return_to", "switch_language"}
 )
 MAX_GROUP_ENTRIES_POSTED = 10
+# Entry positions a step takes (`surgeries-0-year` ... `surgeries-99-year`): the page numbers
+# entries from 0 and never shows more than MAX_GROUP_ENTRIES_POSTED, so anything higher is a
+# tampered request, refused before a form is built with thousands of entries.
+POSITIONS_ACCEPTED = 100
+_POSITION = re.compile(r"[0-9]{1,2}")
 
 
-def allowed_names(section: Section, form: StepForm) -> tuple[frozenset[str], dict[str, frozenset]]:
-    """Plain field names the step accepts, and for each group the names inside one entry."""
-    names = {f.name for f in form if not isinstance(f, FieldList)} | ACTION_NAMES
-    groups: dict[str, frozenset[str]] = {}
-    for item in section.items:
-        if item.type is T.GROUP:
-            groups[item.id] = frozenset(sub.id for sub in item.items)
-    return frozenset(names), groups
+def entry_position(text: str) -> int | None:
+    """A group entry's position as posted ("3"), or None: ASCII digits only (str.isdigit also
+    says yes to "²" and "①", which int() refuses) and below POSITIONS_ACCEPTED."""
+    return int(text) if _POSITION.fullmatch(text) else None
 
 
-def unknown_names(section: Section, form: StepForm, formdata: MultiDict) -> list[str]:
+AllowedNames = tuple[frozenset[str], dict[str, frozenset[str]]]
+# Per form class (one per step, cached in fields.step_form_class): its names never change.
+_ALLOWED: dict[type[StepForm], AllowedNames] = {}
+
+
+def allowed_names(section: Section, form_class: type[StepForm]) -> AllowedNames:
+    """Plain field names the step accepts, and for each group the names inside one entry.
+
+    Worked out from an empty form, never from what was posted: a tampered request could name
+    thousands of group entries, and building a form from it would build them all.
+    """
+    known = _ALLOWED.get(form_class)
+    if known is None:
+        form = form_class(formdata=MultiDict())
+        names = {f.name for f in form if not isinstance(f, FieldList)} | ACTION_NAMES
+        groups: dict[str, frozenset[str]] = {}
+        for item in section.items:
+            if item.type is T.GROUP:
+                groups[item.id] = frozenset(sub.id for sub in item.items)
+        known = _ALLOWED[form_class] = (frozenset(names), groups)
+    return known
+
+
+def unknown_names(section: Section, form_class: type[StepForm], formdata: MultiDict) -> list[str]:
     """Posted names that are no field of this step (a tampered or stale request)."""
-    names, groups = allowed_names(section, form)
+    names, groups = allowed_names(section, form_class)
     unknown = []
     for key in formdata:
         if key in names:
             continue
         group, sep, rest = key.partition("-")
         index, sep2, sub = rest.partition("-")
-        if sep and sep2 and group in groups and index.isdigit() and sub in groups[group]:
+        entry_name = sep and sep2 and group in groups and sub in groups[group]
+        if entry_name and entry_position(index) is not None:
             continue
         unknown.append(key)
     return unknown
@@ -58,9 +85,9 @@ def formdata_without_entry(formdata: MultiDict, group_id: str, index: int) -> Mu
             kept.add(key, value)
             continue
         number, _sep, sub = key[len(prefix) :].partition("-")
-        if not number.isdigit():
+        position = entry_position(number)
+        if position is None:
             continue
-        position = int(number)
         if position == index:
             continue
         if position > index:
@@ -74,6 +101,7 @@ def group_entry_count(formdata: MultiDict, group_id: str) -> int:
     indices = {
         key[len(prefix) :].partition("-")[0]
         for key in formdata
-        if key.startswith(prefix) and key[len(prefix) :].partition("-")[0].isdigit()
+        if key.startswith(prefix)
+        and entry_position(key[len(prefix) :].partition("-")[0]) is not None
     }
     return len(indices)

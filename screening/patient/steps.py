@@ -43,6 +43,7 @@ from screening.patient.forms import (
     MAX_GROUP_ENTRIES_POSTED,
     StepForm,
     condition_attributes,
+    entry_position,
     form_data_from_answers,
     formdata_without_entry,
     shape_answers,
@@ -203,9 +204,10 @@ def _post_step(
     token: str, screening: Screening, section: Section, form_class: type[StepForm]
 ) -> Response:
     formdata = request.form
-    probe = form_class(formdata=formdata)
-    if unknown_names(section, probe, formdata):
+    # Checked before a form is built from the names (see posted_names.allowed_names).
+    if unknown_names(section, form_class, formdata):
         abort(400)
+    probe = form_class(formdata=formdata)
 
     if "add_surgery" in formdata or "remove_surgery" in formdata:
         return _change_entries(token, screening, section, form_class, formdata)
@@ -291,17 +293,17 @@ def _change_entries(
     focus_id = None
     notice = None
     if "remove_surgery" in formdata:
-        raw_index = formdata.get("remove_surgery", "")
-        if not raw_index.isdigit():
+        index = entry_position(formdata.get("remove_surgery", ""))
+        if index is None:
             abort(400)
-        edited = formdata_without_entry(formdata, group.id, int(raw_index))
+        edited = formdata_without_entry(formdata, group.id, index)
         form = form_class(formdata=edited)
         if not getattr(form, group.id).entries:
             getattr(form, group.id).append_entry()
         focus_id = "add_surgery"
         notice = _(
             "Operation %(n)d was removed. Press Save and continue to keep this change.",
-            n=int(raw_index) + 1,
+            n=index + 1,
         )
     else:
         form = form_class(formdata=formdata)

@@ -443,9 +443,28 @@ def test_oversized_request_is_413(client: FlaskClient, token: str, stored: Store
     assert stored(token) == before
 
 
-def test_garbage_remove_index_is_400(client: FlaskClient, token: str) -> None:
-    response = client.post(step_url(token, "surgery"), data={"remove_surgery": "x"})
+@pytest.mark.parametrize("index", ["x", "\u00b2", "\u2460", "-1", "100"])
+def test_garbage_remove_index_is_400(client: FlaskClient, token: str, index: str) -> None:
+    # "²" and "①" are digits to str.isdigit but not to int(): once a 500.
+    response = client.post(step_url(token, "surgery"), data={"remove_surgery": index})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("index", ["\u00b2", "\u0663", "100", "8999"])
+def test_an_entry_position_no_page_posts_is_400(
+    client: FlaskClient, token: str, stored: Stored, index: str
+) -> None:
+    """Entries are numbered 0 to 9 by the page: an odd digit ("²", Arabic-Indic "٣") was a 500,
+    and thousands of positions were each built, shown and kept in the draft (seconds of CPU and
+    a page of tens of megabytes on every later visit). Refused before any form is built."""
+    answers = section_answers("surgery", AFTER_FUSION)
+    data = dict(step_post_data("surgery", answers))
+    data[f"surgeries-{index}-procedure"] = "fusion"
+    response = client.post(step_url(token, "surgery"), data={**data, "save": "1"})
+    assert response.status_code == 400
+    assert stored(token) == {}
+    page = client.get(step_url(token, "surgery"))
+    assert page.status_code == 200 and len(page.data) < 200_000
 
 
 def test_stored_steps_validate_as_complete(client: FlaskClient, token: str, stored: Stored) -> None:
