@@ -1,6 +1,7 @@
 """Access logs without patient secrets: private-link tokens masked, query strings dropped.
 
-A `/s/<token>` path is a patient's key to their answers, and the staff queue's `?q=<name>` is
+A `/s/<token>` path is a patient's key to their answers (a `/reminders/stop/<token>` one names
+their screening), and the staff queue's `?q=<name>` is
 a patient's name: neither belongs in a log file that operators copy around. One logging filter
 rewrites the request line (and path, query and referrer) of every access-log record, for
 Werkzeug's development server (logger "werkzeug") and gunicorn's access log ("gunicorn.access")
@@ -18,7 +19,8 @@ from flask import Flask
 
 MASK = "[link]"
 ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
-_TOKEN_PATH = re.compile(r"(/s/)[^/\s?\"#]+")
+# A patient's link, and the reminder emails' stop link (it names the screening it stops).
+_TOKEN_PATH = re.compile(r"(/s/|/reminders/stop/)[^/\s?\"#]+")
 _QUERY = re.compile(r"\?[^\s\"#]*")
 
 

@@ -110,3 +110,5 @@ def test_scrub_masks_tokens_and_drops_queries():
     line = f'"GET /s/{TOKEN}/step/about?from=review HTTP/1.1" 200 -'
     assert scrub(line) == '"GET /s/[link]/step/about HTTP/1.1" 200 -'
     assert scrub(f"/staff/?q={NAME}") == "/staff/"
+    stop = '"POST /reminders/stop/InR2MSI.aBcD-eF_0 HTTP/1.1" 302 -'
+    assert scrub(stop) == '"POST /reminders/stop/[link] HTTP/1.1" 302 -'
