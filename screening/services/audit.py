@@ -189,6 +189,8 @@ ACTIONS = (
     "rerender_summary",
     # A right temporary password refused because it was issued TEMPORARY_PASSWORD_DAYS ago.
     "temporary_password_expired",
+    # The edit-invitation page: it shows the patient's phone and email.
+    "view_invitation_edit",
 )
 
 # What admins read instead of clinical action names: a patient's red flags must not be learnt

@@ -37,6 +37,19 @@ def _row(event: AuditEvent, clinical: bool) -> dict[str, Any]:
     }
 
 
+def _described(criteria: audit.AuditFilter) -> str | None:
+    """The filters an admin looked the trail up by ("screening=7K2Q9; from=2026-11-01"), so
+    the trail shows whose events were looked up, as the queue's searches are recorded."""
+    parts = [
+        ("who", criteria.actor),
+        ("action", criteria.action),
+        ("screening", criteria.screening_public_id),
+        ("from", criteria.since and criteria.since.isoformat()),
+        ("to", criteria.until and criteria.until.isoformat()),
+    ]
+    return "; ".join(f"{name}={value}" for name, value in parts if value) or None
+
+
 @bp.get("/audit")
 @staff_only(StaffRole.ADMIN)
 def audit_trail():  # type: ignore[no-untyped-def]
@@ -62,8 +75,10 @@ def audit_trail():  # type: ignore[no-untyped-def]
         page = max(1, min(int(request.args.get("page", "1")), 1_000_000))
     except ValueError:
         page = 1
-    # Recorded before reading, so the trail shows who looked at it.
-    audit.record_and_commit("view_audit", actor=current_user.email, ip=client_ip())
+    # Recorded before reading, so the trail shows who looked at it, and for what.
+    audit.record_and_commit(
+        "view_audit", actor=current_user.email, ip=client_ip(), detail=_described(criteria)
+    )
     events, total = audit.page_of_events(criteria, page=page, per_page=PER_PAGE)
     pages = max(1, -(-total // PER_PAGE))
     args = {key: value for key, value in request.args.items() if key != "page" and value}

@@ -199,6 +199,12 @@ def edit_invitation(public_id: str):  # type: ignore[no-untyped-def]
                 "success",
             )
             return redirect(url_for("staff.screening_detail", public_id=public_id))
+    audit.record_and_commit(
+        "view_invitation_edit",
+        actor=current_user.email,
+        screening_public_id=public_id,
+        ip=client_ip(),
+    )
     return render_template(
         "staff/invitation_edit.html",
         form=form,

@@ -128,6 +128,11 @@ def test_admin_audit_page_filters_and_pages(client, app):
     assert ">export<" in html and "id5" not in html
     html = client.get("/staff/audit?screening=id7").get_data(as_text=True)
     assert "<code>id7</code>" in html and "<code>id8</code>" not in html
+    # Whose events an admin looked up is itself recorded.
+    looked = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "view_audit").order_by(AuditEvent.id)
+    ).all()
+    assert [e.detail for e in looked] == [None, "action=export", "screening=id7"]
     html = client.get("/staff/audit?actor=DR@clinic.example").get_data(as_text=True)
     assert "120 events" in html
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()

@@ -303,3 +303,14 @@ def test_the_letter_is_in_the_patients_language(client, app, clinician, desk):
     screening, _link, _code = _create(client, clinician, locale="es")
     html = client.get(f"/staff/screenings/{screening.public_id}/invitation").get_data(as_text=True)
     assert '<article class="letter panel" aria-labelledby="letter-title" lang="es">' in html
+
+
+def test_opening_the_edit_page_is_audited(client, app, clinician, desk):
+    """It shows the patient's phone and email: every view is in the audit trail, as the
+    letter page's is."""
+    screening, _link, _code = _create(client, clinician)
+    assert client.get(f"/staff/screenings/{screening.public_id}/invitation/edit").status_code == 200
+    viewed = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "view_invitation_edit")
+    ).all()
+    assert [(e.actor, e.screening_public_id) for e in viewed] == [(desk.email, screening.public_id)]
