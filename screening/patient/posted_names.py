@@ -10,6 +10,7 @@ import re
 
 from werkzeug.datastructures import MultiDict
 from wtforms import FieldList
+from wtforms.csrf.core import CSRFTokenField
 
 from screening.patient.fields import StepForm
 from screening.questionnaire import ItemType, Section
@@ -48,7 +49,10 @@ def allowed_names(section: Section, form_class: type[StepForm]) -> AllowedNames:
     known = _ALLOWED.get(form_class)
     if known is None:
         form = form_class(formdata=MultiDict())
-        names = {f.name for f in form if not isinstance(f, FieldList)} | ACTION_NAMES
+        # The CSRF field is allowed whether or not this app turns CSRF on (the form class, and
+        # so this cache, is shared by every app in the process: the tests build several).
+        fields = {f.name for f in form if not isinstance(f, FieldList | CSRFTokenField)}
+        names = fields | ACTION_NAMES | {form.meta.csrf_field_name}
         groups: dict[str, frozenset[str]] = {}
         for item in section.items:
             if item.type is T.GROUP:

@@ -68,3 +68,21 @@ def test_submit_without_token_changes_nothing(client: FlaskClient) -> None:
 def test_resume_and_confirm_without_token_rerender(client: FlaskClient) -> None:
     response = client.post("/resume", data={"code": "ABCDE-12345"})
     assert response.status_code == 200 and "timed out" in text(response)
+
+
+def test_the_step_names_are_the_same_whichever_app_asked_first(client: FlaskClient) -> None:
+    """The names a step accepts are worked out once per form class, and the form classes are
+    shared by every app in a process: an app with CSRF off asking first (as the tests' do)
+    once left the CSRF field out for this one, and every step post here was a 400."""
+    from screening.patient.fields import step_form_class
+    from screening.patient.posted_names import _ALLOWED, allowed_names
+    from screening.questionnaire import QUESTIONNAIRE
+
+    section = QUESTIONNAIRE.section("about")
+    _ALLOWED.clear()
+    other = Flask(__name__)
+    other.config.update(SECRET_KEY="x", WTF_CSRF_ENABLED=False)
+    with other.test_request_context():
+        assert "csrf_token" in allowed_names(section, step_form_class("about"))[0]
+    token = complete_screening(client, example_answers("after_fusion"))
+    assert load_screening(token).status == "submitted"
