@@ -53,10 +53,10 @@ def before_patient_request() -> Response | None:
         session[SESSION_LOCALE] = chosen
         if screening is not None and screenings.link_problem(screening) is None:
             screenings.choose_locale(screening, chosen)
-    # The same path with the other parameters as they came. Not url_for: it would take a
-    # parameter named "token", "endpoint" or "_scheme" as its own argument (a 500, or another
-    # scheme) from a link anyone can send.
-    # One leading slash: "//host" would be another site.
+    # The same path (with one leading slash: "//host" would be another site) and the other
+    # parameters as they came. Not url_for: it would take a parameter named "token",
+    # "endpoint" or "_scheme" as its own argument (a 500, or another scheme) from a link
+    # anyone can send.
     path = "/" + (request.script_root + request.path).lstrip("/")
     kept = [(k, v) for k, v in request.args.items(multi=True) if k != LANGUAGE_PARAM]
     return redirect(path + (f"?{urlencode(kept)}" if kept else ""))

@@ -22,16 +22,15 @@ ACTION_NAMES = frozenset(
     {"save", "back", "later", "add_surgery", "remove_surgery", "return_to", "switch_language"}
 )
 MAX_GROUP_ENTRIES_POSTED = 10
-# Entry positions a step takes (`surgeries-0-year` ... `surgeries-99-year`): the page numbers
-# entries from 0 and never shows more than MAX_GROUP_ENTRIES_POSTED, so anything higher is a
-# tampered request, refused before a form is built with thousands of entries.
-POSITIONS_ACCEPTED = 100
+# Entry positions a step takes: 0 to 99 (`surgeries-0-year` ... `surgeries-99-year`). The page
+# numbers entries from 0 and never shows more than MAX_GROUP_ENTRIES_POSTED, so anything
+# higher is a tampered request, refused before a form is built with thousands of entries.
 _POSITION = re.compile(r"[0-9]{1,2}")
 
 
 def entry_position(text: str) -> int | None:
-    """A group entry's position as posted ("3"), or None: ASCII digits only (str.isdigit also
-    says yes to "²" and "①", which int() refuses) and below POSITIONS_ACCEPTED."""
+    """A group entry's position as posted ("3"), or None: one or two ASCII digits (str.isdigit
+    also says yes to "²" and "①", which int() refuses)."""
     return int(text) if _POSITION.fullmatch(text) else None
 
 
