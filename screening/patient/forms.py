@@ -41,7 +41,7 @@ from screening.patient.posted_names import (
     allowed_names,
     entry_position,
     formdata_without_entry,
-    group_entry_count,
+    posted_positions,
     unknown_names,
 )
 from screening.patient.shaping import Shaped, shape_answers
@@ -69,10 +69,10 @@ __all__ = [
     "field_errors_for_path",
     "form_data_from_answers",
     "formdata_without_entry",
-    "group_entry_count",
     "parse_date_typed",
     "parse_number",
     "parse_whole_number",
+    "posted_positions",
     "shape_answers",
     "step_form_class",
     "unknown_names",

@@ -99,12 +99,12 @@ def formdata_without_entry(formdata: MultiDict, group_id: str, index: int) -> Mu
     return kept
 
 
-def group_entry_count(formdata: MultiDict, group_id: str) -> int:
+def posted_positions(formdata: MultiDict, group_id: str) -> set[int]:
+    """The positions of the group's entries in the posted data."""
     prefix = f"{group_id}-"
-    indices = {
-        key[len(prefix) :].partition("-")[0]
+    positions = (
+        entry_position(key[len(prefix) :].partition("-")[0])
         for key in formdata
         if key.startswith(prefix)
-        and entry_position(key[len(prefix) :].partition("-")[0]) is not None
-    }
-    return len(indices)
+    )
+    return {position for position in positions if position is not None}

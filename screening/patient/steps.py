@@ -46,6 +46,7 @@ from screening.patient.forms import (
     entry_position,
     form_data_from_answers,
     formdata_without_entry,
+    posted_positions,
     shape_answers,
     step_form_class,
     unknown_names,
@@ -294,8 +295,8 @@ def _change_entries(
     notice = None
     if "remove_surgery" in formdata:
         index = entry_position(formdata.get("remove_surgery", ""))
-        if index is None:
-            abort(400)
+        if index is None or index not in posted_positions(formdata, group.id):
+            abort(400)  # no such entry on the page: nothing to remove
         edited = formdata_without_entry(formdata, group.id, index)
         form = form_class(formdata=edited)
         if not getattr(form, group.id).entries:

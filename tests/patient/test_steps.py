@@ -443,10 +443,15 @@ def test_oversized_request_is_413(client: FlaskClient, token: str, stored: Store
     assert stored(token) == before
 
 
-@pytest.mark.parametrize("index", ["x", "\u00b2", "\u2460", "-1", "100"])
+@pytest.mark.parametrize("index", ["x", "\u00b2", "\u2460", "-1", "100", "1", "0"])
 def test_garbage_remove_index_is_400(client: FlaskClient, token: str, index: str) -> None:
-    # "²" and "①" are digits to str.isdigit but not to int(): once a 500.
-    response = client.post(step_url(token, "surgery"), data={"remove_surgery": index})
+    # "²" and "①" are digits to str.isdigit but not to int(): once a 500. An entry that is
+    # not on the page ("1" when only the first is posted, "0" when none is) was once
+    # "Operation 2 was removed", though nothing was.
+    data = {"remove_surgery": index}
+    if index != "0":
+        data["surgeries-0-procedure"] = "fusion"
+    response = client.post(step_url(token, "surgery"), data=data)
     assert response.status_code == 400
 
 
