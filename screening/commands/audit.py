@@ -11,6 +11,7 @@ from datetime import date
 
 import click
 
+from screening.extensions import db
 from screening.services import audit
 
 
@@ -33,15 +34,19 @@ def _parse_day(ctx: click.Context, param: click.Parameter, value: str | None) ->
 def audit_command(since: date | None) -> None:
     """Print the audit trail as JSON lines (at, actor, action, screening_id, ip)."""
     count = 0
-    for event_row in audit.iter_events(since):
-        click.echo(json.dumps(audit.as_json_line(event_row), ensure_ascii=False))
-        count += 1
-    # Reading the trail out of the app is itself recorded.
-    audit.record_and_commit(
-        "export_audit",
-        actor="cli",
-        detail=f"{count} events" + (f" since {since.isoformat()}" if since else ""),
-    )
+    try:
+        for event_row in audit.iter_events(since):
+            count += 1
+            click.echo(json.dumps(audit.as_json_line(event_row), ensure_ascii=False))
+    finally:
+        # Reading the trail out of the app is itself recorded, however the output ends
+        # (`| head`, Ctrl-C).
+        db.session.rollback()
+        audit.record_and_commit(
+            "export_audit",
+            actor="cli",
+            detail=f"{count} events" + (f" since {since.isoformat()}" if since else ""),
+        )
 
 
 COMMANDS = [audit_command]

@@ -47,7 +47,10 @@ class SinceTime(click.ParamType):
             if "T" in str(value):
                 self.fail(f"{value!r}: give the time zone too (Z or +hh:mm).", param, ctx)
             moment = moment.replace(tzinfo=UTC)
-        return moment.astimezone(UTC)
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:  # 9999-12-31T23:59:59-05:00 is past the calendar's end in UTC
+            self.fail(f"{value!r} is at the very end or start of the calendar.", param, ctx)
 
 
 @click.command("export")
@@ -77,10 +80,14 @@ def export_command(output_format: str, output: str | None, since: datetime | Non
     if output or since:
         raise click.UsageError("-o and --since go with --format fhir.")
     exported: list[str] = []
-    for record in screenings.iter_export_records():
-        click.echo(json.dumps(record, ensure_ascii=False, sort_keys=True))
-        exported.append(record["id"])
-    screenings.record_export(len(exported), actor="cli", public_ids=exported)
+    try:
+        for record in screenings.iter_export_records():
+            exported.append(record["id"])  # before writing: a line cut short still went out
+            click.echo(json.dumps(record, ensure_ascii=False, sort_keys=True))
+    finally:
+        # Recorded however the output ends (`| head`, Ctrl-C, a database error part-way):
+        # every screening that started going out is in the trail.
+        screenings.record_export(len(exported), actor="cli", public_ids=exported)
 
 
 def _export_fhir(output: str | None, since: datetime | None) -> None:

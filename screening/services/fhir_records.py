@@ -12,6 +12,7 @@ a client pages through only ever appear at the end.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -39,7 +40,7 @@ from screening.fhir.resources import OBSERVATION_KEYS, StoredSummary
 from screening.models import Screening, Summary
 from screening.questionnaire import QUESTIONNAIRE
 from screening.services import audit
-from screening.services.screenings import DONE_STATUSES
+from screening.services.screenings import DONE_STATUSES, record_export
 
 # The one status each resource type has here (Patient has none).
 FIXED_STATUS: dict[str, str] = {
@@ -290,7 +291,7 @@ def export_ndjson(folder: Path, since: datetime | None = None) -> dict[str, int]
             counts[kind] += 1
 
         write(questionnaire_resource())
-        screenings = 0
+        exported_ids: list[str] = []
         for row in _export_rows(since):
             value = stored(row, with_summary=True)
             exported = False
@@ -299,7 +300,8 @@ def export_ndjson(folder: Path, since: datetime | None = None) -> dict[str, int]
                     if _since_ok(resource, since):
                         write(resource)
                         exported = True
-            screenings += exported
+            if exported:
+                exported_ids.append(value.public_id)
         for handle in handles.values():
             handle.flush()
             os.fsync(handle.fileno())
@@ -307,16 +309,18 @@ def export_ndjson(folder: Path, since: datetime | None = None) -> dict[str, int]
         for resource_type, path in temporary.items():
             os.replace(path, folder / f"{resource_type}.ndjson")
     finally:
+        # On a full disk, closing a file with data still buffered fails again: the partial
+        # files (patient data) must go all the same.
         for handle in handles.values():
-            handle.close()
+            with contextlib.suppress(OSError):
+                handle.close()
         for path in temporary.values():
             path.unlink(missing_ok=True)
-    audit.record(
-        "export",
-        actor="cli",
-        detail=f"FHIR export: {screenings} screenings, {sum(counts.values())} resources",
+    record_export(
+        len(exported_ids),
+        public_ids=exported_ids,
+        detail=f"FHIR export: {len(exported_ids)} screenings, {sum(counts.values())} resources",
     )
-    db.session.commit()
     return counts
 
 

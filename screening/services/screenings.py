@@ -769,12 +769,19 @@ def iter_export_records(batch_size: int = 500) -> Iterator[dict[str, Any]]:
         }
 
 
-def record_export(count: int, actor: str = "cli", public_ids: Iterable[str] = ()) -> None:
+def record_export(
+    count: int, actor: str = "cli", public_ids: Iterable[str] = (), detail: str | None = None
+) -> None:
     """The audit rows for an export: one per screening exported (its id, never its contents),
-    then the total."""
+    then the total (`detail`, or "N screenings exported").
+
+    Starts from a clean session: an export cut short by a database error still records what
+    went out.
+    """
+    db.session.rollback()
     for public_id in public_ids:
         audit.record("export", actor=actor, screening_public_id=public_id)
-    audit.record("export", actor=actor, detail=f"{count} screenings exported")
+    audit.record("export", actor=actor, detail=detail or f"{count} screenings exported")
     db.session.commit()
 
 

@@ -91,7 +91,45 @@ def test_fhir_export_writes_one_ndjson_file_per_resource_type(runner, tmp_path):
     assert ids == {s.public_id.replace("_", ".") for s in (first, second)}
     # cervical_myelopathy has neck and arm pain; after_fusion has neither.
     assert len(_read_ndjson(out / "Observation.ndjson")) == 11 + 9
-    assert "export" in db.session.scalars(select(AuditEvent.action)).all()
+    # One row per screening that left (as the JSON-lines export and the API record), then
+    # the total.
+    rows = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).all()
+    assert sorted(r.screening_public_id for r in rows if r.screening_public_id) == sorted(
+        s.public_id for s in (first, second)
+    )
+    assert [r.detail for r in rows if not r.screening_public_id] == [
+        "FHIR export: 2 screenings, 29 resources"
+    ]
+
+
+def test_a_fhir_export_that_fails_part_way_leaves_no_partial_file(runner, tmp_path, monkeypatch):
+    """A full disk fails the write, and closing a file with data still buffered fails again:
+    the partial files (patient data) went on being left behind, hidden as `.<Type>.*.part`."""
+    from screening.services import fhir_records
+
+    submitted_example("after_fusion")
+    out = tmp_path / "export"
+    real_fdopen = fhir_records.os.fdopen
+
+    class FullDisk:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def write(self, text):
+            raise OSError(28, "No space left on device")
+
+        def close(self):
+            self.handle.close()
+            raise OSError(28, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.handle, name)
+
+    monkeypatch.setattr(fhir_records.os, "fdopen", lambda *a, **k: FullDisk(real_fdopen(*a, **k)))
+    result = runner.invoke(args=["export", "--format", "fhir", "-o", str(out)])
+    assert result.exit_code == 1
+    assert "No space left on device" in result.output
+    assert list(out.iterdir()) == []
 
 
 def test_since_exports_only_what_changed_since(runner, tmp_path):
@@ -116,6 +154,42 @@ def test_since_exports_only_what_changed_since(runner, tmp_path):
     for kind in ("Patient", "QuestionnaireResponse", "RiskAssessment", "DocumentReference"):
         ids = {r["id"] for r in _read_ndjson(out / f"{kind}.ndjson")}
         assert ids == {new.public_id.replace("_", ".")}, kind
+
+
+@pytest.mark.parametrize("since", ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+01:00"])
+def test_a_since_at_the_calendars_end_is_a_usage_error(runner, tmp_path, since):
+    result = runner.invoke(
+        args=["export", "--format", "fhir", "-o", str(tmp_path), "--since", since]
+    )
+    assert result.exit_code == 2
+    assert "end or start of the calendar" in result.output
+
+
+def test_an_export_cut_short_is_still_audited(runner, monkeypatch):
+    """`screening export | head`: the reader goes away after the first line. That screening
+    left the app, so it is in the trail (nothing was recorded when the export did not end)."""
+    from screening.commands import audit as audit_command
+    from screening.commands import export
+
+    first = submitted_example("after_fusion")
+    submitted_example("stenosis")
+
+    def pipe_closed(*args, **kwargs):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(export.click, "echo", pipe_closed)
+    result = runner.invoke(args=["export"])
+    assert result.exit_code == 1  # click ends a command whose reader went away
+    rows = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).all()
+    assert [(r.screening_public_id, r.detail) for r in rows] == [
+        (first.public_id, None),
+        (None, "1 screenings exported"),
+    ]
+    monkeypatch.setattr(audit_command.click, "echo", pipe_closed)
+    runner.invoke(args=["audit"])
+    assert db.session.scalars(
+        select(AuditEvent.detail).where(AuditEvent.action == "export_audit")
+    ).all() == ["1 events"]
 
 
 def test_fhir_export_needs_a_folder_and_jsonl_stays_the_default(runner, tmp_path):
