@@ -23,8 +23,13 @@ def _read_password() -> str:
         first = getpass.getpass("Password (at least 12 characters): ")
         second = getpass.getpass("Repeat the password: ")
     else:
-        first = sys.stdin.readline().rstrip("\r\n")
-        second = sys.stdin.readline().rstrip("\r\n")
+        try:
+            first = sys.stdin.readline().rstrip("\r\n")
+            second = sys.stdin.readline().rstrip("\r\n")
+        except UnicodeDecodeError as error:
+            raise click.ClickException(
+                "The password is not text (UTF-8). Nothing was created."
+            ) from error
     if first != second:
         raise click.ClickException(
             "The two passwords are not the same (give it twice, one per line). Nothing was created."

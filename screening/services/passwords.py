@@ -19,6 +19,7 @@ from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from screening.questionnaire.model import N_
+from screening.questionnaire.text_input import has_broken_characters
 
 MIN_LENGTH = 12
 MAX_LENGTH = 1024  # scrypt of a megabyte "password" is a cheap denial of service
@@ -32,6 +33,9 @@ _MIN_PERSONAL_PART = 3
 TOO_SHORT = N_("The password must be at least 12 characters long.")
 TOO_LONG = N_("The password must be at most 1024 characters long.")
 ONLY_SPACES = N_("The password cannot be only spaces.")
+# Bytes that were not UTF-8 (a script's standard input) arrive as lone surrogates, which can
+# be neither hashed nor typed again at the sign-in page.
+NOT_TEXT = N_("The password holds bytes that are not text. Type it again.")
 TOO_COMMON = N_(
     "That password is one of the most common passwords, so it is guessed first. "
     "Choose another: three or four unrelated words work well."
@@ -72,6 +76,8 @@ def password_problem(
         return TOO_LONG
     if not password.strip():
         return ONLY_SPACES
+    if has_broken_characters(password):
+        return NOT_TEXT
     lowered = password.lower()
     if lowered.strip() in common_passwords():
         return TOO_COMMON

@@ -26,7 +26,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from screening.extensions import db
 from screening.models import StaffRole, StaffSession, StaffUser
 from screening.questionnaire.model import N_
-from screening.questionnaire.text_input import printable_only
+from screening.questionnaire.text_input import (
+    CONTROL_CHARACTERS_MESSAGE,
+    has_control_characters,
+    printable_only,
+)
 from screening.services import audit, passwords
 
 PASSWORD_MIN_LENGTH = passwords.MIN_LENGTH
@@ -55,6 +59,10 @@ class AccountError(ValueError):
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+# StaffUser.display_name's column width (the web form's Length too).
+NAME_MAX_LENGTH = 120
 
 
 def password_problem(
@@ -89,10 +97,16 @@ def create_user(
     must choose their own at first sign-in, so the admin never knows a working password.
     """
     email = normalise_email(email)
+    display_name = (display_name or "").strip() or None
     if not _valid_email(email):
         raise AccountError(f"{email!r} does not look like an email address.")
     if role not in ROLES:
         raise AccountError(f"The role must be one of: {', '.join(ROLES)}.")
+    # The web form checks these too; `screening create-user` reaches here directly.
+    if any(has_control_characters(text) for text in (email, display_name or "")):
+        raise AccountError(CONTROL_CHARACTERS_MESSAGE)
+    if display_name and len(display_name) > NAME_MAX_LENGTH:
+        raise AccountError(f"Keep the name to {NAME_MAX_LENGTH} characters or fewer.")
     problem = password_problem(password, email=email, name=display_name)
     if problem:
         raise AccountError(problem)
@@ -100,7 +114,7 @@ def create_user(
         raise AccountError(f"An account for {email} already exists.")
     user = StaffUser(
         email=email,
-        display_name=(display_name or "").strip() or None,
+        display_name=display_name,
         password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
         role=role,
         active=True,

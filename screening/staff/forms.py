@@ -36,7 +36,7 @@ from screening.services.invitations import (
     clean_email,
     clean_phone,
 )
-from screening.services.staff import PASSWORD_MAX_LENGTH, ROLE_LABELS
+from screening.services.staff import NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, ROLE_LABELS
 
 
 class StaffForm(ClinicForm):
@@ -260,7 +260,9 @@ class NewUserForm(StaffForm):
             Length(max=254),
         ],
     )
-    display_name = StringField(_l("Name shown to colleagues"), validators=[Length(max=120)])
+    display_name = StringField(
+        _l("Name shown to colleagues"), validators=[Length(max=NAME_MAX_LENGTH)]
+    )
     # The least privileged role first and chosen by default (issue 16); the owner sets their
     # own password: the admin gets a temporary one to hand over, changed at first sign-in.
     role = SelectField(

@@ -82,3 +82,29 @@ def test_staff_hint_with_accounts_only_gives_the_url(app, runner):
     result = runner.invoke(args=["staff-hint"])
     assert "create-user" not in result.output
     assert "http://127.0.0.1:5000/staff/login" in result.output  # the default
+
+
+def test_create_user_refuses_what_the_web_form_refuses(app, runner):
+    """A name longer than its column (a traceback on PostgreSQL, silently stored on SQLite),
+    control characters in the name or email, and a password holding bytes that were not
+    UTF-8 (they reach Python as lone surrogates and crashed the hashing): each a message."""
+    cases = [
+        (["a@clinic.example", "--name", "x" * 121], "120 characters or fewer"),
+        (["a@clinic.example", "--name", "Dr\x1b[31m Evil"], "control characters"),
+        (["i\x01@clinic.example"], "control characters"),
+    ]
+    for args, message in cases:
+        result = runner.invoke(args=["create-user", *args, "--role", "clinician"], input=STRONG * 2)
+        assert result.exit_code == 1, args
+        assert message in result.output and "Traceback" not in result.output
+    from screening.services import staff as staff_service
+
+    try:
+        staff_service.create_user(
+            "b@clinic.example", role="clinician", password="violet harbour \udcff tram 4419"
+        )
+    except staff_service.AccountError as error:
+        assert "bytes that are not text" in str(error)
+    else:
+        raise AssertionError("a password that is not text was accepted")
+    assert db.session.scalars(select(StaffUser)).all() == []
