@@ -163,6 +163,10 @@ class Config:
         # expires; `screening purge` deletes never-sent screenings unusable for RETENTION_DAYS.
         self.ABANDONED_AFTER_DAYS = _env_int("ABANDONED_AFTER_DAYS", 30)
         self.RETENTION_DAYS = _env_int("RETENTION_DAYS", 90)
+        # A zero or negative value (a typo) would expire, then purge, screenings in use today.
+        for name in ("ABANDONED_AFTER_DAYS", "RETENTION_DAYS"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be a whole number of days, 1 or more")
 
         # The surgeon's PDF.
         self.PDF_PAGE_SIZE = env("PDF_PAGE_SIZE", "Letter")

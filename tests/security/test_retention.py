@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from screening.extensions import db
@@ -79,3 +80,15 @@ def test_purge_deletes_only_long_unusable_never_sent_screenings(app, runner):
 
     again = runner.invoke(args=["purge"])
     assert "Deleted 0" in again.output
+
+
+@pytest.mark.parametrize("name", ["ABANDONED_AFTER_DAYS", "RETENTION_DAYS"])
+@pytest.mark.parametrize("wrong", ["0", "-30"])
+def test_a_retention_setting_below_one_day_is_refused(monkeypatch, tmp_path, name, wrong):
+    """RETENTION_DAYS=-30 made `purge` delete screenings saved moments ago and invitations
+    still in use: the app refuses to start with it instead."""
+    from config import ConfigError, load_config
+
+    monkeypatch.setenv(name, wrong)
+    with pytest.raises(ConfigError, match=f"{name} must be a whole number of days, 1 or more"):
+        load_config("testing", str(tmp_path))
