@@ -16,8 +16,9 @@ EMAIL_DELAYS: tuple[int, ...] = (30, 60, 120, 300, 600, 1800, 3600)
 MAX_DELAY_SECONDS = 3600
 JITTER = 0.2
 
-# Kinds that page a clinician: retried on the fast schedule, delivered before anything else,
-# and kept trying for two days (at ten minutes apart) before they are marked failed.
+# Kinds that page a clinician: retried on the fast schedule and delivered before anything
+# else. A channel that is down is retried for as long as it takes (worker._record_failure);
+# the attempt limits below only end a message whose delivery kills the worker again and again.
 ALERT_KINDS = frozenset({"red_flag_alert", "escalation"})
 ALERT_PRIORITY = 10
 ALERT_MAX_ATTEMPTS = 300

@@ -192,8 +192,33 @@ def _finish(message: Outgoing, worker: str, **values: object) -> None:
     db.session.commit()
 
 
+def _renew_lease(message: Outgoing, worker: str, now: datetime) -> bool:
+    """Hold `message` for one more LEASE, just before sending it, if this worker still does.
+
+    A batch is claimed under one lease; sending it may take longer (20 messages to a slow
+    relay), and another worker then takes the rest back. Without this check both would send
+    them.
+    """
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message.id,
+            OutboxMessage.status == OutboxStatus.SENDING.value,
+            OutboxMessage.locked_by == worker,
+        )
+        .values(locked_until=now + LEASE)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
 def deliver(message: Outgoing, channels: Channels, worker: str, now: datetime) -> str:
-    """Send one claimed message and record the outcome: "sent", "retrying" or "failed"."""
+    """Send one claimed message and record the outcome: "sent", "retrying" or "failed", or
+    "released" when another worker has taken it back meanwhile (it sends it instead)."""
+    if not _renew_lease(message, worker, now):
+        logger.info("%s %s was taken back by another worker", message.kind, message.id)
+        return "released"
     try:
         channels.get(message.channel).send(message)
     except DeliveryError as exc:
@@ -208,7 +233,11 @@ def deliver(message: Outgoing, channels: Channels, worker: str, now: datetime) -
 
 
 def _record_failure(message: Outgoing, worker: str, now: datetime, error: DeliveryError) -> str:
-    if error.permanent or message.attempts >= message.max_attempts:
+    # A channel that is down (a relay out over a weekend, SMTP_HOST not set yet) is retried
+    # for as long as it takes, at most an hour apart: nothing is given up for waiting. Only a
+    # refusal retrying cannot change fails; max_attempts bounds worker deaths instead (a
+    # message that kills the worker again and again, see release_expired_leases).
+    if error.permanent:
         _finish(message, worker, status=OutboxStatus.FAILED.value, last_error=error.reason)
         logger.error(
             "gave up on %s %s via %s: %s", message.kind, message.id, message.channel, error.reason

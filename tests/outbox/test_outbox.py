@@ -286,7 +286,10 @@ def test_a_failing_sweep_does_not_stop_delivery(app: Flask, smtp_server: SmtpSer
         outbox._SWEEPS.pop(f"{broken.__module__}.{broken.__qualname__}")
 
 
-def test_attempts_run_out_and_the_message_fails(app: Flask, smtp_server: SmtpServer) -> None:
+def test_a_relay_down_for_days_loses_nothing(app: Flask, smtp_server: SmtpServer) -> None:
+    """Retried hourly for as long as the relay is down (the email was given up after 12 tries,
+    five and a half hours), then delivered; the attempt limit ends only a message whose
+    delivery kept killing the worker."""
     smtp_server.stop()
     message = queue_email()
     db.session.execute(
@@ -294,10 +297,49 @@ def test_attempts_run_out_and_the_message_fails(app: Flask, smtp_server: SmtpSer
     )
     db.session.commit()
     moment = now()
-    worker.run_once(moment)
-    worker.run_once(moment + timedelta(hours=1))
+    for hour in range(0, 72, 3):
+        assert worker.run_once(moment + timedelta(hours=hour)) == 0
+    assert row(message.id).status == "pending"
+    assert row(message.id).attempts == 24
+    smtp_server.start()
+    assert worker.run_once(moment + timedelta(hours=73)) == 1
+    assert row(message.id).status == "sent"
+
+
+def test_a_message_that_keeps_killing_the_worker_fails(app: Flask) -> None:
+    message = queue_email()
+    db.session.execute(
+        db.update(OutboxMessage).where(OutboxMessage.id == message.id).values(max_attempts=2)
+    )
+    db.session.commit()
+    start = now()
+    for death in range(2):  # claimed, then the worker dies before recording anything
+        moment = start + death * (worker.LEASE + timedelta(seconds=1))
+        worker.release_expired_leases(moment)
+        assert [claimed.id for claimed in worker.claim(moment, f"dies-{death}")] == [message.id]
+    worker.release_expired_leases(start + 3 * worker.LEASE)
     assert row(message.id).status == "failed"
-    assert row(message.id).attempts == 2
+    assert "no attempts left" in (row(message.id).last_error or "")
+
+
+def test_a_batch_outliving_its_lease_is_sent_once(app: Flask, smtp_server: SmtpServer) -> None:
+    """One lease covers a claimed batch; when sending it takes longer, another worker takes the
+    unsent rest back. The first must then leave those to it (both sent them: 33 deliveries for
+    30 alerts with two workers and a slow relay)."""
+    first, second = queue_email("lease:1"), queue_email("lease:2")
+    start = now()
+    slow = worker.claim(start, "slow-worker")
+    assert {m.id for m in slow} == {first.id, second.id}
+    channels = worker.Channels(app.config)
+    try:
+        assert worker.deliver(slow[0], channels, "slow-worker", start) == "sent"
+        # The lease runs out while the slow worker is busy; another takes the rest back.
+        later = start + worker.LEASE + timedelta(seconds=1)
+        assert worker.run_once(later) == 1
+        assert worker.deliver(slow[1], channels, "slow-worker", later) == "released"
+    finally:
+        channels.close()
+    assert len(smtp_server.received) == 2
 
 
 class TestRetrySchedule:
