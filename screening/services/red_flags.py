@@ -353,16 +353,29 @@ def record_action(
     clinician: StaffUser,
     outcome: str,
     note: str | None,
+    seen_level: str | None,
     ip: str | None = None,
     now: datetime | None = None,
 ) -> RedFlagAction:
     """Keep what a clinician did about the red flags; the first record acknowledges them.
 
-    Audited (the outcome, never the note).
+    `seen_level` is the level the clinician's page showed. When the patient's answers changed
+    it since (urgent became emergency while the clinician was on the phone), nothing is
+    recorded: a record would acknowledge a level nobody has read, and its escalation would
+    never go out. Audited (the outcome, never the note).
     """
     level = flagged_level(screening)
     if level is None:
         raise RedFlagError(_("Only emergency or urgent screenings need this."))
+    if seen_level != level:
+        raise RedFlagError(
+            _(
+                "Nothing was recorded: the patient's answers changed after you opened this "
+                "page, and it is now %(level)s. Read the red flags again, then record what "
+                "was done.",
+                level=level.upper(),
+            )
+        )
     if outcome not in OUTCOME_LABELS:
         raise RedFlagError(_("Choose what was done."))
     note = (note or "").strip() or None

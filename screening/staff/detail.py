@@ -194,6 +194,7 @@ def acknowledge(public_id: str) -> Response:
             clinician=current_staff_user(),
             outcome=form.outcome.data,
             note=form.action_note.data,
+            seen_level=form.seen_level.data,
             ip=client_ip(),
         )
     except red_flags.RedFlagError as error:

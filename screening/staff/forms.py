@@ -315,6 +315,8 @@ class AuditFilterForm(StaffForm):
 
 # redflag: what a clinician did about a screening's red flags.
 class RedFlagActionForm(StaffForm):
+    # The level the page showed: a record is only taken for the level the clinician saw.
+    seen_level = HiddenField()
     outcome = RadioField(
         _l("What was done"),
         choices=[],  # filled from red_flags.OUTCOME_LABELS by the view

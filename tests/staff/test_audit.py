@@ -60,7 +60,7 @@ def test_every_staff_action_leaves_one_row(client, app):
     assert actions_for(lambda: sign_in(client, clinician)) == ["sign_in"]
     detail = f"/staff/screenings/{flagged.public_id}"
     assert actions_for(lambda: client.get(detail)) == ["view_screening"]
-    acknowledged = {"outcome": "called_reached"}
+    acknowledged = {"outcome": "called_reached", "seen_level": "urgent"}
     assert actions_for(lambda: client.post(detail + "/acknowledge", data=acknowledged)) == [
         "acknowledge_flags"
     ]

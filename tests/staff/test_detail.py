@@ -58,7 +58,8 @@ def test_mark_reviewed_with_a_note(client, app, emergency):
     sign_in(client, clinician)
     # An emergency is reviewed only after its red flags are acknowledged (issue 12).
     client.post(
-        f"/staff/screenings/{emergency.public_id}/acknowledge", data={"outcome": "called_reached"}
+        f"/staff/screenings/{emergency.public_id}/acknowledge",
+        data={"outcome": "called_reached", "seen_level": "emergency"},
     )
     response = client.post(
         f"/staff/screenings/{emergency.public_id}/review", data={"note": "Call patient today."}
@@ -103,7 +104,11 @@ def test_acknowledging_red_flags_shows_who_and_when_in_the_queue(client, app, em
     sign_in(client, clinician)
     client.post(
         f"/staff/screenings/{emergency.public_id}/acknowledge",
-        data={"outcome": "sent_to_ed", "action_note": "Told her to go to the ED now."},
+        data={
+            "outcome": "sent_to_ed",
+            "action_note": "Told her to go to the ED now.",
+            "seen_level": "emergency",
+        },
     )
     db.session.refresh(emergency)
     assert emergency.flags_acknowledged_by_id == clinician.id

@@ -188,7 +188,7 @@ def test_saving_again_alerts_once_and_a_rise_to_emergency_alerts_again(
     sign_in(client, make_user("clinician"))
     client.post(
         f"/staff/screenings/{screening.public_id}/acknowledge",
-        data={"outcome": "called_no_answer"},
+        data={"outcome": "called_no_answer", "seen_level": "urgent"},
     )
     assert only_screening().flags_acknowledged_at is not None
 
@@ -203,6 +203,47 @@ def test_saving_again_alerts_once_and_a_rise_to_emergency_alerts_again(
     assert [json.loads(p.body)["level"] for p in webhook.received] == ["urgent", "emergency"]
     # A new level needs a new acknowledgement.
     assert only_screening().flags_acknowledged_at is None
+
+
+def test_a_record_made_on_an_urgent_page_does_not_acknowledge_a_new_emergency(
+    app: Flask, smtp_server: SmtpServer
+) -> None:
+    """The clinician opens an urgent screening and phones; meanwhile the patient adds a sign
+    that makes it an emergency. "Called: no answer", posted from the page that said urgent,
+    once acknowledged the emergency and stopped its escalation. It is refused, nothing is
+    recorded, the page says what changed, and the emergency is escalated as any other."""
+    answers = example_answers("cauda_equina_warning")
+    urgent = {**answers, "saddle_numbness": False, "both_legs_symptoms": True}
+    patient = app.test_client()
+    token = save_warning_and_leave(patient, urgent)
+    screening = only_screening()
+    client = app.test_client()
+    sign_in(client, make_user("clinician"))
+    detail = f"/staff/screenings/{screening.public_id}"
+    page = client.get(detail).get_data(as_text=True)
+    seen = re.search(r'name="seen_level" value="([a-z]+)"', page)
+    assert seen and seen.group(1) == "urgent"
+
+    post_step(patient, token, "warning_signs", answers, action="later")  # now an emergency
+    response = client.post(
+        detail + "/acknowledge",
+        data={"outcome": "called_no_answer", "seen_level": seen.group(1)},
+        follow_redirects=True,
+    )
+    html = response.get_data(as_text=True)
+    assert "Nothing was recorded" in html and "it is now EMERGENCY" in html
+    assert 'name="seen_level" value="emergency"' in html
+    assert only_screening().flags_acknowledged_at is None
+    assert db.session.scalars(select(RedFlagAction)).all() == []
+    saved_at = only_screening().highest_triage_at
+    report = worker.run_cycle(saved_at + timedelta(minutes=15, seconds=1))
+    assert report.queued_by_sweeps == 2  # the escalation, by email and by webhook
+    assert (
+        smtp_server.received[-1]
+        .message["Subject"]
+        .strip()
+        .startswith("NOT ACKNOWLEDGED: EMERGENCY")
+    )
 
 
 def test_a_warning_answered_and_then_taken_back_stays_until_acknowledged(
@@ -267,7 +308,11 @@ def test_an_acknowledged_emergency_is_not_escalated(app: Flask, smtp_server: Smt
     sign_in(client, make_user("clinician"))
     client.post(
         f"/staff/screenings/{screening.public_id}/acknowledge",
-        data={"outcome": "sent_to_ed", "action_note": "Told to go to the ED now."},
+        data={
+            "outcome": "sent_to_ed",
+            "action_note": "Told to go to the ED now.",
+            "seen_level": "emergency",
+        },
     )
     saved_at = only_screening().highest_triage_at
     assert worker.run_cycle(saved_at + timedelta(hours=1)).queued_by_sweeps == 0
@@ -289,13 +334,21 @@ def test_mark_reviewed_is_refused_before_the_red_flags_are_acknowledged(
     assert only_screening().status == "submitted"
 
     missing_note = client.post(
-        detail + "/acknowledge", data={"outcome": "other"}, follow_redirects=True
+        detail + "/acknowledge",
+        data={"outcome": "other", "seen_level": "emergency"},
+        follow_redirects=True,
     )
     assert "Say in the note what was done" in missing_note.get_data(as_text=True)
-    client.post(detail + "/acknowledge", data={"outcome": "called_no_answer"})
+    client.post(
+        detail + "/acknowledge", data={"outcome": "called_no_answer", "seen_level": "emergency"}
+    )
     client.post(
         detail + "/acknowledge",
-        data={"outcome": "called_reached", "action_note": "Going to the ED."},
+        data={
+            "outcome": "called_reached",
+            "action_note": "Going to the ED.",
+            "seen_level": "emergency",
+        },
     )
     actions = db.session.scalars(select(RedFlagAction).order_by(RedFlagAction.id)).all()
     assert [(a.outcome, a.by_id, a.level) for a in actions] == [
