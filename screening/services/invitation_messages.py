@@ -276,14 +276,16 @@ def queue_invitation_email(
     )
 
 
-EMAIL_KINDS = ("invitation", "reminder")
+# Emails whose body holds a working link: blanked once delivered (the handout link opens
+# the patient's topics).
+EMAIL_KINDS = ("invitation", "reminder", "handout_link")
 FINISHED = (OutboxStatus.SENT.value, OutboxStatus.FAILED.value, OutboxStatus.CANCELLED.value)
 SCRUBBED = {"scrubbed": True}
 
 
 def scrub_delivered_emails() -> int:
-    """Blank the text of invitation and reminder emails the outbox has finished with: their
-    bodies hold the working link and code, which must not outlive the delivery. Does not
+    """Blank the text of invitation, reminder and handout-link emails the outbox has finished
+    with: their bodies hold the working link and code, which must not outlive the delivery. Does not
     commit; the row (who, when, status) stays for the record."""
     rows = db.session.scalars(
         select(OutboxMessage).where(

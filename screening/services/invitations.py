@@ -365,6 +365,10 @@ def edit_invitation(
     )
     if "appointment" in changed:
         cancel(kind="reminder", screening_id=screening.id)
+    if "appointment" in changed or "email" in changed:
+        # An invitation still waiting goes to the old address or names the old appointment
+        # (a mistyped address got the working link): the updated one replaces it.
+        cancel(kind="invitation", screening_id=screening.id)
     if email and ("appointment" in changed or "email" in changed) and is_open(screening, now):
         queue_invitation_email(screening, secret_key, now, actor=actor, ip=ip, reason="updated")
     db.session.commit()
@@ -377,6 +381,7 @@ def revoke(screening: Screening, *, actor: str, ip: str | None = None) -> None:
         screening.revoked_at = datetime.now(UTC)
     screening.link_seed = None
     cancel(kind="reminder", screening_id=screening.id)
+    cancel(kind="invitation", screening_id=screening.id)  # one still waiting holds the link
     audit.record("revoke_invitation", actor=actor, screening_public_id=screening.public_id, ip=ip)
     db.session.commit()
 

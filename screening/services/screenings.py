@@ -33,6 +33,7 @@ from screening.evaluation import RULES_VERSION, TriageResult, assess_triage, eva
 from screening.evaluation.catalogue import ACT_NOW_LEVELS, TRIAGE_RANK
 from screening.extensions import db
 from screening.models import Screening, ScreeningStatus
+from screening.outbox import cancel
 from screening.questionnaire import (
     QUESTIONNAIRE,
     AnswerError,
@@ -734,6 +735,8 @@ def submit(screening: Screening, consent: bool, *, now: datetime | None = None) 
                 now=now,
             )
             attach_summary(screening, rendered)
+            # A reminder still waiting (the relay was down) would tell them it is not sent.
+            cancel(kind="reminder", screening_id=screening.id)
             db.session.commit()
             return Validated(validated.answers, [])
         # Submitted by someone else first (theirs is the one submission), or the answers

@@ -35,3 +35,16 @@ def test_the_handout_link_arrives_by_smtp_without_the_handout(
     for topic in content.TOPICS:
         assert topic.explanation not in body and topic.options not in body
     assert mails[0].message["Subject"] == "Your handout from Spine Clinic"
+
+    # Once delivered, the stored body (which held the working link) is blanked, as the
+    # invitations' are: the handout names the patient's conditions.
+    worker.run_once()
+    from sqlalchemy import select
+
+    from screening.extensions import db
+    from screening.models import OutboxMessage
+
+    row = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "handout_link")
+    ).one()
+    assert row.status == "sent" and row.payload == {"scrubbed": True}

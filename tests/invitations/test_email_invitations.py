@@ -184,3 +184,40 @@ def test_delivered_invitation_emails_keep_no_link(
     run_once()
     db.session.refresh(screening)
     assert screening.link_seed is None
+
+
+def test_a_corrected_address_or_a_revoked_link_stops_the_email_still_waiting(
+    app: Flask, clinician: StaffUser, desk: StaffUser, smtp_server: SmtpServer
+) -> None:
+    """The relay is down when the front desk invites "maria@exmaple.org" (a typo), then puts
+    the address right: only the right address gets the link (both once did). A revoked link's
+    waiting invitation is not sent either."""
+    from screening.services import invitations
+
+    smtp_server.stop()
+    appointment = clinic_time(datetime.now(ZONE).date() + timedelta(days=20), 10)
+    screening = invite(clinician, desk, appointment=appointment, email="maria@exmaple.org")
+    run_once()  # the relay is down: the email waits
+    invitations.edit_invitation(
+        screening,
+        invitations.InvitationChanges(
+            appointment_at=appointment.astimezone(UTC),
+            clinician_id=clinician.id,
+            phone=screening.invited_phone or "",
+            email="maria@example.org",
+            locale=None,
+        ),
+        actor=desk.email,
+        secret_key=app.config["SECRET_KEY"],
+        expiry_days=7,
+    )
+    smtp_server.start()
+    run_once(datetime.now(UTC) + timedelta(hours=2))
+    assert [m.rcpt_tos for m in smtp_server.received] == [["maria@example.org"]]
+
+    other = invite(
+        clinician, desk, appointment=appointment + timedelta(days=1), email="sam@example.org"
+    )
+    invitations.revoke(other, actor=desk.email)
+    run_once(datetime.now(UTC) + timedelta(hours=3))
+    assert ["sam@example.org"] not in [m.rcpt_tos for m in smtp_server.received]

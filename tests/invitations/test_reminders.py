@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from screening.extensions import db
-from screening.models import AuditEvent, Screening, StaffUser
+from screening.models import AuditEvent, OutboxMessage, Screening, StaffUser
 from screening.outbox.worker import run_once
 from screening.services import invitations, reminders
 from tests.invitations.conftest import BASE_URL, body_text, clinic_time, invite
@@ -191,7 +191,37 @@ def test_rescheduling_moves_the_reminders(
     assert reminder_count(smtp_server) == 0
     run_once(utc("2027-03-20T15:00"))  # the new one
     assert reminder_count(smtp_server) == 1
-    # Both invitation emails (the first and the updated one) went out first.
-    assert subjects(smtp_server).count("Your questionnaire for Lakeside Spine Clinic") == 2
+    # The first invitation was still waiting (no worker ran before the change), so only the
+    # updated one went out: the first named the old appointment.
+    assert subjects(smtp_server).count("Your questionnaire for Lakeside Spine Clinic") == 1
     db.session.refresh(screening)
     assert db.session.get(Screening, screening.id).appointment_at == later.astimezone(UTC)
+
+
+def test_a_reminder_waiting_when_the_patient_sends_is_not_sent(
+    app: Flask, clinician: StaffUser, desk: StaffUser, smtp_server: SmtpServer
+) -> None:
+    """The reminder was queued while the relay was down; the patient then sends the form. It
+    would have said the form is not sent yet: sending cancels it."""
+    from screening.questionnaire import canonical_json
+    from screening.services import screenings
+    from tests.patient.helpers import example_answers
+
+    screening = invite(clinician, desk, appointment=APPOINTMENT, now=INVITED_AT)
+    run_once(INVITED_AT)  # the invitation
+    smtp_server.stop()
+    run_once(utc("2027-03-13T15:00"))  # 3 days before: the reminder is queued, the relay down
+    assert reminder_count(smtp_server) == 0
+    pending = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "reminder")
+    ).all()
+    assert [row.status for row in pending] == ["pending"]
+    answers = example_answers("stenosis")
+    screening.answers_json = canonical_json(answers)
+    screening.status = "in_progress"
+    db.session.commit()
+    submitted = screenings.submit(screening, consent=True, now=utc("2027-03-13T16:00"))
+    assert submitted.ok and screening.status == "submitted"
+    smtp_server.start()
+    run_once(utc("2027-03-13T18:00"))
+    assert reminder_count(smtp_server) == 0
