@@ -34,11 +34,13 @@ def _parse_day(ctx: click.Context, param: click.Parameter, value: str | None) ->
 def audit_command(since: date | None) -> None:
     """Print the audit trail as JSON lines (at, actor, action, screening_id, ip)."""
     count = 0
+    events = audit.iter_events(since)
     try:
-        for event_row in audit.iter_events(since):
+        for event_row in events:
             count += 1
             click.echo(json.dumps(audit.as_json_line(event_row), ensure_ascii=False))
     finally:
+        events.close()  # its database cursor, at once rather than when collected
         # Reading the trail out of the app is itself recorded, however the output ends
         # (`| head`, Ctrl-C).
         db.session.rollback()

@@ -80,11 +80,13 @@ def export_command(output_format: str, output: str | None, since: datetime | Non
     if output or since:
         raise click.UsageError("-o and --since go with --format fhir.")
     exported: list[str] = []
+    records = screenings.iter_export_records()
     try:
-        for record in screenings.iter_export_records():
+        for record in records:
             exported.append(record["id"])  # before writing: a line cut short still went out
             click.echo(json.dumps(record, ensure_ascii=False, sort_keys=True))
     finally:
+        records.close()  # its database cursor, at once rather than when collected
         # Recorded however the output ends (`| head`, Ctrl-C, a database error part-way):
         # every screening that started going out is in the trail.
         screenings.record_export(len(exported), actor="cli", public_ids=exported)

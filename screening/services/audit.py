@@ -11,7 +11,7 @@ together (or not at all); read-only views, which have nothing else to commit, us
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -153,10 +153,12 @@ def page_of_events(
     return list(events), total
 
 
-def iter_events(since: date | None = None) -> Iterator[AuditEvent]:
+def iter_events(since: date | None = None) -> Generator[AuditEvent, None, None]:
     """Every event from `since` (UTC day) on, oldest first, streamed in batches."""
     query = _filtered(AuditFilter(since=since)).order_by(AuditEvent.at, AuditEvent.id)
-    yield from db.session.scalars(query.execution_options(yield_per=500))
+    # Closed however the reader stops (`| head`): on PostgreSQL it is a server-side cursor.
+    with db.session.scalars(query.execution_options(yield_per=500)) as events:
+        yield from events
 
 
 def as_json_line(event_row: AuditEvent) -> dict[str, str | None]:

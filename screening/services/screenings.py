@@ -19,7 +19,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -755,7 +755,7 @@ def iso_utc(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def iter_export_records(batch_size: int = 500) -> Iterator[dict[str, Any]]:
+def iter_export_records(batch_size: int = 500) -> Generator[dict[str, Any], None, None]:
     """One record per submitted (or reviewed) screening, oldest submission first."""
     query = (
         select(Screening)
@@ -763,13 +763,15 @@ def iter_export_records(batch_size: int = 500) -> Iterator[dict[str, Any]]:
         .order_by(Screening.submitted_at, Screening.id)
         .execution_options(yield_per=batch_size)
     )
-    for screening in db.session.execute(query).scalars():
-        yield {
-            "id": screening.public_id,
-            "submitted_at": iso_utc(screening.submitted_at),
-            "questionnaire_version": screening.questionnaire_version,
-            "answers": json.loads(screening.answers_json or "{}"),
-        }
+    # Closed however the reader stops (`| head`): on PostgreSQL it is a server-side cursor.
+    with db.session.execute(query).scalars() as rows:
+        for screening in rows:
+            yield {
+                "id": screening.public_id,
+                "submitted_at": iso_utc(screening.submitted_at),
+                "questionnaire_version": screening.questionnaire_version,
+                "answers": json.loads(screening.answers_json or "{}"),
+            }
 
 
 def record_export(
