@@ -58,10 +58,10 @@ def patient_link(view: View) -> View:
     return view
 
 
-def _audit_refusal(public_id: object) -> None:
-    """A refused request for a screening's page is recorded: who tried, and from where."""
-    if not isinstance(public_id, str):
-        return
+def audit_refusal(public_id: str | None = None, *, detail: str | None = None) -> None:
+    """A signed-in staff member refused is recorded: who tried, from where, what for (the
+    screening, when known; by default the method and endpoint). The staff views, the FHIR API
+    and the patient pages (opened in a staff browser) all record refusals through this."""
     from flask import request
 
     from screening.services import audit
@@ -69,9 +69,9 @@ def _audit_refusal(public_id: object) -> None:
     audit.record_and_commit(
         "access_refused",
         actor=current_user.email,
-        screening_public_id=public_id[:32],
+        screening_public_id=public_id[:32] if public_id else None,
         ip=request.remote_addr,
-        detail=f"{request.method} {request.endpoint}"[:120],
+        detail=(detail or f"{request.method} {request.endpoint}")[:120],
     )
 
 
@@ -85,7 +85,9 @@ def staff_only(*roles: str) -> Callable[[View], View]:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if not access.allows_role(current_user.role):
-                _audit_refusal(kwargs.get("public_id"))
+                public_id = kwargs.get("public_id")
+                if isinstance(public_id, str):  # a screening's page
+                    audit_refusal(public_id)
                 abort(403)
             return view(*args, **kwargs)
 

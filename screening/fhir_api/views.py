@@ -27,8 +27,8 @@ from screening.fhir.capability import build_capability_statement
 from screening.fhir.resources import instant
 from screening.fhir_api.search import SearchError, cursor_text, parse_search
 from screening.models import StaffRole
-from screening.routes import Access, View, public
-from screening.services import api_clients, audit
+from screening.routes import Access, View, audit_refusal, public
+from screening.services import api_clients
 from screening.services import fhir_records as records
 from screening.staff.access import client_ip
 
@@ -134,12 +134,7 @@ def reader() -> str:
 def _refused(text: str) -> NoReturn:
     """A signed-in staff member may not read here: audited as on the staff pages (who, from
     where, what was asked for), then a 403 Problem."""
-    audit.record_and_commit(
-        "access_refused",
-        actor=current_user.email,
-        ip=client_ip(),
-        detail=f"{request.method} {request.path}"[:120],
-    )
+    audit_refusal(detail=f"{request.method} {request.path}")
     raise Problem(403, "forbidden", text)
 
 

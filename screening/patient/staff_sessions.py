@@ -16,8 +16,7 @@ from __future__ import annotations
 from flask import Response, g, make_response, render_template
 from flask_login import current_user
 
-from screening.services import audit
-from screening.staff.access import client_ip
+from screening.routes import audit_refusal
 
 
 def refuse_with_staff_session() -> Response | None:
@@ -26,11 +25,8 @@ def refuse_with_staff_session() -> Response | None:
     if not current_user.is_authenticated:
         return None
     link = g.get("link_screening")
-    audit.record_and_commit(
-        "access_refused",
-        actor=current_user.email,
-        screening_public_id=link[1].public_id if link else None,
-        ip=client_ip(),
+    audit_refusal(
+        link[1].public_id if link else None,
         detail="a patient page, in a browser signed in to the staff portal",
     )
     return make_response(render_template("patient/staff_signed_in.html"), 403)

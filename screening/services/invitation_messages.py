@@ -31,6 +31,7 @@ from screening.outbox import enqueue_email
 from screening.public_links import public_url
 from screening.services import audit
 from screening.services.access import format_resume_code, link_secrets_from_seed
+from screening.services.handout import HANDOUT_EMAIL_KIND
 from screening.services.screenings import clinic_zone
 
 MINUTES_TO_COMPLETE = 10
@@ -278,7 +279,7 @@ def queue_invitation_email(
 
 # Emails whose body holds a working link: blanked once delivered (the handout link opens
 # the patient's topics).
-EMAIL_KINDS = ("invitation", "reminder", "handout_link")
+EMAIL_KINDS = ("invitation", "reminder", HANDOUT_EMAIL_KIND)
 FINISHED = (OutboxStatus.SENT.value, OutboxStatus.FAILED.value, OutboxStatus.CANCELLED.value)
 SCRUBBED = {"scrubbed": True}
 

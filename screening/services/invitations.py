@@ -365,12 +365,12 @@ def edit_invitation(
     )
     if "appointment" in changed:
         cancel(kind="reminder", screening_id=screening.id)
-    if "appointment" in changed or "email" in changed:
+    if {"appointment", "email"} & set(changed):
         # An invitation still waiting goes to the old address or names the old appointment
         # (a mistyped address got the working link): the updated one replaces it.
         cancel(kind="invitation", screening_id=screening.id)
-    if email and ("appointment" in changed or "email" in changed) and is_open(screening, now):
-        queue_invitation_email(screening, secret_key, now, actor=actor, ip=ip, reason="updated")
+        if email and is_open(screening, now):
+            queue_invitation_email(screening, secret_key, now, actor=actor, ip=ip, reason="updated")
     db.session.commit()
     return changed
 
