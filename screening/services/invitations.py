@@ -430,7 +430,8 @@ def reissue(
     open no patient page while they are signed in (screening.patient.staff_sessions). A
     self-started screening whose patient has not
     entered a date of birth yet cannot be protected that way, so it is not reissued (the patient
-    can use their resume code, or start again).
+    can use their resume code, or start again). Emails still waiting with the old link are
+    dropped; a waiting invitation is sent again with the new link.
     """
     if not can_reissue(screening):
         raise InvitationError(_("This screening is already submitted; it needs no new link."))
@@ -457,6 +458,13 @@ def reissue(
         ip=ip,
         detail=detail,
     )
+    # Emails still waiting in the outbox hold the old link, dead from now on. A waiting
+    # invitation is replaced by one with the new link (the patient was meant to get an
+    # email); a waiting reminder is dropped (the next one carries the new link).
+    invitation_was_waiting = cancel(kind="invitation", screening_id=screening.id) > 0
+    cancel(kind="reminder", screening_id=screening.id)
+    if invitation_was_waiting and screening.invited_email and is_open(screening, now):
+        queue_invitation_email(screening, secret_key, now, actor=actor, ip=ip, reason="reissued")
     db.session.commit()
     link = issued_link(screening, secret_key)
     assert link is not None

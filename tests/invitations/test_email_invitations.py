@@ -221,3 +221,58 @@ def test_a_corrected_address_or_a_revoked_link_stops_the_email_still_waiting(
     invitations.revoke(other, actor=desk.email)
     run_once(datetime.now(UTC) + timedelta(hours=3))
     assert ["sam@example.org"] not in [m.rcpt_tos for m in smtp_server.received]
+
+
+def test_a_reissue_replaces_the_waiting_email_with_one_holding_the_new_link(
+    app: Flask, clinician: StaffUser, desk: StaffUser, smtp_server: SmtpServer
+) -> None:
+    """The relay is down when the front desk invites, then the link is reissued (the patient
+    called: lost). The waiting email held the old link, dead from the reissue: the patient
+    gets one email, and its link is the new one (the old email once went out, dead link and
+    all)."""
+    from screening.services import invitations
+
+    smtp_server.stop()
+    appointment = clinic_time(datetime.now(ZONE).date() + timedelta(days=20), 10)
+    screening = invite(clinician, desk, appointment=appointment, email="maria@example.org")
+    run_once()  # the relay is down: the email waits
+    issued = invitations.reissue(
+        screening,
+        actor=desk.email,
+        secret_key=app.config["SECRET_KEY"],
+        expiry_days=7,
+        reason="lost",
+    )
+    smtp_server.start()
+    run_once(datetime.now(UTC) + timedelta(hours=2))
+    [mail] = smtp_server.received
+    assert mail.rcpt_tos == ["maria@example.org"]
+    text = body_text(mail.message)
+    assert issued.token in text and issued.resume_code in text
+    statuses = db.session.scalars(
+        select(OutboxMessage.status).where(OutboxMessage.screening_id == screening.id)
+    ).all()
+    assert sorted(statuses) == ["cancelled", "sent"]
+    assert _actions(screening.public_id)[-2:] == ["reissue_invitation", "email_invitation"]
+
+
+def test_a_reissue_sends_no_email_when_none_was_waiting(
+    app: Flask, clinician: StaffUser, desk: StaffUser, smtp_server: SmtpServer
+) -> None:
+    """The invitation went out; the reissued link is handed over by the front desk (letter,
+    or "Email again"), not emailed behind their back."""
+    from screening.services import invitations
+
+    appointment = clinic_time(datetime.now(ZONE).date() + timedelta(days=20), 10)
+    screening = invite(clinician, desk, appointment=appointment, email="maria@example.org")
+    run_once()
+    assert len(smtp_server.received) == 1
+    invitations.reissue(
+        screening,
+        actor=desk.email,
+        secret_key=app.config["SECRET_KEY"],
+        expiry_days=7,
+        reason="lost",
+    )
+    run_once(datetime.now(UTC) + timedelta(hours=2))
+    assert len(smtp_server.received) == 1

@@ -225,3 +225,28 @@ def test_a_reminder_waiting_when_the_patient_sends_is_not_sent(
     smtp_server.start()
     run_once(utc("2027-03-13T18:00"))
     assert reminder_count(smtp_server) == 0
+
+
+def test_a_reminder_waiting_at_a_reissue_is_dropped_and_the_next_holds_the_new_link(
+    app: Flask, clinician: StaffUser, desk: StaffUser, smtp_server: SmtpServer
+) -> None:
+    """The reminder was queued while the relay was down; the link is then reissued. The waiting
+    reminder held the old, dead link: it is not sent, and the next one carries the new link."""
+    screening = invite(clinician, desk, appointment=APPOINTMENT, now=INVITED_AT)
+    run_once(INVITED_AT)  # the invitation
+    smtp_server.stop()
+    run_once(utc("2027-03-13T15:00"))  # 3 days before: the reminder is queued, the relay down
+    issued = invitations.reissue(
+        screening,
+        actor=desk.email,
+        secret_key=app.config["SECRET_KEY"],
+        expiry_days=7,
+        reason="lost",
+    )
+    smtp_server.start()
+    run_once(utc("2027-03-13T18:00"))
+    assert reminder_count(smtp_server) == 0
+    run_once(utc("2027-03-15T13:00"))  # the day before
+    assert reminder_count(smtp_server) == 1
+    text = body_text(smtp_server.received[-1].message)
+    assert issued.token in text and issued.resume_code in text
