@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import unicodedata
 from datetime import timedelta
 from pathlib import Path
 
@@ -36,6 +37,21 @@ def _env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a whole number, not {value!r}") from exc
+
+
+def _env_line(name: str, default: str) -> str:
+    """One line of text that patients and staff read, and that goes into email headers (the
+    clinic's name is in every alert's subject): a line break or another control character,
+    say from a stray paste, would make every such email fail to send, so it stops the start."""
+    value = os.environ.get(name)
+    text = default if value is None else value.strip()
+    if not text:
+        raise ConfigError(f"{name} must not be blank (leave it unset for {default!r})")
+    if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in text):
+        raise ConfigError(
+            f"{name} must be one line, with no line breaks, tabs or control characters"
+        )
+    return text
 
 
 def _env_days(name: str, default: str) -> tuple[int, ...]:
@@ -135,9 +151,9 @@ class Config:
         self.SQLALCHEMY_TRACK_MODIFICATIONS = False
 
         # The clinic, as patients and the PDF see it.
-        self.CLINIC_NAME = env("CLINIC_NAME", "Spine Clinic")
-        self.CLINIC_PHONE = env("CLINIC_PHONE", "555-0100")
-        self.EMERGENCY_NUMBER = env("EMERGENCY_NUMBER", "911")
+        self.CLINIC_NAME = _env_line("CLINIC_NAME", "Spine Clinic")
+        self.CLINIC_PHONE = _env_line("CLINIC_PHONE", "555-0100")
+        self.EMERGENCY_NUMBER = _env_line("EMERGENCY_NUMBER", "911")
         # Appointment times are typed and shown in the clinic's own time zone; stored in UTC.
         self.CLINIC_TIMEZONE = env("CLINIC_TIMEZONE", "America/New_York")
         _check_timezone(self.CLINIC_TIMEZONE)
@@ -239,7 +255,7 @@ class Config:
         self.SMTP_PASSWORD = env("SMTP_PASSWORD") or None
         self.SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", True)
         self.SMTP_TIMEOUT_SECONDS = _env_int("SMTP_TIMEOUT_SECONDS", 30)
-        self.MAIL_FROM = env("MAIL_FROM", "screening@localhost")
+        self.MAIL_FROM = _env_line("MAIL_FROM", "screening@localhost")
         # "smtp" when SMTP_HOST is set; otherwise "console" outside production (the email is
         # written to the worker's log). "memory" keeps emails in a list (tests).
         self.MAIL_BACKEND = env("MAIL_BACKEND") or None

@@ -30,3 +30,34 @@ def test_wrong_reminder_settings_stop_the_start(monkeypatch, tmp_path, name, val
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=message):
         load_config("testing", str(tmp_path))
+
+
+@pytest.mark.parametrize("name", ["CLINIC_NAME", "CLINIC_PHONE", "EMERGENCY_NUMBER", "MAIL_FROM"])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("Lakeside Spine\\nClinic", "one line"),
+        ("Lakeside Spine\\r\\nBcc: someone@example.org", "one line"),
+        ("Lakeside\\tSpine", "one line"),
+        ("Lakeside\\u2028Spine", "one line"),
+        ("   ", "must not be blank"),
+    ],
+)
+def test_a_clinic_detail_that_would_break_every_email_stops_the_start(
+    monkeypatch, tmp_path, name, value, message
+):
+    """The clinic's name is in every alert's subject: a line break from a stray paste once
+    made every alert email fail to send, at 3 a.m. as much as at noon."""
+    monkeypatch.setenv(name, value.encode().decode("unicode_escape"))
+    with pytest.raises(ConfigError, match=f"{name} must"):
+        load_config("testing", str(tmp_path))
+    with pytest.raises(ConfigError, match=message):
+        load_config("testing", str(tmp_path))
+
+
+def test_clinic_details_are_read_trimmed(monkeypatch, tmp_path):
+    monkeypatch.setenv("CLINIC_NAME", "  Lakeside Spine Clinic ")
+    monkeypatch.setenv("CLINIC_PHONE", "555-0100 ext. 2")
+    config = load_config("testing", str(tmp_path))
+    assert config.CLINIC_NAME == "Lakeside Spine Clinic"
+    assert config.CLINIC_PHONE == "555-0100 ext. 2"
