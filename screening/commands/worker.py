@@ -40,7 +40,8 @@ def worker_command(once: bool) -> None:
         report = run_cycle()
         click.echo(
             f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}, "
-            f"queued by sweeps {report.queued_by_sweeps}, released {report.released}"
+            f"queued by sweeps {report.queued_by_sweeps}, released {report.released}, "
+            f"left for the next cycle {report.handed_back}"
         )
         return
     stop = threading.Event()

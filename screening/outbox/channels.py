@@ -36,15 +36,27 @@ _RESERVED_HEADERS = frozenset({"from", "to", "subject", "message-id", "date"})
 
 
 class DeliveryError(Exception):
-    """The receiver did not accept the message; `permanent` means retrying cannot help."""
+    """The receiver did not accept the message; `permanent` means retrying cannot help.
+
+    `channel_down` means the receiver itself could not be reached or is failing (no answer, a
+    refused connection, a webhook's 5xx or 429), not that it refused this one message: the
+    worker then tries that channel's other messages next cycle instead of waiting out the
+    same timeout for each of them, which would hold up an alert on another channel.
+    """
 
     def __init__(
-        self, reason: str, *, permanent: bool = False, retry_after: float | None = None
+        self,
+        reason: str,
+        *,
+        permanent: bool = False,
+        retry_after: float | None = None,
+        channel_down: bool = False,
     ) -> None:
         super().__init__(reason)
         self.reason = reason[:500]
         self.permanent = permanent
         self.retry_after = retry_after
+        self.channel_down = channel_down
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,7 @@ class Outgoing:
     payload: Mapping[str, Any]
     attempts: int
     max_attempts: int
+    priority: int = 0
 
 
 class Channel(Protocol):
@@ -137,18 +150,20 @@ class SmtpEmail:
         except smtplib.SMTPResponseException as exc:
             self.close()
             raise _smtp_error("refused", exc.smtp_code) from None
-        except smtplib.SMTPServerDisconnected:
+        except smtplib.SMTPServerDisconnected as exc:
             self.close()
-            raise DeliveryError("SMTP server disconnected") from None
+            # smtplib reports a relay that never answered as a disconnection "timed out".
+            reason = "SMTP timed out" if "timed out" in str(exc) else "SMTP server disconnected"
+            raise DeliveryError(reason, channel_down=True) from None
         except TimeoutError:
             self.close()
-            raise DeliveryError("SMTP timed out") from None
+            raise DeliveryError("SMTP timed out", channel_down=True) from None
         except ConnectionRefusedError:
             self.close()
-            raise DeliveryError("SMTP connection refused") from None
+            raise DeliveryError("SMTP connection refused", channel_down=True) from None
         except (OSError, smtplib.SMTPException) as exc:
             self.close()
-            raise DeliveryError(f"SMTP error ({type(exc).__name__})") from None
+            raise DeliveryError(f"SMTP error ({type(exc).__name__})", channel_down=True) from None
         if refused:
             raise DeliveryError("SMTP recipient refused", permanent=True)
 
@@ -161,7 +176,10 @@ class SmtpEmail:
 def _smtp_error(what: str, code: int) -> DeliveryError:
     # A failed login (535) is a setting to fix, not a reason to drop an alert: retry it.
     permanent = 500 <= code < 600 and code not in (530, 534, 535)
-    return DeliveryError(f"SMTP {what} ({code})", permanent=permanent)
+    # 421: the relay is closing the connection (busy, shutting down); a failed login holds
+    # for every message. Other replies concern this one message.
+    channel_down = code in (421, 530, 534, 535)
+    return DeliveryError(f"SMTP {what} ({code})", permanent=permanent, channel_down=channel_down)
 
 
 def _address(mail_from: str) -> str:
@@ -215,7 +233,7 @@ class UnconfiguredEmail:
         pass
 
     def send(self, message: Outgoing) -> None:
-        raise DeliveryError("email is not configured (set SMTP_HOST)")
+        raise DeliveryError("email is not configured (set SMTP_HOST)", channel_down=True)
 
     def close(self) -> None:
         pass
@@ -276,7 +294,9 @@ class Webhook:
 
     def send(self, message: Outgoing) -> None:
         if not self.url or not self.secret:
-            raise DeliveryError("webhook is not configured (ALERT_WEBHOOK_URL/SECRET)")
+            raise DeliveryError(
+                "webhook is not configured (ALERT_WEBHOOK_URL/SECRET)", channel_down=True
+            )
         if urlsplit(self.url).scheme not in ("http", "https"):
             raise DeliveryError("ALERT_WEBHOOK_URL must be http or https", permanent=True)
         body = str(message.payload["body"]).encode("utf-8")
@@ -300,15 +320,19 @@ class Webhook:
             retry_after = _retry_after(exc.headers.get("Retry-After"))
             exc.close()
             if status in (408, 429) or status >= 500:
-                raise DeliveryError(f"webhook HTTP {status}", retry_after=retry_after) from None
+                raise DeliveryError(
+                    f"webhook HTTP {status}", retry_after=retry_after, channel_down=True
+                ) from None
             raise DeliveryError(f"webhook HTTP {status}", permanent=True) from None
         except TimeoutError:
-            raise DeliveryError("webhook timed out") from None
+            raise DeliveryError("webhook timed out", channel_down=True) from None
         except urllib.error.URLError as exc:
             reason = type(exc.reason).__name__ if not isinstance(exc.reason, str) else "URLError"
-            raise DeliveryError(f"webhook unreachable ({reason})") from None
+            raise DeliveryError(f"webhook unreachable ({reason})", channel_down=True) from None
         except OSError as exc:
-            raise DeliveryError(f"webhook unreachable ({type(exc).__name__})") from None
+            raise DeliveryError(
+                f"webhook unreachable ({type(exc).__name__})", channel_down=True
+            ) from None
         if not 200 <= status < 300:
             raise DeliveryError(f"webhook HTTP {status}", permanent=True)
 

@@ -15,6 +15,12 @@ A worker killed mid-delivery therefore leaves its rows to be retried after the l
 email's Message-ID and the webhook's `webhook-id` are the outbox id, so a receiver can tell a
 retry from a new message. Alerts are claimed before other mail, and a failing row is
 rescheduled rather than retried in place, so one bad message never blocks the others.
+
+Nothing urgent waits behind a batch (`deliver_batch`): the rest of a claimed batch is handed
+back, due at once and with no attempt spent, when an alert is queued meanwhile (it is claimed
+next), when the worker is asked to stop (SIGTERM: it stops after the message in hand), and,
+for one channel, once that channel is down (a relay that does not answer costs one timeout a
+cycle, not one per message, and the webhook goes on meanwhile).
 """
 
 from __future__ import annotations
@@ -25,11 +31,12 @@ import os
 import socket
 import threading
 import uuid
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 
 from screening.extensions import db
 from screening.models import OutboxMessage, OutboxStatus
@@ -66,6 +73,7 @@ class CycleReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    handed_back: int = 0
 
 
 def release_expired_leases(now: datetime) -> int:
@@ -121,17 +129,25 @@ def run_sweeps(now: datetime) -> int:
     return queued
 
 
-def claim(now: datetime, worker: str, limit: int = BATCH_SIZE) -> list[Outgoing]:
-    """Take up to `limit` due rows for this worker, in one short transaction."""
-    due = (
-        select(OutboxMessage.id)
-        .where(
-            OutboxMessage.status == OutboxStatus.PENDING.value,
-            OutboxMessage.next_attempt_at <= now,
-        )
-        .order_by(OutboxMessage.priority.desc(), OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
+def _due(now: datetime, skip_channels: Collection[str] = ()) -> Select[tuple[str]]:
+    """Ids of the messages due at `now`, most urgent first, leaving out `skip_channels`."""
+    due = select(OutboxMessage.id).where(
+        OutboxMessage.status == OutboxStatus.PENDING.value,
+        OutboxMessage.next_attempt_at <= now,
     )
+    if skip_channels:
+        due = due.where(OutboxMessage.channel.not_in(sorted(skip_channels)))
+    return due.order_by(
+        OutboxMessage.priority.desc(), OutboxMessage.next_attempt_at, OutboxMessage.id
+    )
+
+
+def claim(
+    now: datetime, worker: str, limit: int = BATCH_SIZE, skip_channels: Collection[str] = ()
+) -> list[Outgoing]:
+    """Take up to `limit` due rows for this worker, in one short transaction (none on
+    `skip_channels`: channels found down this cycle)."""
+    due = _due(now, skip_channels).limit(limit)
     if db.session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     ids = list(db.session.scalars(due))
@@ -169,6 +185,7 @@ def claim(now: datetime, worker: str, limit: int = BATCH_SIZE) -> list[Outgoing]
                 payload=row.payload,
                 attempts=row.attempts,
                 max_attempts=row.max_attempts,
+                priority=row.priority or 0,
             )
             for row in rows
         }
@@ -213,15 +230,90 @@ def _renew_lease(message: Outgoing, worker: str, now: datetime) -> bool:
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 
-def deliver(message: Outgoing, channels: Channels, worker: str, now: datetime) -> str:
+def hand_back(messages: Sequence[Outgoing], worker: str) -> int:
+    """Return claimed, unsent messages to "pending", due as before and with the attempt the
+    claim counted given back (nothing was tried). Only rows this worker still holds."""
+    handed = 0
+    for message in messages:
+        result = db.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message.id,
+                OutboxMessage.status == OutboxStatus.SENDING.value,
+                OutboxMessage.locked_by == worker,
+            )
+            .values(
+                status=OutboxStatus.PENDING.value,
+                locked_by=None,
+                locked_until=None,
+                attempts=OutboxMessage.attempts - 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        handed += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    db.session.commit()
+    return handed
+
+
+def _more_urgent_due(message: Outgoing, now: datetime, skip_channels: Collection[str]) -> bool:
+    """Whether a message more urgent than `message` (an alert, before other mail) is due."""
+    more_urgent = _due(now, skip_channels).where(OutboxMessage.priority > message.priority)
+    found = db.session.scalar(more_urgent.limit(1)) is not None
+    db.session.commit()  # end the read: SQLite shares one database lock
+    return found
+
+
+def deliver_batch(
+    batch: Sequence[Outgoing],
+    channels: Channels,
+    worker: str,
+    clock: Callable[[], datetime],
+    report: CycleReport,
+    *,
+    down: set[str],
+    stop: threading.Event | None = None,
+) -> bool:
+    """Deliver a claimed batch in order, recording each outcome in `report`.
+
+    Hands back what is left (see the module docstring) when the worker is asked to stop or a
+    more urgent message is due, and returns False then (claim again, or stop); hands back each
+    message of a channel found down (added to `down`) and goes on with the others.
+    """
+    for position, message in enumerate(batch):
+        now = clock()
+        # The first message was the most urgent at the claim, and taking it first means
+        # every claim makes progress, even while another worker holds the urgent one.
+        urgent_waiting = position > 0 and _more_urgent_due(message, now, down)
+        if (stop is not None and stop.is_set()) or urgent_waiting:
+            report.handed_back += hand_back(batch[position:], worker)
+            return False
+        if message.channel in down:
+            report.handed_back += hand_back([message], worker)
+            continue
+        outcome = deliver(message, channels, worker, now, down=down)
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    return True
+
+
+def deliver(
+    message: Outgoing,
+    channels: Channels,
+    worker: str,
+    now: datetime,
+    *,
+    down: set[str] | None = None,
+) -> str:
     """Send one claimed message and record the outcome: "sent", "retrying" or "failed", or
-    "released" when another worker has taken it back meanwhile (it sends it instead)."""
+    "released" when another worker has taken it back meanwhile (it sends it instead).
+    A failure that says the channel itself is down adds it to `down`."""
     if not _renew_lease(message, worker, now):
         logger.info("%s %s was taken back by another worker", message.kind, message.id)
         return "released"
     try:
         channels.get(message.channel).send(message)
     except DeliveryError as exc:
+        if exc.channel_down and down is not None:
+            down.add(message.channel)
         return _record_failure(message, worker, now, exc)
     except Exception as exc:
         # A bug in a channel must not kill the worker or lose the message.
@@ -263,21 +355,26 @@ def _record_failure(message: Outgoing, worker: str, now: datetime, error: Delive
     return "retrying"
 
 
-def run_cycle(now: datetime | None = None, *, worker: str | None = None) -> CycleReport:
-    """One full cycle; `now` fixes the clock for the whole cycle (tests move it)."""
+def run_cycle(
+    now: datetime | None = None,
+    *,
+    worker: str | None = None,
+    stop: threading.Event | None = None,
+) -> CycleReport:
+    """One full cycle; `now` fixes the clock for the whole cycle (tests move it). With `stop`
+    set, the cycle ends after the message in hand."""
     clock = (lambda: now) if now is not None else utcnow
     worker = worker or worker_name()
     report = CycleReport()
     report.released = release_expired_leases(clock())
     report.queued_by_sweeps = run_sweeps(clock())
     channels = Channels(current_app.config)
+    down: set[str] = set()  # channels that did not answer this cycle
     try:
-        while True:
-            batch = claim(clock(), worker)
-            for message in batch:
-                outcome = deliver(message, channels, worker, clock())
-                setattr(report, outcome, getattr(report, outcome) + 1)
-            if len(batch) < BATCH_SIZE:
+        while stop is None or not stop.is_set():
+            batch = claim(clock(), worker, skip_channels=down)
+            finished = deliver_batch(batch, channels, worker, clock, report, down=down, stop=stop)
+            if finished and len(batch) < BATCH_SIZE:
                 break
     finally:
         channels.close()
@@ -295,7 +392,7 @@ def run_forever(stop: threading.Event, poll_seconds: float = 1.0) -> None:
     logger.info("outbox worker %s started", worker)
     while not stop.is_set():
         try:
-            run_cycle(worker=worker)
+            run_cycle(worker=worker, stop=stop)
         except Exception as exc:
             # The database may be restarting: log, wait, try again.
             db.session.rollback()

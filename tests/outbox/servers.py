@@ -183,3 +183,34 @@ def wait_for(condition: Any, timeout: float = 20.0) -> bool:
             return True
         time.sleep(0.05)
     return bool(condition())
+
+
+class SilentRelay:
+    """A mail relay that takes the connection and never says a word (hung, or a firewall
+    that swallows the traffic): every SMTP attempt waits for the client's timeout. Counts
+    the connections made to it."""
+
+    def __init__(self) -> None:
+        self._socket = socket.create_server(("127.0.0.1", 0), backlog=64)
+        self.port = int(self._socket.getsockname()[1])
+        self.connections = 0
+        self._held: list[socket.socket] = []
+        self._closing = False
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._closing:
+            try:
+                connection, _ = self._socket.accept()
+            except OSError:
+                return
+            self.connections += 1
+            self._held.append(connection)  # held open, unanswered
+
+    def close(self) -> None:
+        self._closing = True
+        self._socket.close()
+        for connection in self._held:
+            connection.close()
+        self._thread.join(timeout=5)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,7 +16,7 @@ from screening.extensions import db
 from screening.models import OutboxMessage
 from screening.outbox import retry, worker
 from screening.outbox.channels import sign
-from tests.outbox.servers import SmtpServer, WebhookReceiver
+from tests.outbox.servers import SilentRelay, SmtpServer, WebhookReceiver
 
 
 def now() -> datetime:
@@ -151,6 +152,96 @@ def test_alerts_go_before_other_mail(app: Flask, smtp_server: SmtpServer) -> Non
         "Alert",
         "Your screening form",
     ]
+
+
+def test_a_relay_that_never_answers_costs_one_timeout_a_cycle_and_the_webhook_goes_on(
+    app: Flask, webhook: WebhookReceiver
+) -> None:
+    """A hung relay once cost a full SMTP timeout for every email in the batch (twenty
+    invitations: ten minutes at the default 30 s), with the alert's webhook waiting behind
+    them. Now the first timeout marks email down for the cycle: the webhook goes at once, and
+    the other emails wait for the next cycle with no attempt spent."""
+    relay = SilentRelay()
+    app.config.update(SMTP_PORT=relay.port, SMTP_TIMEOUT_SECONDS=0.5)
+    try:
+        invitations = [queue_email(f"invite:{number}") for number in range(5)]
+        alert_email = queue_email(
+            "alert:email", kind="red_flag_alert", to="oncall@clinic.example", subject="Alert"
+        )
+        alert_webhook = outbox.enqueue_webhook(
+            kind="red_flag_alert", payload={"level": "emergency"}, dedupe_key="alert:webhook"
+        )
+        assert alert_webhook is not None
+        db.session.commit()
+
+        report = worker.run_cycle()
+        assert relay.connections == 1
+        assert len(webhook.received) == 1 and row(alert_webhook.id).status == "sent"
+        assert report.sent == 1 and report.retrying == 1 and report.handed_back == 5
+        assert row(alert_email.id).status == "pending"
+        assert row(alert_email.id).last_error == "SMTP timed out"
+        assert row(alert_email.id).attempts == 1
+        for invitation in invitations:  # untried: due as before, no attempt spent
+            assert row(invitation.id).status == "pending"
+            assert row(invitation.id).attempts == 0
+            assert row(invitation.id).locked_by is None
+    finally:
+        relay.close()
+
+
+def test_an_alert_queued_during_a_batch_goes_before_the_rest_of_it(
+    app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three invitations are claimed; while the first is being sent, a red flag is saved. The
+    alert goes next, not after the whole batch (twenty emails to a slow relay)."""
+    for number in range(3):
+        queue_email(f"invite:{number}")
+    real_deliver = worker.deliver
+    raised: list[str] = []
+
+    def deliver_while_a_red_flag_is_saved(*args: object, **kwargs: object) -> str:
+        if not raised:
+            raised.append(
+                queue_email(
+                    "alert", kind="red_flag_alert", to="oncall@clinic.example", subject="Alert"
+                ).id
+            )
+        return real_deliver(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(worker, "deliver", deliver_while_a_red_flag_is_saved)
+    report = worker.run_cycle()
+    assert report.sent == 4 and report.handed_back == 2
+    assert [mail.message["Subject"] for mail in smtp_server.received] == [
+        "Your screening form",
+        "Alert",
+        "Your screening form",
+        "Your screening form",
+    ]
+
+
+def test_a_stopping_worker_hands_back_the_rest_of_its_batch(
+    app: Flask, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM during a backlog: the worker finishes the message in hand and stops, leaving
+    the rest due at once, with no attempt spent, for the next worker (it used to send the whole
+    backlog first, however long)."""
+    messages = [queue_email(f"invite:{number}") for number in range(4)]
+    stop = threading.Event()
+    real_deliver = worker.deliver
+
+    def deliver_then_sigterm(*args: object, **kwargs: object) -> str:
+        outcome = real_deliver(*args, **kwargs)  # type: ignore[arg-type]
+        stop.set()
+        return outcome
+
+    monkeypatch.setattr(worker, "deliver", deliver_then_sigterm)
+    report = worker.run_cycle(stop=stop)
+    assert report.sent == 1 and report.handed_back == 3
+    assert len(smtp_server.received) == 1
+    waiting = [row(message.id) for message in messages if row(message.id).status != "sent"]
+    assert len(waiting) == 3
+    assert all(m.status == "pending" and m.attempts == 0 for m in waiting)
+    assert worker.run_once() == 3
 
 
 def test_the_webhook_posts_the_stored_bytes_signed(app: Flask, webhook: WebhookReceiver) -> None:
