@@ -39,13 +39,38 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+class ScreeningGroup(FlaskGroup):
+    """Flask's command group, saying what is wrong with a setting without a traceback when
+    `screening --help` cannot load the app (Flask prints the whole traceback there)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from flask.cli import ScriptInfo
+
+        from config import ConfigError
+
+        try:
+            ctx.ensure_object(ScriptInfo).load_app()  # kept: Flask's listing reuses it
+        except ConfigError as error:
+            click.echo(f"Error: {error}\n", err=True)
+            return sorted(click.Group.list_commands(self, ctx))
+        return super().list_commands(ctx)
+
+
+@click.group(cls=ScreeningGroup, create_app=_create_app, add_version_option=False)
 def cli() -> None:
     """MISS pre-consultation screening: serve the app, manage the database, evaluate answers."""
 
 
 def main() -> None:
-    cli(prog_name="screening")
+    """The console script. A wrong setting ends with its own message and exit status 2 (the
+    message names the setting and what it takes), not with a traceback under it."""
+    from config import ConfigError
+
+    try:
+        cli(prog_name="screening")
+    except ConfigError as error:
+        click.echo(f"Error: {error}", err=True)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

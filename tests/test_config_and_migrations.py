@@ -136,3 +136,29 @@ def test_a_sqlite_file_database_keeps_a_write_ahead_log_and_syncs_every_commit(
         db.session.remove()
         db.engine.dispose()
     assert settings == ("wal", 2)  # 2: FULL
+
+
+@pytest.mark.parametrize("args", [["worker", "--once"], ["--help"]])
+def test_a_wrong_setting_stops_the_command_line_with_its_message_not_a_traceback(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """Flask's command line printed the whole traceback above the message that names the
+    setting; now only the message shows, and a command ends with status 2."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'screening.db'}",
+        "SCREENING_ENV": "development",
+        "REMINDER_HOUR": "25",
+    }
+    ran = subprocess.run(
+        [sys.executable, "-m", "screening.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "Error: REMINDER_HOUR must be an hour of the day, 0 to 23" in ran.stderr
+    assert "Traceback" not in ran.stderr + ran.stdout
+    assert ran.returncode == (0 if args == ["--help"] else 2)
