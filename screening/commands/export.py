@@ -15,6 +15,7 @@ patient data out of the app.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ import click
 from flask.cli import with_appcontext
 
 from screening.services import screenings
+
+_DATE_ALONE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class SinceTime(click.ParamType):
@@ -44,7 +47,9 @@ class SinceTime(click.ParamType):
                 ctx,
             )
         if moment.tzinfo is None:
-            if "T" in str(value):
+            # Only a date alone means midnight UTC: a time without its zone ("2026-11-01
+            # 09:30", with a space as much as with a T) could be clinic time or UTC.
+            if not _DATE_ALONE.fullmatch(str(value).strip()):
                 self.fail(f"{value!r}: give the time zone too (Z or +hh:mm).", param, ctx)
             moment = moment.replace(tzinfo=UTC)
         try:

@@ -165,6 +165,18 @@ def test_a_since_at_the_calendars_end_is_a_usage_error(runner, tmp_path, since):
     assert "end or start of the calendar" in result.output
 
 
+@pytest.mark.parametrize("since", ["2026-11-30 11:41:50", "2026-11-30T11:41"])
+def test_a_since_time_without_its_zone_is_a_usage_error(runner, tmp_path, since):
+    """A time with a space and no zone was read as UTC without a word: in a New York clinic,
+    five hours of changes were left out (or put in) silently."""
+    result = runner.invoke(
+        args=["export", "--format", "fhir", "-o", str(tmp_path), "--since", since]
+    )
+    assert result.exit_code == 2
+    assert "give the time zone too" in result.output
+    assert not list(tmp_path.iterdir())
+
+
 def test_an_export_cut_short_is_still_audited(runner, monkeypatch):
     """`screening export | head`: the reader goes away after the first line. That screening
     left the app, so it is in the trail (nothing was recorded when the export did not end)."""
