@@ -54,7 +54,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     "output",
     required=True,
     metavar="SUMMARY.pdf",
-    help="Where to write the PDF (replaced only when rendering succeeds).",
+    help="Where to write the PDF (replaced only when rendering succeeds); - for standard output.",
 )
 @as_of_option
 @click.option(
@@ -88,6 +88,10 @@ def pdf_command(answers_file: str, output: str, as_of: date | None, page_size: s
     except PageSizeError as exc:
         click.echo(f"error: {exc}", err=True)
         raise click.exceptions.Exit(INVALID_INPUT) from exc
+    if output == "-":  # the usual name for standard output (`screening pdf a.json -o - | lpr`)
+        with click.open_file("-", "wb") as stdout:
+            stdout.write(pdf)
+        return
     try:
         write_atomically(Path(output), pdf)
     except OSError as exc:

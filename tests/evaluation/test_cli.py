@@ -260,3 +260,14 @@ def test_the_installed_command_in_a_real_process(tmp_path: Path) -> None:
 
     # No database is needed or touched.
     assert not (tmp_path / "never-created.db").exists()
+
+
+def test_pdf_to_standard_output_with_a_dash(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    """`-o -` is standard output, as for most tools (it wrote a file named "-")."""
+    path = str(EXAMPLES / "stenosis.answers.json")
+    result = runner.invoke(args=["pdf", path, "-o", "-", "--as-of", "2026-11-21"])
+    assert result.exit_code == 0, repr(result.exception)
+    assert result.stdout_bytes.startswith(b"%PDF-") and result.stdout_bytes.rstrip().endswith(
+        b"%%EOF"
+    )
+    assert not Path("-").exists() and not (tmp_path / "-").exists()
