@@ -87,6 +87,10 @@ def disable_two_factor_command(email: str) -> None:
     user = staff_service.user_by_email(email)
     if user is None:
         raise click.ClickException(f"No account for {staff_service.normalise_email(email)}.")
+    if user.totp_secret is None and not two_factor.unused_recovery_codes(user):
+        # Nothing to turn off: no audit row claiming a change that did not happen.
+        click.echo(f"Two-step sign-in was not set up for {user.email}; nothing changed.")
+        return
     two_factor.disable(user, actor="cli")
     click.echo(f"Two-step sign-in is off for {user.email}.")
 

@@ -298,3 +298,14 @@ def test_the_operator_can_turn_off_someones_two_step_sign_in(app, runner, client
     ).one()
     assert event.actor == "cli" and user.email in event.detail
     assert runner.invoke(args=["disable-two-factor", "nobody@clinic.example"]).exit_code == 1
+
+
+def test_turning_off_two_step_sign_in_that_was_never_on_changes_and_audits_nothing(app, runner):
+    """The trail said "disable_two_factor" for an account that never had it."""
+    user = make_user("clinician")
+    result = runner.invoke(args=["disable-two-factor", user.email])
+    assert result.exit_code == 0, result.output
+    assert "was not set up" in result.output and "nothing changed" in result.output
+    assert not db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "disable_two_factor")
+    ).all()
