@@ -28,7 +28,9 @@ from screening.translations_cache import gettext as _
 
 # Bump whenever templates/pdf, templates/summary or screening/summary/pdf.css change what a
 # stored PDF looks like; `rerender-summaries` (no option) re-renders the older ones.
-TEMPLATE_VERSION = "5"  # 5: footer wraps a name with no space; 4: pain chart beside its facts
+# 6: when warning signs began, "no spine surgery", blank lists "not answered"; 5: footer
+# wraps a name with no space; 4: pain chart beside its facts.
+TEMPLATE_VERSION = "6"
 
 
 class SummaryError(LookupError):

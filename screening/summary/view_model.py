@@ -44,6 +44,24 @@ ONSET_WORDS = {
     "not_sure": N_("Not sure when they began"),
 }
 
+# The same, as the banner's own line: the rules' reasons name the onset only for cauda
+# equina, yet it matters as much for the other signs it is asked after (symptoms spreading
+# to both legs, new sexual dysfunction): recent or worsening is what decides a call today.
+ONSET_LINES = {
+    "within_2_weeks": N_("These warning signs began in the last 2 weeks."),
+    "longer_getting_worse": N_("These warning signs began longer ago and are getting worse."),
+    "longer_not_changing": N_("These warning signs began longer ago and are not changing."),
+    "not_sure": N_("The patient is not sure when these warning signs began."),
+}
+# Onsets marked in bold: recent, or getting worse.
+ONSET_MARKED = frozenset({"within_2_weeks", "longer_getting_worse"})
+
+# How the pain has been since the latest operation (symptoms_since_surgery): marked in bold
+# when it is a reason to look again; "The pain went away" is good news, not a flag.
+SINCE_SURGERY_MARKED = frozenset(
+    {"improved_then_returned", "never_improved", "new_different_pain", "worse"}
+)
+
 # Where the cancer stands now (cancer_status), in a surgeon's words.
 CANCER_STATUS_WORDS = {
     "active_or_in_treatment": N_("active or in treatment"),
@@ -289,12 +307,18 @@ def _triage(evaluation: Mapping[str, Any], answers: Mapping[str, Any], _: Transl
     title = TRIAGE_TITLES.get(level, level)
     if rule_ids is None and level in _V1_TITLES:
         title = _V1_TITLES[level]
+    onset = answers.get("warning_signs_onset")
     return {
         "level": level,
         "routine": routine,
         "title": _(title),
         "rules": rules,
         "red_flags": flags,
+        "onset": (
+            {"text": _(ONSET_LINES[onset]), "flag": onset in ONSET_MARKED}
+            if onset in ONSET_LINES
+            else None
+        ),
     }
 
 
@@ -306,9 +330,12 @@ def _topics(evaluation: Mapping[str, Any], _: Translate) -> list[dict]:
     topics = []
     for number, topic in enumerate(evaluation.get("topics") or [], start=1):
         reasons = []
-        for text in topic.get("reasons") or []:
+        # A reason given twice within one topic (two operations the patient described the
+        # same way) is written once: "same as 1" inside topic 1 would point at itself.
+        for text in dict.fromkeys(topic.get("reasons") or []):
             reasons.append({"text": text, "same_as": first_given.get(text)})
-            first_given.setdefault(text, number)
+        for reason in reasons:
+            first_given.setdefault(reason["text"], number)
         earlier = {reason["same_as"] for reason in reasons}
         same_as = earlier.pop() if len(earlier) == 1 and None not in earlier else None
         topics.append(
@@ -370,8 +397,8 @@ def _pain(answers: Mapping[str, Any], scores: Mapping[str, Any], _: Translate) -
     if answers.get("night_pain"):
         pattern.append(_("Night or rest pain"))
 
-    # Progressive weakness is a red flag; walking stopped, new hand clumsiness and worse
-    # balance (possible myelopathy) are worth the eye.
+    # Progressive weakness is a red flag; walking stopped, new hand clumsiness and any
+    # unsteadiness (possible myelopathy) are worth the eye.
     facts = _answer_facts(
         answers,
         (
@@ -385,6 +412,8 @@ def _pain(answers: Mapping[str, Any], scores: Mapping[str, Any], _: Translate) -
         lambda item_id, value: (
             value in ("getting_worse", "cannot_walk")
             or (item_id == "hand_clumsiness" and value is True)
+            # Unsteady at all is the possible-myelopathy red flag, as new clumsiness is.
+            or (item_id == "balance_problem" and value != "none")
         ),
         _,
     )
@@ -427,13 +456,21 @@ def _time_since(year: Any, month: Any, as_of: date | None, _: Translate) -> str 
         return None
     low, high = months_since(year, month if isinstance(month, int) else None, as_of)
     if low >= 24:
-        return _("%(n)s y ago", n=low // 12 if low == high else as_of.year - year)
+        # In whole years as the months count them: a year without its month can be either
+        # side of a birthday of the operation ("2–3 y ago"), as the rules' range says.
+        if low // 12 == high // 12:
+            return _("%(n)s y ago", n=low // 12)
+        return _("%(low)s–%(high)s y ago", low=low // 12, high=high // 12)
     if low == high:
         return _("%(n)s mo ago", n=low)
     return _("%(low)s–%(high)s mo ago", low=low, high=high)
 
 
 def _surgery(answers: Mapping[str, Any], as_of: date | None, _: Translate) -> dict | None:
+    """The operations, newest first, and how things have been since; `none` when the patient
+    said they had no spine surgery (said, so it does not read like a question not asked)."""
+    if answers.get("prior_spine_surgery") is False:
+        return {"none": True, "rows": [], "symptoms_since": None, "since_flag": False, "wound": []}
     if not answers.get("prior_spine_surgery"):
         return None
     rows = []
@@ -464,8 +501,10 @@ def _surgery(answers: Mapping[str, Any], as_of: date | None, _: Translate) -> di
         )
     since = answers.get("symptoms_since_surgery")
     return {
+        "none": False,
         "rows": rows,
         "symptoms_since": _value("symptoms_since_surgery", since, _) if since else None,
+        "since_flag": since in SINCE_SURGERY_MARKED,
         "wound": _answer_facts(answers, ("wound_problem",), lambda i, v: v is True, _),
     }
 
@@ -546,6 +585,23 @@ def _health(
     bmi = scores.get("bmi")
     if bmi is not None:
         factors.append(_bmi_fact(answers, bmi, "bmi" in risky, _))
+    else:  # one of the two without the other: no BMI, but what was given still shows
+        if answers.get("height_cm") is not None:
+            factors.append(
+                {
+                    "label": _("Height"),
+                    "value": _("%(n)s cm", n=answers["height_cm"]),
+                    "flag": False,
+                }
+            )
+        if answers.get("weight_kg") is not None:
+            factors.append(
+                {
+                    "label": _("Weight"),
+                    "value": _("%(n)s kg", n=answers["weight_kg"]),
+                    "flag": False,
+                }
+            )
     factors += _answer_facts(answers, ("smoking", "diabetes"), lambda i, v: i in risky, _)
     if "diagnoses" in answers:
         osteoporosis = "osteoporosis" in (answers.get("diagnoses") or [])

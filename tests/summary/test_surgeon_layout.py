@@ -110,11 +110,14 @@ def test_medicines_and_allergies_come_before_the_topics(app: Flask, pdftotext) -
         assert text.count("Apixaban") == 1
 
 
-def test_nothing_listed_says_so() -> None:
+def test_a_blank_list_says_not_answered_not_none(app: Flask) -> None:
+    """A blank allergy answer printed "none listed", which reads as "no known allergies";
+    the questionnaire has no such answer, and blank means not answered."""
     summary = make_summary(example_answers("stenosis"))
-    html = render_html(summary)
-    assert "Current medicines:</b> none listed" in html
-    assert "Allergies:</b> none listed" in html
+    for html in (render_html(summary), staff_html(app, summary)):
+        assert "Current medicines:</b> not answered" in html
+        assert "Allergies:</b> not answered" in html
+        assert "none listed" not in html
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,7 @@ def test_unanswered_items_are_left_out() -> None:
     assert all(f["label"] != "BMI" for f in summary["health"])
     assert summary["own_words"] == []
     assert summary["goals"] == []
-    assert summary["surgery"] is None  # no earlier surgery: no section at all
+    assert summary["surgery"]["none"] is True  # no earlier surgery: said, not left out
     assert summary["appointment_at"] is None and summary["clinician"] is None
 
 
@@ -72,7 +72,8 @@ def test_surgeries_most_recent_first() -> None:
     ]
     rows = make_summary(answers)["surgery"]["rows"]
     assert [r["year"] for r in rows] == [2020, 2010]
-    assert rows[0]["ago"] == "6 y ago"  # 2020 with no month: 71 to 82 months
+    # 2020 with no month: 71 to 82 months, so 5 or 6 whole years, as the rules' range says.
+    assert rows[0]["ago"] == "5–6 y ago"
     assert rows[1]["levels"] == "L5-S1"
 
 
