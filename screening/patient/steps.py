@@ -150,7 +150,13 @@ def _blocks(section: Section, answers: dict[str, Any] | None = None) -> list[dic
 def step(token: str, section_id: str) -> Response:
     screening = _open(token)
     section = _section_or_404(section_id)
-    if screenings.needs_acknowledgement(screening):
+    # An emergency warning not yet acknowledged comes before every page. A step's own post is
+    # saved first, though: it is the patient's fix for the errors shown beside the warning (it
+    # was dropped on the way to the warning page, and the fix with it); its redirect then
+    # lands on the warning. Sending the form still waits for "I understand".
+    if screenings.needs_acknowledgement(screening) and (
+        request.method == "GET" or section.id == REVIEW_STEP
+    ):
         return redirect(url_for(".warning", token=token, next=section.id))
     if section.id == REVIEW_STEP:
         return _review(token, screening)
@@ -261,7 +267,12 @@ def _post_step(
             summary=summary,
             group_errors=group_errors,
             notice=notice,
-            warning=words_for(screening) if warn else None,
+            # Still beside the errors while the emergency waits for "I understand".
+            warning=(
+                words_for(screening)
+                if warn or screenings.needs_acknowledgement(screening)
+                else None
+            ),
         )
 
     if finishing_later or switching_language:

@@ -10,11 +10,14 @@ from flask.testing import FlaskClient
 from screening.questionnaire import QUESTIONNAIRE
 from tests.patient.conftest import load_screening
 from tests.patient.helpers import (
+    _multi,
     acknowledge_warning,
+    csrf_token_from,
     example_answers,
     fill_steps,
     post_step,
     start,
+    step_post_data,
     step_url,
     submit,
 )
@@ -169,3 +172,46 @@ class TestClinicSettings:
         page = text(client.get(response.location))
         assert "call 112" in page and 'href="tel:112"' in page
         assert "Test" in page
+
+
+def test_fixing_an_error_beside_the_emergency_warning_is_saved(client: FlaskClient) -> None:
+    """New saddle numbness with one question left blank: the step comes back with the error
+    and the emergency warning beside it. The patient answers the missing question and saves:
+    that post was dropped on the way to the warning page, so the answer was lost and the
+    patient was warned twice (an outside audit, on a phone, in Spanish)."""
+    token, _code = start(client)
+    save_first_three(client, token)
+    answers = warning_answers(saddle_numbness=True)
+    del answers["balance_problem"]
+    shown = post_step(client, token, "warning_signs", answers)
+    assert shown.status_code == 200
+    page = text(shown)
+    assert "Go to an emergency department now" in page
+    assert "Please choose an answer" in page or "Choose an answer" in page
+    assert load_screening(token).warning_acknowledged_at is None
+
+    fixed = client.post(
+        step_url(token, "warning_signs"),
+        data=_multi(
+            step_post_data("warning_signs", {**answers, "balance_problem": "getting_worse"})
+            + [("save", "1")]
+            + ([("csrf_token", csrf)] if (csrf := csrf_token_from(page)) else [])
+        ),
+    )
+    assert fixed.status_code == 302 and f"/s/{token}/warning" in fixed.location
+    assert load_screening(token).answers["balance_problem"] == "getting_worse"
+    # Still nothing else until "I understand"; then on to the next step, the answer kept.
+    assert "/warning" in client.get(step_url(token, "history")).location
+    acknowledged = acknowledge_warning(client, fixed.location)
+    assert acknowledged.location.endswith(step_url(token, "history"))
+    assert load_screening(token).answers["balance_problem"] == "getting_worse"
+
+
+def test_sending_still_waits_for_i_understand(client: FlaskClient) -> None:
+    token, _code = start(client)
+    save_first_three(client, token)
+    saved = post_step(client, token, "warning_signs", warning_answers(saddle_numbness=True))
+    assert "/warning" in saved.location
+    sent = client.post(step_url(token, "review"), data={"consent_confirm": "y", "submit": "1"})
+    assert sent.status_code == 302 and "/warning" in sent.location
+    assert load_screening(token).status != "submitted"
