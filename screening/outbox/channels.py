@@ -22,6 +22,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
+from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any, Protocol
@@ -82,10 +83,17 @@ class Channel(Protocol):
 # -- email -----------------------------------------------------------------------------------
 
 
+# Header lines up to RFC 5322's hard limit of 998 characters. At the default 78, a header
+# with no space to fold at, such as List-Unsubscribe's long link, is rewritten as MIME encoded
+# words ("=?utf-8?q?=3Chttps=3A//..."), which mail programs do not read as a link: their
+# unsubscribe button stopped working.
+_EMAIL_POLICY = email_policy.default.clone(max_line_length=998)
+
+
 def build_email(message: Outgoing, mail_from: str) -> EmailMessage:
     """The email as it will be sent; the Message-ID is the outbox id, so retries match."""
     payload = message.payload
-    email = EmailMessage()
+    email = EmailMessage(policy=_EMAIL_POLICY)
     email["From"] = mail_from
     email["To"] = message.recipient
     email["Subject"] = payload["subject"]

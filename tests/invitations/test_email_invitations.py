@@ -56,6 +56,11 @@ def test_front_desk_invites_by_email_and_the_link_opens_the_date_of_birth_check(
     assert mail.rcpt_tos == ["maria@example.org"]
     assert mail.message["Subject"] == "Your questionnaire for Lakeside Spine Clinic"
     assert mail.message["List-Unsubscribe"].startswith(f"<{BASE_URL}/reminders/stop/")
+    # On the wire as a plain link on one line: folded into MIME encoded words
+    # ("=?utf-8?q?=3Chttps..."), mail programs did not offer their unsubscribe button.
+    unsubscribe = f"List-Unsubscribe: {mail.message['List-Unsubscribe']}\r\n".encode()
+    assert unsubscribe in mail.raw
+    assert b"=?utf-8?" not in mail.raw.split(b"\r\n\r\n")[0]
     text, html = body_text(mail.message), body_html(mail.message)
     for part in (text, html):
         assert letter_link in part and letter_link.startswith(BASE_URL + "/s/")

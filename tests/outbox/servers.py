@@ -48,6 +48,7 @@ class ReceivedMail:
     mail_from: str
     rcpt_tos: list[str]
     message: EmailMessage
+    raw: bytes = b""  # as it came over the wire, before any parsing
 
 
 class RecordingSmtpHandler:
@@ -85,7 +86,12 @@ class RecordingSmtpHandler:
                 return "451 4.3.0 Try again later"
             message = message_from_bytes(envelope.content, policy=policy.default)
             self.received.append(
-                ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message)  # type: ignore[arg-type]
+                ReceivedMail(
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    message,  # type: ignore[arg-type]
+                    envelope.content,
+                )
             )
         return "250 Message accepted for delivery"
 
