@@ -190,3 +190,30 @@ def test_error_summary_follows_the_page(client: FlaskClient, token: str) -> None
     positions = [form.index(f'id="{field_id}"') for field_id in linked]
     assert positions == sorted(positions), linked
     assert "Date of birth cannot be in the future." in html
+
+
+def test_review_shows_height_and_weight_in_the_units_typed(client: FlaskClient, token: str) -> None:
+    """Typed in feet, inches and pounds, the review page said "177.8 cm" and "69.9 kg"; in
+    Spanish with an English decimal point."""
+    extra = [
+        ("height_unit", "ft_in"),
+        ("height_ft", "5"),
+        ("height_in", "10"),
+        ("weight_unit", "lb"),
+        ("weight_kg", "154"),
+    ]
+    assert post_step(client, token, "about", NO_MEASURES, extra=extra).status_code == 302
+    html = text(client.get(step_url(token, "review")))
+    assert "5 ft 10 in" in html and "154 lb" in html
+    assert "177.8 cm" not in html and "69.9 kg" not in html
+    spanish = text(client.get(step_url(token, "review") + "?lang=es", follow_redirects=True))
+    assert "5 pies 10 pulgadas" in spanish and "154 libras" in spanish
+
+
+def test_review_writes_a_decimal_the_patients_way(client: FlaskClient, token: str) -> None:
+    extra = [("height_unit", "cm"), ("weight_unit", "kg")]
+    answers = {**ABOUT, "weight_kg": 79.8}
+    assert post_step(client, token, "about", answers, extra=extra).status_code == 302
+    assert "79.8 kg" in text(client.get(step_url(token, "review")))
+    spanish = text(client.get(step_url(token, "review") + "?lang=es", follow_redirects=True))
+    assert "79,8 kg" in spanish
