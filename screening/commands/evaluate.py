@@ -104,9 +104,20 @@ def _from_questionnaire_response(raw: bytes, as_of: date) -> Validated | None:
     if has_app_context():
         base = current_app.config.get("FHIR_CANONICAL_BASE") or base
     imported = read_questionnaire_response(document, QUESTIONNAIRE, Canonical(base))
-    if not imported.ok:
-        return Validated(imported.answers, imported.errors)
-    return validate_answer_set(imported.answers, as_of)
+    validated = validate_answer_set(imported.answers, as_of)
+    if imported.ok:
+        return validated
+    # Every problem at once: the validator's too, except for the items the reader refused
+    # (left out of the answers, they would also read as "not answered").
+    refused = {error.item_id for error in imported.errors}
+    if "resourceType" in refused:
+        return Validated(imported.answers, imported.errors)  # not a response: nothing to check
+    more = [
+        error
+        for error in validated.errors
+        if error.item_id not in refused and error.sub_id not in refused  # surgeries[0].year
+    ]
+    return Validated(imported.answers, imported.errors + more)
 
 
 @click.command("evaluate")

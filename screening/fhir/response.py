@@ -6,7 +6,8 @@ repeats once per entry, and an empty multi answer (`[]`) is simply absent.
 Reading (`screening evaluate` and `screening pdf` accept a response from any FHIR client): the
 response's structure is checked against the definition here, each problem naming the linkId
 (unknown linkIds, a value of the wrong type, a code not in the list, two answers to a question
-that takes one), then against FHIR R4 itself (fhir.resources' R4B model: a date that is no
+that takes one, a question given twice or in another section's group, questions inside an
+answer), then against FHIR R4 itself (fhir.resources' R4B model: a date that is no
 date, an unknown element), and the answers it yields then go through the web form's own
 validator, which checks limits, requirements and "applies when". Two readings keep the result
 identical to the canonical set: a number answered as a listed code becomes the number again,
@@ -121,6 +122,10 @@ class _Reader:
         self.canonical = canonical
         self.errors: list[AnswerError] = []
         self.sections = {section.id: section for section in questionnaire.sections}
+        # The questions met so far in each answer set read (the whole response, or one
+        # surgery entry), answered or not: a question given twice is refused even when its
+        # first copy holds no answer.
+        self._seen: dict[int, set[str]] = {}
 
     def error(self, link_id: str, template: str, **params: Any) -> None:
         self.errors.append(AnswerError(link_id, template, params))
@@ -128,14 +133,33 @@ class _Reader:
     def read_top(self, items: Any) -> dict[str, Any]:
         answers: dict[str, Any] = {}
         top_items = {item.id: item for item in self.questionnaire.items}
+        section_of = {
+            item.id: section.id for section in self.questionnaire.sections for item in section.items
+        }
+        seen_sections: set[str] = set()
         for node in self._nodes(items, "item"):
             link_id = node["linkId"]
             if link_id in self.sections:
-                # A section group: its questions belong to the one flat answer set.
+                # A section group: its questions belong to the one flat answer set, and to
+                # this section (the response follows the Questionnaire's hierarchy).
+                if link_id in seen_sections:
+                    self.error(link_id, N_("This section appears twice; give it once."))
+                    continue
+                seen_sections.add(link_id)
                 if "answer" in node:
                     self.error(link_id, N_("A group holds questions, not answers."))
+                own = {item.id: item for item in self.sections[link_id].items}
                 for child in self._nodes(node.get("item", []), link_id):
-                    self._read_into(answers, child, top_items)
+                    elsewhere = section_of.get(child["linkId"])
+                    if child["linkId"] not in own and elsewhere is not None:
+                        self.error(
+                            child["linkId"],
+                            N_("This question belongs in section %(section)s, not %(here)s."),
+                            section=elsewhere,
+                            here=link_id,
+                        )
+                        continue
+                    self._read_into(answers, child, own)
             else:
                 # Accept a flat response too (questions not wrapped in section groups).
                 self._read_into(answers, node, top_items)
@@ -169,9 +193,11 @@ class _Reader:
                 self._read_into(entry, child, inner)
             answers.setdefault(link_id, []).append(entry)
             return
-        if link_id in answers:
+        seen = self._seen.setdefault(id(answers), set())
+        if link_id in seen or link_id in answers:
             self.error(link_id, N_("This question appears twice; give it once."))
             return
+        seen.add(link_id)
         if "item" in node:
             self.error(link_id, N_("This question has no sub-questions."))
             return
@@ -198,6 +224,17 @@ class _Reader:
 
     def _value(self, item: Item, answer: Any) -> Any:
         expected = "value" + typed_value_suffix(item)
+        if isinstance(answer, dict) and "item" in answer:
+            # FHIR allows questions under an answer; this questionnaire has none, so what is
+            # there would be lost without a word.
+            self.error(
+                item.id,
+                N_(
+                    "This answer holds questions (`item`); this questionnaire has none inside "
+                    "an answer. Give each question at its own place."
+                ),
+            )
+            return _INVALID
         given = (
             [key for key in answer if key.startswith("value")] if isinstance(answer, dict) else []
         )
@@ -275,16 +312,28 @@ def r4_problems(document: dict[str, Any]) -> list[AnswerError]:
 
     try:
         QuestionnaireResponse.model_validate(document)
+    except RecursionError:
+        # Nested deeper than the model can follow (answers inside answers, extensions inside
+        # extensions): no real response is.
+        return [
+            AnswerError(
+                "QuestionnaireResponse",
+                N_("The response is nested too deeply to read; no questionnaire needs that."),
+                {},
+            )
+        ]
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
             location = tuple(error["loc"])
             where = ".".join(str(step) for step in location)
+            # One line per problem: pydantic's message may quote a pattern holding line breaks.
+            problem = " ".join(str(error["msg"]).split())
             problems.append(
                 AnswerError(
                     _link_id_at(document, location) or "QuestionnaireResponse",
                     N_("Not valid FHIR R4 at %(where)s: %(problem)s"),
-                    {"where": where, "problem": error["msg"]},
+                    {"where": where, "problem": problem},
                 )
             )
         return problems
@@ -325,10 +374,8 @@ def read_questionnaire_response(
             status=json.dumps(status),
         )
     answers = reader.read_top(document.get("item", []))
-    if reader.errors:
-        return ImportedAnswers(answers, reader.errors)
-    r4_errors = r4_problems(document)
-    if r4_errors:
-        return ImportedAnswers(answers, r4_errors)
+    # Every problem at once: FHIR R4's own, except where the reader already named the item.
+    named = {error.item_id for error in reader.errors}
+    errors = reader.errors + [e for e in r4_problems(document) if e.item_id not in named]
     _empty_multis_as_none_chosen(answers, questionnaire)
-    return ImportedAnswers(answers, [])
+    return ImportedAnswers(answers, errors)

@@ -269,10 +269,13 @@ def test_a_response_that_does_not_fit_exits_2_naming_each_link_id(runner, tmp_pa
         assert result.exit_code == 2
         assert result.stdout == ""
         errors = result.stderr.splitlines()
+        # Every problem at once: the reader's, then the validator's (first_name was renamed
+        # "nickname", so it is also missing).
         assert [line.split(":")[1].strip() for line in errors] == [
             "nickname",
             "back_pain_nrs",
             "walking_limit",
+            "first_name",
         ]
     assert not (tmp_path / "x.pdf").exists()
 
@@ -294,3 +297,22 @@ def test_another_resource_type_is_refused(runner, tmp_path):
     result = runner.invoke(args=["evaluate", str(path)])
     assert result.exit_code == 2
     assert "error: resourceType:" in result.stderr
+
+
+def test_the_validators_problems_come_with_the_readers(runner, tmp_path):
+    """`screening evaluate` stopped at the first kind of problem: a wrong type hid a missing
+    required answer, which the patient's clinic then learned of only on the next try."""
+    path = _response_file(tmp_path, "stenosis")
+    response = json.loads(path.read_text())
+    for group in response["item"]:
+        group["item"] = [node for node in group["item"] if node["linkId"] != "smoking"]
+        for node in group["item"]:
+            if node["linkId"] == "sex":
+                node["answer"] = [{"valueInteger": 2}]
+    path.write_text(json.dumps(response))
+    result = runner.invoke(args=["evaluate", str(path), "--as-of", "2026-11-21"])
+    assert result.exit_code == 2
+    assert [line.split(":")[1].strip() for line in result.stderr.splitlines()] == [
+        "sex",
+        "smoking",
+    ]

@@ -151,3 +151,62 @@ def test_what_fhir_r4_itself_rejects_is_named_by_link_id(response):
     errors = _errors(response)
     assert "Not valid FHIR R4" in errors["date_of_birth"]
     assert "authored" in errors["QuestionnaireResponse"]
+
+
+# -- what an outside audit of the import found (each was accepted, lost data or crashed) ------
+
+
+def _section(response: dict[str, Any], section_id: str) -> dict[str, Any]:
+    return next(group for group in response["item"] if group["linkId"] == section_id)
+
+
+def test_questions_inside_an_answer_are_refused_not_dropped(response):
+    """FHIR allows questions under an answer; this questionnaire has none, and the email put
+    there vanished with exit 0."""
+    _node(response, "caregiver")["answer"][0]["item"] = [
+        {"linkId": "email", "answer": [{"valueString": "kim@example.org"}]}
+    ]
+    assert "holds questions" in _errors(response)["caregiver"]
+
+
+def test_a_question_in_another_sections_group_is_refused(response):
+    leg = _node(response, "leg_pain_nrs")
+    _section(response, "symptoms")["item"].remove(leg)
+    _section(response, "about")["item"].append(leg)
+    assert "belongs in section symptoms, not about" in _errors(response)["leg_pain_nrs"]
+
+
+def test_a_section_given_twice_is_refused(response):
+    about = _section(response, "about")
+    response["item"].append({"linkId": "about", "item": []})
+    assert about and "appears twice" in _errors(response)["about"]
+
+
+@pytest.mark.parametrize("first_copy", [{"linkId": "smoking"}, {"linkId": "smoking", "answer": []}])
+def test_a_question_given_twice_is_refused_even_when_its_first_copy_is_empty(response, first_copy):
+    history = _section(response, "history")["item"]
+    history.insert(0, first_copy)
+    assert "appears twice" in _errors(response)["smoking"]
+
+
+def test_a_response_nested_too_deeply_is_a_message_not_a_crash(response):
+    deep: dict[str, Any] = {"url": "http://example.org/x", "valueString": "x"}
+    for _ in range(400):
+        deep = {"url": "http://example.org/x", "extension": [deep]}
+    response["extension"] = [deep]
+    assert "nested too deeply" in _errors(response)["QuestionnaireResponse"]
+
+
+def test_every_kind_of_problem_is_named_at_once(response):
+    """An unknown linkId hid the R4 problems, and both hid the validator's."""
+    _node(response, "smoking")["linkId"] = "vaping_hours"
+    _node(response, "date_of_birth")["answer"] = [{"valueDate": "1975-13-45"}]
+    errors = _errors(response)
+    assert "Unknown linkId" in errors["vaping_hours"]
+    assert "Not valid FHIR R4" in errors["date_of_birth"]
+
+
+def test_fhir_problems_are_one_line_each(response):
+    _node(response, "first_name")["answer"] = [{"valueString": ""}]
+    message = _errors(response)["first_name"]
+    assert "\n" not in message and "\t" not in message
