@@ -160,6 +160,9 @@ def resume() -> Response:
         return _page("patient/resume.html", form=form)
     if not _csrf_ok(form):
         return _page("patient/resume.html", form=form, timed_out=True)
+    if not (form.code.data or "").strip():
+        form.code.errors = [_("Enter your code, like ABCDE-12345.")]
+        return _page("patient/resume.html", 200, form=form)
     screening = screenings.find_by_resume_code(form.code.data or "")
     if screening is None:
         form.code.errors = [
@@ -209,6 +212,9 @@ def confirm(token: str) -> Response:
         return _page("patient/confirm.html", form=form)
     if not _csrf_ok(form):
         return _page("patient/confirm.html", form=form, timed_out=True)
+    if not (form.date_of_birth.data or "").strip():
+        form.date_of_birth.errors = [_("Enter your date of birth.")]
+        return _page("patient/confirm.html", form=form)
     typed = parse_iso_date(parse_date_typed(form.date_of_birth.data or "") or "")
     if typed is None:
         form.date_of_birth.errors = [_("Enter a date like 1975-03-14 (year, month, day).")]

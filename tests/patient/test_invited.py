@@ -138,6 +138,15 @@ def test_malformed_date_does_not_count_as_a_try(app: Flask, client: FlaskClient)
     assert load_screening(token).dob_failures == 0
 
 
+def test_an_empty_date_of_birth_asks_for_it(app: Flask, client: FlaskClient) -> None:
+    """Nothing entered got "Enter a date like 1975-03-14", a format the page never shows."""
+    token = invite(app)
+    response = confirm(client, token, "  ")
+    assert "Enter your date of birth." in text(response)
+    assert "Enter a date like" not in text(response)
+    assert load_screening(token).dob_failures == 0
+
+
 def test_expired_link_shows_a_friendly_page(app: Flask, client: FlaskClient) -> None:
     token = invite(app, expires_in=timedelta(days=-1))
     for url in (f"/s/{token}", f"/s/{token}/confirm", step_url(token, "about")):

@@ -124,6 +124,13 @@ def test_wrong_resume_code_gets_a_clear_message(client: FlaskClient) -> None:
     assert "We could not find a form with that code" in response.get_data(as_text=True)
 
 
+def test_an_empty_resume_code_asks_for_it(client: FlaskClient) -> None:
+    """Nothing typed was told "We could not find a form with that code"."""
+    html = client.post("/resume", data={"code": " "}).get_data(as_text=True)
+    assert "Enter your code, like ABCDE-12345." in html
+    assert "We could not find" not in html
+
+
 @pytest.fixture
 def app_config() -> dict[str, object]:
     return {}
