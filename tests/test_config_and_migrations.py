@@ -85,8 +85,10 @@ def _fresh_database_url(tmp_path: Path) -> str:
     return f"{base}/{name}"
 
 
-def _screening(args: list[str], database_url: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": database_url, "SCREENING_ENV": "development"}
+def _screening(
+    args: list[str], database_url: str, **settings: str
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": database_url, "SCREENING_ENV": "development", **settings}
     return subprocess.run(
         [sys.executable, "-m", "screening.cli", *args],
         cwd=ROOT,
@@ -144,21 +146,7 @@ def test_a_wrong_setting_stops_the_command_line_with_its_message_not_a_traceback
 ) -> None:
     """Flask's command line printed the whole traceback above the message that names the
     setting; now only the message shows, and a command ends with status 2."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'screening.db'}",
-        "SCREENING_ENV": "development",
-        "REMINDER_HOUR": "25",
-    }
-    ran = subprocess.run(
-        [sys.executable, "-m", "screening.cli", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    ran = _screening(args, f"sqlite:///{tmp_path / 'screening.db'}", REMINDER_HOUR="25")
     assert "Error: REMINDER_HOUR must be an hour of the day, 0 to 23" in ran.stderr
     assert "Traceback" not in ran.stderr + ran.stdout
     assert ran.returncode == (0 if args == ["--help"] else 2)

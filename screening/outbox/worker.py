@@ -194,18 +194,25 @@ def claim(
     return claimed
 
 
-def _finish(message: Outgoing, worker: str, **values: object) -> None:
-    """Record the outcome, only while this worker still holds the row."""
-    db.session.execute(
+def _update_held(message: Outgoing, worker: str, **values: object) -> bool:
+    """UPDATE `message`'s row only while this worker still holds it (claimed, not taken back
+    by another worker); whether it did. Does not commit."""
+    result = db.session.execute(
         update(OutboxMessage)
         .where(
             OutboxMessage.id == message.id,
             OutboxMessage.status == OutboxStatus.SENDING.value,
             OutboxMessage.locked_by == worker,
         )
-        .values(locked_by=None, locked_until=None, **values)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def _finish(message: Outgoing, worker: str, **values: object) -> None:
+    """Record the outcome, only while this worker still holds the row."""
+    _update_held(message, worker, locked_by=None, locked_until=None, **values)
     db.session.commit()
 
 
@@ -216,41 +223,25 @@ def _renew_lease(message: Outgoing, worker: str, now: datetime) -> bool:
     relay), and another worker then takes the rest back. Without this check both would send
     them.
     """
-    result = db.session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message.id,
-            OutboxMessage.status == OutboxStatus.SENDING.value,
-            OutboxMessage.locked_by == worker,
-        )
-        .values(locked_until=now + LEASE)
-        .execution_options(synchronize_session=False)
-    )
+    renewed = _update_held(message, worker, locked_until=now + LEASE)
     db.session.commit()
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return renewed
 
 
 def hand_back(messages: Sequence[Outgoing], worker: str) -> int:
     """Return claimed, unsent messages to "pending", due as before and with the attempt the
     claim counted given back (nothing was tried). Only rows this worker still holds."""
-    handed = 0
-    for message in messages:
-        result = db.session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == message.id,
-                OutboxMessage.status == OutboxStatus.SENDING.value,
-                OutboxMessage.locked_by == worker,
-            )
-            .values(
-                status=OutboxStatus.PENDING.value,
-                locked_by=None,
-                locked_until=None,
-                attempts=OutboxMessage.attempts - 1,
-            )
-            .execution_options(synchronize_session=False)
+    handed = sum(
+        _update_held(
+            message,
+            worker,
+            status=OutboxStatus.PENDING.value,
+            locked_by=None,
+            locked_until=None,
+            attempts=OutboxMessage.attempts - 1,
         )
-        handed += int(result.rowcount or 0)  # type: ignore[attr-defined]
+        for message in messages
+    )
     db.session.commit()
     return handed
 

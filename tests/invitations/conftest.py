@@ -86,6 +86,17 @@ def invite(
     )
 
 
+def reissue_lost_link(screening: Screening, desk: StaffUser) -> invitations.IssuedLink:
+    """The front desk reissues the link because the patient lost it (through the service)."""
+    return invitations.reissue(
+        screening,
+        actor=desk.email,
+        secret_key=current_app.config["SECRET_KEY"],
+        expiry_days=7,
+        reason="lost",
+    )
+
+
 def clinic_time(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=ZONE)
 

@@ -21,6 +21,7 @@ from tests.invitations.conftest import (
     form_data,
     invite,
     letter_link_and_code,
+    reissue_lost_link,
 )
 from tests.outbox.servers import SmtpServer
 
@@ -235,19 +236,12 @@ def test_a_reissue_replaces_the_waiting_email_with_one_holding_the_new_link(
     called: lost). The waiting email held the old link, dead from the reissue: the patient
     gets one email, and its link is the new one (the old email once went out, dead link and
     all)."""
-    from screening.services import invitations
 
     smtp_server.stop()
     appointment = clinic_time(datetime.now(ZONE).date() + timedelta(days=20), 10)
     screening = invite(clinician, desk, appointment=appointment, email="maria@example.org")
     run_once()  # the relay is down: the email waits
-    issued = invitations.reissue(
-        screening,
-        actor=desk.email,
-        secret_key=app.config["SECRET_KEY"],
-        expiry_days=7,
-        reason="lost",
-    )
+    issued = reissue_lost_link(screening, desk)
     smtp_server.start()
     run_once(datetime.now(UTC) + timedelta(hours=2))
     [mail] = smtp_server.received
@@ -266,18 +260,11 @@ def test_a_reissue_sends_no_email_when_none_was_waiting(
 ) -> None:
     """The invitation went out; the reissued link is handed over by the front desk (letter,
     or "Email again"), not emailed behind their back."""
-    from screening.services import invitations
 
     appointment = clinic_time(datetime.now(ZONE).date() + timedelta(days=20), 10)
     screening = invite(clinician, desk, appointment=appointment, email="maria@example.org")
     run_once()
     assert len(smtp_server.received) == 1
-    invitations.reissue(
-        screening,
-        actor=desk.email,
-        secret_key=app.config["SECRET_KEY"],
-        expiry_days=7,
-        reason="lost",
-    )
+    reissue_lost_link(screening, desk)
     run_once(datetime.now(UTC) + timedelta(hours=2))
     assert len(smtp_server.received) == 1

@@ -15,7 +15,7 @@ from screening.extensions import db
 from screening.models import AuditEvent, OutboxMessage, Screening, StaffUser
 from screening.outbox.worker import run_once
 from screening.services import invitations, reminders
-from tests.invitations.conftest import BASE_URL, body_text, clinic_time, invite
+from tests.invitations.conftest import BASE_URL, body_text, clinic_time, invite, reissue_lost_link
 from tests.outbox.servers import SmtpServer
 
 # US daylight saving starts on Sunday 14 March 2027 (clocks go from 02:00 to 03:00).
@@ -236,13 +236,7 @@ def test_a_reminder_waiting_at_a_reissue_is_dropped_and_the_next_holds_the_new_l
     run_once(INVITED_AT)  # the invitation
     smtp_server.stop()
     run_once(utc("2027-03-13T15:00"))  # 3 days before: the reminder is queued, the relay down
-    issued = invitations.reissue(
-        screening,
-        actor=desk.email,
-        secret_key=app.config["SECRET_KEY"],
-        expiry_days=7,
-        reason="lost",
-    )
+    issued = reissue_lost_link(screening, desk)
     smtp_server.start()
     run_once(utc("2027-03-13T18:00"))
     assert reminder_count(smtp_server) == 0

@@ -20,6 +20,14 @@ from tests.patient.helpers import example_answers, post_step, step_url, submit
 FULL = example_answers("disc_herniation")
 ABOUT = {k: v for k, v in FULL.items() if k in QUESTIONNAIRE.section("about").item_ids}
 NO_MEASURES = {k: v for k, v in ABOUT.items() if k not in ("height_cm", "weight_kg")}
+# 5 ft 10 in and 154 lb, as the about step's unit fields post them.
+FEET_AND_POUNDS = [
+    ("height_unit", "ft_in"),
+    ("height_ft", "5"),
+    ("height_in", "10"),
+    ("weight_unit", "lb"),
+    ("weight_kg", "154"),
+]
 
 
 def text(response: Any) -> str:
@@ -95,13 +103,7 @@ def test_surgery_entry_with_an_error_is_kept_whole(client: FlaskClient, token: s
 
 
 def test_feet_and_inches_come_back_as_typed(client: FlaskClient, token: str) -> None:
-    extra = [
-        ("height_unit", "ft_in"),
-        ("height_ft", "5"),
-        ("height_in", "10"),
-        ("weight_unit", "lb"),
-        ("weight_kg", "154"),
-    ]
+    extra = FEET_AND_POUNDS
     assert post_step(client, token, "about", NO_MEASURES, extra=extra).status_code == 302
     stored = load_screening(token).answers
     assert stored["height_cm"] == 177.8 and stored["weight_kg"] == 69.9
@@ -195,13 +197,7 @@ def test_error_summary_follows_the_page(client: FlaskClient, token: str) -> None
 def test_review_shows_height_and_weight_in_the_units_typed(client: FlaskClient, token: str) -> None:
     """Typed in feet, inches and pounds, the review page said "177.8 cm" and "69.9 kg"; in
     Spanish with an English decimal point."""
-    extra = [
-        ("height_unit", "ft_in"),
-        ("height_ft", "5"),
-        ("height_in", "10"),
-        ("weight_unit", "lb"),
-        ("weight_kg", "154"),
-    ]
+    extra = FEET_AND_POUNDS
     assert post_step(client, token, "about", NO_MEASURES, extra=extra).status_code == 302
     html = text(client.get(step_url(token, "review")))
     assert "5 ft 10 in" in html and "154 lb" in html
