@@ -456,8 +456,8 @@ def _time_since(year: Any, month: Any, as_of: date | None, _: Translate) -> str 
         return None
     low, high = months_since(year, month if isinstance(month, int) else None, as_of)
     if low >= 24:
-        # In whole years as the months count them: a year without its month can be either
-        # side of a birthday of the operation ("2–3 y ago"), as the rules' range says.
+        # In whole years as the months count them: with no month, the operation may be
+        # either side of its anniversary ("2–3 y ago"), as the rules' range of months says.
         if low // 12 == high // 12:
             return _("%(n)s y ago", n=low // 12)
         return _("%(low)s–%(high)s y ago", low=low // 12, high=high // 12)
