@@ -648,6 +648,14 @@ def _own_words(answers: Mapping[str, Any], _: Translate) -> list[dict]:
     return words
 
 
+def _counted_as_of(as_of: date | None, moment: datetime, zone: tzinfo | None) -> str | None:
+    """The as-of date ages and "years ago" were counted on, when it is not the day the
+    summary says it was submitted (or made): `screening pdf --as-of` prints it, else no one
+    reading the PDF could tell what "age 67" counts from."""
+    day = moment.astimezone(zone).date() if zone is not None else moment.date()
+    return as_of.isoformat() if as_of is not None and as_of != day else None
+
+
 def build_summary(
     answers: dict,
     evaluation: dict,
@@ -693,6 +701,7 @@ def build_summary(
         "questionnaire_version": str(questionnaire_version),
         "rules_version": str(evaluation.get("rules_version", "")),
         "as_of": evaluation.get("as_of"),
+        "counted_as_of": _counted_as_of(as_of, submitted_at or generated_at, zone),
         "disclaimer": _("Decision support for the consultation, not a diagnosis."),
         "patient": patient,
         "triage": _triage(evaluation, answers, _),

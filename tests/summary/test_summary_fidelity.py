@@ -187,3 +187,25 @@ def test_unsteadiness_is_marked_like_hand_clumsiness(balance: str, marked: bool)
     facts = {fact["label"]: fact for fact in make_summary(answers)["pain"]["facts"]}
     [balance_fact] = [fact for label, fact in facts.items() if label.startswith("Balance")]
     assert balance_fact["flag"] is marked
+
+
+def test_a_summary_counted_on_another_day_says_which(app: Flask) -> None:
+    """`screening pdf --as-of 2026-01-15` counted ages and years ago from a date the PDF never
+    named (its footer said "generated" today)."""
+    answers = example_answers("after_fusion")
+    as_of = date(2026, 1, 15)
+    summary = build_summary(
+        answers,
+        evaluate(answers, as_of).to_dict(),
+        clinic_name="Spine Clinic",
+        generated_at=datetime(2026, 11, 30, 12, 0),
+    )
+    assert summary["counted_as_of"] == "2026-01-15"
+    for html in both_renderings(app, summary):
+        assert "Ages and times counted as of 2026-01-15" in html
+
+
+def test_a_summary_counted_on_its_submission_day_says_nothing_more(app: Flask) -> None:
+    summary = make_summary(example_answers("after_fusion"))
+    assert summary["counted_as_of"] is None
+    assert "counted as of" not in " ".join(both_renderings(app, summary))
