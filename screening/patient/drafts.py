@@ -149,8 +149,9 @@ def _group_data(section: Section, fields: Mapping[str, Any]) -> dict[str, list[d
     return groups
 
 
-def _height_data(fields: Mapping[str, Any], stored: float | None, unit: str) -> dict[str, Any]:
-    """The height fields to show: as typed when that is what is stored, else converted."""
+def height_as_shown(fields: Mapping[str, Any], stored: float | None, unit: str) -> dict[str, Any]:
+    """The height fields to show (the about step, the review page): as typed when that is what
+    is stored, else converted; `unit` when the draft has none."""
     typed_unit = fields.get("height_unit") or unit
     if typed_unit == "ft_in":
         feet = parse_whole_number(str(fields.get("height_ft") or "0"))
@@ -165,7 +166,8 @@ def _height_data(fields: Mapping[str, Any], stored: float | None, unit: str) -> 
     )
 
 
-def _weight_data(fields: Mapping[str, Any], stored: float | None, unit: str) -> dict[str, Any]:
+def weight_as_shown(fields: Mapping[str, Any], stored: float | None, unit: str) -> dict[str, Any]:
+    """The weight fields to show, by the same rule as height_as_shown."""
     typed_unit = fields.get("weight_unit") or unit
     text = fields.get("weight_kg")
     number = parse_number(str(text)) if text is not None else None
@@ -199,13 +201,13 @@ def apply_draft(
         else:
             if (fields.get("height_unit") or height_unit) == "ft_in":
                 shown.pop("height_cm", None)  # shown in feet and inches instead
-            shown.update(_height_data(fields, stored, height_unit))
+            shown.update(height_as_shown(fields, stored, height_unit))
     if "weight_kg" in section.item_ids:
         stored = answers.get("weight_kg")
         if stored is not None and "weight_unit" not in fields:
             shown["weight_unit"] = "kg"
         else:
-            shown.update(_weight_data(fields, stored, weight_unit))
+            shown.update(weight_as_shown(fields, stored, weight_unit))
     measurement = set(HEIGHT_FIELDS) | set(WEIGHT_FIELDS)
     for name, value in fields.items():
         if name in measurement or "-" in name:

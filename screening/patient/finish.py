@@ -28,7 +28,7 @@ from screening.patient.forms import (
     StepForm,
 )
 from screening.patient.link_access import _open
-from screening.patient.review import review_sections, typed_units
+from screening.patient.review import review_sections, typed_measures
 from screening.patient.warning_words import reports_back_or_leg_pain, words_for
 from screening.public_links import public_url
 from screening.questionnaire import QUESTIONNAIRE
@@ -102,7 +102,7 @@ def _review(token: str, screening: Screening) -> Response:
                 )
                 for section_id in sorted(missing_sections, key=QUESTIONNAIRE.step_number)
             ]
-    sections = review_sections(screening.answers, complete, typed_units(screening.draft))
+    sections = review_sections(screening.answers, complete, typed_measures(screening.draft))
     number = QUESTIONNAIRE.step_number(REVIEW_STEP)
     return _page(
         "patient/review.html",

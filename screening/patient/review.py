@@ -7,70 +7,52 @@ template only lays it out. Question and answer wording are the definition's (tra
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import format_date, format_decimal
 
+from screening.patient.drafts import height_as_shown, weight_as_shown
 from screening.patient.parsing import parse_number
-from screening.patient.units import feet_and_inches, height_cm_from, pounds, weight_kg_from
 from screening.questionnaire import QUESTIONNAIRE, Item, ItemType, parse_iso_date
 from screening.translations_cache import gettext as _
 
 T = ItemType
 
 
-@dataclass(frozen=True)
-class TypedUnits:
-    """How the patient typed height and weight on the about step, as its draft keeps them:
-    "ft_in" or "cm", "lb" or "kg", and the numbers as typed."""
-
-    height: str = "cm"
-    weight: str = "kg"
-    fields: Mapping[str, Any] = field(default_factory=dict)
+def typed_measures(draft: Mapping[str, Any]) -> Mapping[str, Any]:
+    """What the about step's draft keeps of how height and weight were typed (units, numbers)."""
+    return (draft.get("about") or {}).get("fields") or {}
 
 
-def typed_units(draft: Mapping[str, Any]) -> TypedUnits:
-    """The units of the about step's draft, read as the step read them (shaping: feet and
-    inches only when typed; pounds only when chosen); centimetres and kilograms otherwise."""
-    fields = (draft.get("about") or {}).get("fields") or {}
-    feet_typed = any(fields.get(name) for name in ("height_ft", "height_in"))
-    in_feet = feet_typed and (fields.get("height_unit") == "ft_in" or not fields.get("height_cm"))
-    weight = "lb" if fields.get("weight_unit") == "lb" else "kg"
-    return TypedUnits("ft_in" if in_feet else "cm", weight, fields)
+def _number(text: Any) -> str:
+    """A number as the patient's language writes it (79,8 in Spanish)."""
+    number = parse_number(str(text))
+    return format_decimal(number) if number is not None else str(text)
 
 
-def _typed_number(text: Any) -> float | None:
-    return parse_number(str(text)) if text not in (None, "") else None
-
-
-def _measurement(item: Item, value: float, units: TypedUnits | None) -> str:
-    """A height or weight in the units the patient typed it in (stored in cm and kg): the
-    numbers they typed when those are what is stored, written the way their language writes
-    numbers (79,8 in Spanish)."""
-    units = units or TypedUnits()
-    typed = units.fields
-    if item.id == "height_cm" and units.height == "ft_in":
-        feet, inches = _typed_number(typed.get("height_ft")), _typed_number(typed.get("height_in"))
-        if feet is None or height_cm_from(int(feet), inches or 0.0) != value:
-            feet, inches = (float(part) for part in feet_and_inches(value))
-        return _(
-            "%(feet)s ft %(inches)s in",
-            feet=format_decimal(feet),
-            inches=format_decimal(inches or 0),
-        )
-    if item.id == "weight_kg" and units.weight == "lb":
-        number = _typed_number(typed.get("weight_kg"))
-        if number is None or weight_kg_from(number, "lb") != value:
-            number = float(pounds(value))
-        return _("%(n)s lb", n=format_decimal(number))
+def _measurement(item: Item, value: float, typed: Mapping[str, Any] | None) -> str:
+    """A height or weight as the about step shows it back (drafts.height_as_shown: in the
+    units typed, the numbers typed when those are what is stored); stored in cm and kg."""
+    typed = typed or {}
+    if item.id == "height_cm":
+        shown = height_as_shown(typed, value, "cm")
+        if shown["height_unit"] == "ft_in":
+            return _(
+                "%(feet)s ft %(inches)s in",
+                feet=_number(shown.get("height_ft") or 0),
+                inches=_number(shown.get("height_in") or 0),
+            )
+    if item.id == "weight_kg":
+        shown = weight_as_shown(typed, value, "kg")
+        if shown["weight_unit"] == "lb":
+            return _("%(n)s lb", n=_number(shown["weight_kg"]))
     number = format_decimal(value)
     return f"{number} {item.unit}" if item.unit else number
 
 
-def answer_text(item: Item, value: Any, units: TypedUnits | None = None) -> str:
+def answer_text(item: Item, value: Any, typed: Mapping[str, Any] | None = None) -> str:
     """One answer as a patient would say it (codes become their labels, units are added;
-    height and weight in `units`, those the patient typed in: see typed_units)."""
+    height and weight as `typed`, see typed_measures)."""
     if value is None:
         return _("Not answered")
     if item.type is T.YES_NO:
@@ -84,7 +66,7 @@ def answer_text(item: Item, value: Any, units: TypedUnits | None = None) -> str:
     if item.type is T.INTEGER and item.presentation == "scale":
         return _("%(value)s out of %(max)s", value=value, max=int(item.max_value or 10))
     if item.type is T.NUMBER:
-        return _measurement(item, float(value), units)
+        return _measurement(item, float(value), typed)
     if item.type is T.DATE:
         parsed = parse_iso_date(value)
         return format_date(parsed, format="long") if parsed else str(value)
@@ -94,7 +76,7 @@ def answer_text(item: Item, value: Any, units: TypedUnits | None = None) -> str:
 def review_sections(
     answers: dict[str, Any],
     complete: dict[str, bool],
-    units: TypedUnits | None = None,
+    typed: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Each step with its answered questions; group items list their entries."""
     sections = []
@@ -119,7 +101,7 @@ def review_sections(
                 continue
             if value is None and not item.required:
                 continue
-            rows.append({"question": _(item.question), "answer": answer_text(item, value, units)})
+            rows.append({"question": _(item.question), "answer": answer_text(item, value, typed)})
         sections.append(
             {
                 "id": section.id,

@@ -36,17 +36,10 @@ from screening.questionnaire.model import N_
 from screening.summary.body_map import body_map_svg
 from screening.translations_cache import gettext
 
-# When the cauda equina signs began (warning_signs_onset), in a surgeon's words.
-ONSET_WORDS = {
-    "within_2_weeks": N_("Began in the last 2 weeks"),
-    "longer_getting_worse": N_("Began longer ago, getting worse"),
-    "longer_not_changing": N_("Began longer ago, not changing"),
-    "not_sure": N_("Not sure when they began"),
-}
-
-# The same, as the banner's own line: the rules' reasons name the onset only for cauda
-# equina, yet it matters as much for the other signs it is asked after (symptoms spreading
-# to both legs, new sexual dysfunction): recent or worsening is what decides a call today.
+# When the warning signs began (warning_signs_onset), as the banner's own line: the rules'
+# reasons name the onset only for cauda equina, yet it matters as much for the other signs it
+# is asked after (symptoms spreading to both legs, new sexual dysfunction): recent or
+# worsening is what decides a call today.
 ONSET_LINES = {
     "within_2_weeks": N_("These warning signs began in the last 2 weeks."),
     "longer_getting_worse": N_("These warning signs began longer ago and are getting worse."),
@@ -126,7 +119,6 @@ SURGEON_WORDING: dict[tuple[str, Any], str] = {
     ("approach", "open"): N_("Open"),
     ("approach", "minimally_invasive"): N_("Minimally invasive"),
     ("approach", "unknown"): N_("Unknown"),
-    **{("warning_signs_onset", code): words for code, words in ONSET_WORDS.items()},
     **{("cancer_status", code): words for code, words in CANCER_STATUS_WORDS.items()},
 }
 

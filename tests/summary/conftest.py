@@ -47,14 +47,31 @@ def expected(name: str) -> dict[str, Any]:
     return json.loads((EXAMPLES / f"{name}.expected.json").read_text())
 
 
-def make_summary(answers: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+def make_summary(
+    answers: dict[str, Any], *, as_of: date = AS_OF, **overrides: Any
+) -> dict[str, Any]:
+    """The summary of `answers` evaluated `as_of`; `overrides` go to build_summary."""
     options: dict[str, Any] = {
         "clinic_name": "Spine Clinic",
         "generated_at": datetime(2026, 11, 21, 12, 0, tzinfo=UTC),
         "submitted_at": datetime(2026, 11, 21, 9, 30, tzinfo=UTC),
     }
     options.update(overrides)
-    return build_summary(answers, evaluate(answers, AS_OF).to_dict(), **options)
+    return build_summary(answers, evaluate(answers, as_of).to_dict(), **options)
+
+
+def routine_evaluation(topics: list[dict[str, Any]]) -> dict[str, Any]:
+    """A stored version 2 evaluation at routine level holding just `topics`."""
+    return {
+        "rules_version": "2",
+        "as_of": AS_OF.isoformat(),
+        "triage": "routine",
+        "triage_rules": [],
+        "red_flags": [],
+        "topics": topics,
+        "scores": {},
+        "checks": [],
+    }
 
 
 def count_calls(monkeypatch: pytest.MonkeyPatch, module: Any, **labels: str) -> dict[str, int]:

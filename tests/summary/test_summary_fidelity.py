@@ -15,10 +15,9 @@ from typing import Any
 import pytest
 from flask import Flask, render_template
 
-from screening.evaluation import evaluate
 from screening.summary.render import render_html
 from screening.summary.view_model import build_summary
-from tests.summary.conftest import example_answers, make_summary
+from tests.summary.conftest import example_answers, make_summary, routine_evaluation
 
 
 def staff_html(app: Flask, summary: dict) -> str:
@@ -114,19 +113,12 @@ def test_a_surgery_question_not_answered_shows_no_section() -> None:
 def test_a_reason_given_twice_in_one_topic_is_written_once() -> None:
     """Two discectomies described alike gave topic 1 "... · Same reason as 1 above"."""
     reason = "Lumbar discectomy, 2018 (95 to 106 months ago); leg pain 7/10 now."
-    evaluation = {
-        "rules_version": "2",
-        "as_of": "2026-11-21",
-        "triage": "routine",
-        "triage_rules": [],
-        "red_flags": [],
-        "topics": [
+    evaluation = routine_evaluation(
+        [
             {"id": "post_surgical_pain", "title": "Persistent pain", "reasons": [reason, reason]},
             {"id": "recurrent_herniation", "title": "Recurrent herniation", "reasons": [reason]},
-        ],
-        "scores": {},
-        "checks": [],
-    }
+        ]
+    )
     summary = build_summary(
         example_answers("disc_herniation"),
         evaluation,
@@ -149,12 +141,11 @@ def test_years_ago_without_a_month_is_a_range_as_the_rules_count_it() -> None:
         {**answers["surgeries"][0], "year": 2023},
     ]
     answers["surgeries"][1].pop("month", None)
-    as_of = date(2026, 1, 15)
-    summary = build_summary(
+    summary = make_summary(
         answers,
-        evaluate(answers, as_of).to_dict(),
-        clinic_name="Spine Clinic",
+        as_of=date(2026, 1, 15),
         generated_at=datetime(2026, 1, 15, 12, 0),
+        submitted_at=None,
     )
     ago = {row["when"]: row["ago"] for row in summary["surgery"]["rows"]}
     assert ago == {"Dec 2023": "2 y ago", "2023": "2–3 y ago"}
@@ -191,13 +182,11 @@ def test_unsteadiness_is_marked_like_hand_clumsiness(balance: str, marked: bool)
 def test_a_summary_counted_on_another_day_says_which(app: Flask) -> None:
     """`screening pdf --as-of 2026-01-15` counted ages and years ago from a date the PDF never
     named (its footer said "generated" today)."""
-    answers = example_answers("after_fusion")
-    as_of = date(2026, 1, 15)
-    summary = build_summary(
-        answers,
-        evaluate(answers, as_of).to_dict(),
-        clinic_name="Spine Clinic",
+    summary = make_summary(
+        example_answers("after_fusion"),
+        as_of=date(2026, 1, 15),
         generated_at=datetime(2026, 11, 30, 12, 0),
+        submitted_at=None,
     )
     assert summary["counted_as_of"] == "2026-01-15"
     for html in both_renderings(app, summary):

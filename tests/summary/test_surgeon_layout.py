@@ -17,7 +17,7 @@ from screening.summary import body_map
 from screening.summary.pdf_layout import pdf_layout
 from screening.summary.render import render_html, render_pdf, stylesheet_text
 from screening.summary.view_model import build_summary
-from tests.summary.conftest import example_answers, make_summary
+from tests.summary.conftest import example_answers, make_summary, routine_evaluation
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
@@ -27,20 +27,13 @@ SHARED = "Lumbar discectomy (L4-L5), 2019 (83 to 94 months ago); leg pain 7/10 n
 
 
 def _evaluation_sharing_a_reason() -> dict:
-    return {
-        "rules_version": "2",
-        "as_of": "2026-11-21",
-        "triage": "routine",
-        "triage_rules": [],
-        "red_flags": [],
-        "topics": [
+    return routine_evaluation(
+        [
             {"id": "post_surgical_pain", "title": "Persistent pain", "reasons": [SHARED]},
             {"id": "recurrent_herniation", "title": "Recurrent herniation", "reasons": [SHARED]},
             {"id": "sciatica", "title": "Sciatica", "reasons": ["Leg pain 7/10.", SHARED]},
-        ],
-        "scores": {},
-        "checks": [],
-    }
+        ]
+    )
 
 
 def _words(text: str) -> str:
