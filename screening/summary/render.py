@@ -300,6 +300,17 @@ def _writing_faster() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def _rendering_faster() -> Iterator[None]:
+    """While a PDF is laid out and written: each line keeps its Pango layout for drawing
+    instead of WeasyPrint building it a second time (kept_layouts; same bytes, tests hold it
+    to WeasyPrint's own). Only under _LOCK, like _writing_faster."""
+    from screening.summary.kept_layouts import kept_layouts
+
+    with kept_layouts(_replaced):
+        yield
+
+
 @cache
 def _shared() -> _Resources:
     from screening.summary.fetcher import PackagedFilesFetcher
@@ -353,10 +364,11 @@ def render_pdf_counting_pages(
         source = _summary_html_class()(
             string=html, base_url=BASE_URL, url_fetcher=resources.fetcher
         )
-        document = source.render(
-            stylesheets=resources.stylesheets(page_size),
-            font_config=resources.font_config,
-            **options,
-        )
-        with _writing_faster():
-            return document.write_pdf(**options), len(document.pages)
+        with _rendering_faster():
+            document = source.render(
+                stylesheets=resources.stylesheets(page_size),
+                font_config=resources.font_config,
+                **options,
+            )
+            with _writing_faster():
+                return document.write_pdf(**options), len(document.pages)
