@@ -21,7 +21,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from screening.extensions import db
-from screening.models import Screening, StaffRole, StaffUser
+from screening.models import Screening, ScreeningStatus, StaffRole, StaffUser
 from screening.routes import staff_only
 from screening.services import audit, red_flags
 from screening.services import invitations as invitation_service
@@ -30,7 +30,13 @@ from screening.services import screenings as screening_service
 from screening.services.summaries import SummaryError, summary_for
 from screening.staff.access import client_ip, current_staff_user
 from screening.staff.blueprint import bp
-from screening.staff.forms import ActionForm, RedFlagActionForm, ReissueForm, ReviewForm
+from screening.staff.forms import (
+    ActionForm,
+    RedFlagActionForm,
+    ReissueForm,
+    ReviewForm,
+    StaffForm,
+)
 
 CLINICAL = (StaffRole.CLINICIAN,)
 
@@ -79,7 +85,17 @@ def _summary(screening: Screening) -> dict | None:
 @bp.get("/screenings/<public_id>")
 @staff_only()
 def screening_detail(public_id: str):  # type: ignore[no-untyped-def]
-    screening = screening_or_404(public_id)
+    return _detail_page(screening_or_404(public_id))
+
+
+def _detail_page(
+    screening: Screening,
+    *,
+    red_flag_form_posted: RedFlagActionForm | None = None,
+    review_form_posted: ReviewForm | None = None,
+):  # type: ignore[no-untyped-def]
+    """The screening's page, audited as a view. A form posted with something to fix comes
+    back as it was typed, its errors beside it (status 422), so a note is never lost."""
     clinical = current_user.sees_clinical
     flagged = clinical and red_flags.is_flagged(screening)
     audit.record_and_commit(
@@ -95,7 +111,7 @@ def screening_detail(public_id: str):  # type: ignore[no-untyped-def]
         screening.reviewed_by_id,
         screening.flags_acknowledged_by_id,
     )
-    return render_template(
+    page = render_template(
         "staff/detail.html",
         screening=screening,
         clinical=clinical,
@@ -114,12 +130,14 @@ def screening_detail(public_id: str):  # type: ignore[no-untyped-def]
         has_pdf=clinical and screening.summary is not None,
         flagged=flagged,
         red_flag_panel=red_flags.panel(screening) if flagged else None,
-        red_flag_form=red_flag_form(),
+        red_flag_form=red_flag_form_posted or red_flag_form(),
         callback_needed=red_flags.callback_needed(screening),
-        review_form=ReviewForm(),
+        review_form=review_form_posted or ReviewForm(),
         action_form=ActionForm(),
         reissue_form=ReissueForm(),
     )
+    posted = red_flag_form_posted or review_form_posted
+    return page, 422 if posted is not None else 200
 
 
 def red_flag_form() -> RedFlagActionForm:
@@ -158,47 +176,56 @@ def summary_pdf(public_id: str) -> Response:
 
 @bp.post("/screenings/<public_id>/review")
 @staff_only(*CLINICAL)
-def review(public_id: str) -> Response:
+def review(public_id: str):  # type: ignore[no-untyped-def]
     screening = screening_or_404(public_id)
     form = ReviewForm()
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "error")
-        return redirect(url_for("staff.screening_detail", public_id=public_id))
-    try:
-        queue_service.mark_reviewed(
-            screening, reviewer=current_staff_user(), note=form.note.data, ip=client_ip()
-        )
-    except queue_service.ReviewError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("Marked reviewed."), "success")
-    return redirect(url_for("staff.screening_detail", public_id=public_id))
+    if form.validate_on_submit():
+        try:
+            queue_service.mark_reviewed(
+                screening, reviewer=current_staff_user(), note=form.note.data, ip=client_ip()
+            )
+        except queue_service.ReviewError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(_("Marked reviewed."), "success")
+            return redirect(url_for("staff.screening_detail", public_id=public_id))
+    # The page shows the review form only while the screening waits for review.
+    if screening.status != ScreeningStatus.SUBMITTED:
+        return _refused_without_form(form, url_for("staff.screening_detail", public_id=public_id))
+    return _detail_page(screening, review_form_posted=form)
 
 
 @bp.post("/screenings/<public_id>/acknowledge")
 @staff_only(*CLINICAL)
-def acknowledge(public_id: str) -> Response:
+def acknowledge(public_id: str):  # type: ignore[no-untyped-def]
     """Record what was done about the red flags (the first record acknowledges them)."""
     screening = screening_or_404(public_id)
     form = red_flag_form()
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "error")
-        return redirect(url_for("staff.screening_detail", public_id=public_id) + "#red-flags")
-    try:
-        red_flags.record_action(
-            screening,
-            clinician=current_staff_user(),
-            outcome=form.outcome.data,
-            note=form.action_note.data,
-            seen_level=form.seen_level.data,
-            ip=client_ip(),
-        )
-    except red_flags.RedFlagError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("Recorded. The red flags are acknowledged."), "success")
-    return redirect(url_for("staff.screening_detail", public_id=public_id) + "#red-flags")
+    if form.validate_on_submit():
+        try:
+            red_flags.record_action(
+                screening,
+                clinician=current_staff_user(),
+                outcome=form.outcome.data,
+                note=form.action_note.data,
+                seen_level=form.seen_level.data,
+                ip=client_ip(),
+            )
+        except red_flags.RedFlagError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(_("Recorded. The red flags are acknowledged."), "success")
+            return redirect(url_for("staff.screening_detail", public_id=public_id) + "#red-flags")
+    # The page shows the red-flag form only while the screening is flagged.
+    if not red_flags.is_flagged(screening):
+        return _refused_without_form(form, url_for("staff.screening_detail", public_id=public_id))
+    return _detail_page(screening, red_flag_form_posted=form)
+
+
+def _refused_without_form(form: StaffForm, page: str) -> Response:
+    """A post the page can no longer show its form for (the screening moved on): its
+    messages at the top of the page instead."""
+    for errors in form.errors.values():
+        for message in errors:
+            flash(str(message), "error")
+    return redirect(page)

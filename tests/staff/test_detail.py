@@ -144,3 +144,74 @@ def test_a_screening_not_yet_submitted_shows_no_summary(client, app):
 def test_unknown_ids_are_404(client, app):
     sign_in(client, make_user("clinician"))
     assert client.get("/staff/screenings/does-not-exist").status_code == 404
+
+
+def _red_flag_form_of(html: str) -> str:
+    """The red-flag panel's form, as the page shows it."""
+    start = html.index('class="red-flag-form"')
+    return html[start : html.index("</form>", start)]
+
+
+def test_a_refused_red_flag_record_keeps_the_note_beside_its_error(client, app, emergency):
+    """A clinician who forgets to choose what was done gets the form back as typed, with the
+    message in it (not at the top of a page that jumps to the panel), and nothing recorded."""
+    from screening.models import AuditEvent
+
+    sign_in(client, make_user("clinician"))
+    note = "Spoke to his wife; he is on the way to the ED."
+    views_before = db.session.query(AuditEvent).filter_by(action="view_screening").count()
+    response = client.post(
+        f"/staff/screenings/{emergency.public_id}/acknowledge",
+        data={"action_note": note, "seen_level": "emergency"},
+    )
+    assert response.status_code == 422
+    form = _red_flag_form_of(response.get_data(as_text=True))
+    assert "Choose what was done." in form and "error-summary" in form
+    assert note.replace("'", "&#39;") in form
+    db.session.refresh(emergency)
+    assert emergency.flags_acknowledged_at is None
+    # The page shows patient data again, so it is audited as a view.
+    views = db.session.query(AuditEvent).filter_by(action="view_screening").count()
+    assert views == views_before + 1
+
+
+def test_a_record_refused_by_the_rules_keeps_the_note_too(client, app, emergency):
+    """'Other' needs a note; a stale level (the answers changed) is refused: both come back
+    with what was typed, the stale one showing the level as it now is."""
+    sign_in(client, make_user("clinician"))
+    detail = f"/staff/screenings/{emergency.public_id}"
+    no_note = client.post(
+        detail + "/acknowledge", data={"outcome": "other", "seen_level": "emergency"}
+    )
+    assert no_note.status_code == 422
+    assert "Say in the note what was done." in _red_flag_form_of(no_note.get_data(as_text=True))
+    stale = client.post(
+        detail + "/acknowledge",
+        data={
+            "outcome": "called_reached",
+            "action_note": "Booked for today",
+            "seen_level": "urgent",
+        },
+    )
+    form = _red_flag_form_of(stale.get_data(as_text=True))
+    assert stale.status_code == 422
+    assert "Nothing was recorded" in form and "Booked for today" in form
+    assert 'name="seen_level" value="emergency"' in form  # the level the page now shows
+    db.session.refresh(emergency)
+    assert emergency.flags_acknowledged_at is None
+
+
+def test_a_refused_review_note_comes_back_in_its_form(client, app, emergency):
+    """Too long, or sent before the red flags were acknowledged: the note is shown again."""
+    sign_in(client, make_user("clinician"))
+    detail = f"/staff/screenings/{emergency.public_id}"
+    too_long = client.post(detail + "/review", data={"note": "Seen. " + "x" * 2000})
+    assert too_long.status_code == 422
+    html = too_long.get_data(as_text=True)
+    assert "under 2,000 characters" in html and "Seen. xxxx" in html
+    early = client.post(detail + "/review", data={"note": "Plan: MRI first."})
+    html = early.get_data(as_text=True)
+    assert early.status_code == 422
+    assert "Plan: MRI first." in html and "error-summary" in html
+    db.session.refresh(emergency)
+    assert emergency.status == "submitted"
