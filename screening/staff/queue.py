@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import render_template, request
 from flask_babel import gettext as _
@@ -50,17 +51,22 @@ def queue():  # type: ignore[no-untyped-def]
     form.clinician.choices = _choices(
         _("Any clinician"), {str(user.id): user.display_name or user.email for user in clinicians}
     )
-    filters = queue_service.QueueFilter()
-    if form.validate():
-        filters = queue_service.QueueFilter(
-            status=form.status.data or None,
-            triage=(form.triage.data or None) if clinical else None,
-            # (Optional() lets a blank " " through without checking it against the choices.)
-            clinician_id=int(form.clinician.data) if (form.clinician.data or "").strip() else None,
-            date_from=form.date_from.data,
-            date_to=form.date_to.data,
-            name=(form.q.data or "").strip() or None,
-        )
+    form.validate()
+
+    def valid(field: Any) -> Any:
+        # A filter with an error (shown beside it) is left out; the others still apply, so a
+        # mistyped date does not drop "Emergency" and show the whole queue under it.
+        return None if field.errors else field.data
+
+    filters = queue_service.QueueFilter(
+        status=valid(form.status) or None,
+        triage=(valid(form.triage) or None) if clinical else None,
+        # (Optional() lets a blank " " through without checking it against the choices.)
+        clinician_id=int(form.clinician.data) if (valid(form.clinician) or "").strip() else None,
+        date_from=valid(form.date_from),
+        date_to=valid(form.date_to),
+        name=(valid(form.q) or "").strip() or None,
+    )
     # Who looked at the queue and what they searched for (never the list they saw).
     audit.record_and_commit(
         "view_queue",

@@ -254,3 +254,22 @@ def test_queue_page_itself_is_two_queries(app):
     assert len(statements) == 2
     # Never the answers.
     assert all("answers_json" not in s for s in statements)
+
+
+@pytest.mark.parametrize(
+    "mistake",
+    [
+        "date_from=notadate",
+        "status=bogus",
+        "q=" + "x" * 300,
+        "date_from=2000-01-02&date_to=2000-01-01",
+    ],
+)
+def test_a_mistyped_filter_leaves_the_others_applied(client, app, mistake):
+    """Outside audit: with "Emergency" chosen and a date mistyped, the whole queue showed under
+    the Emergency filter. The mistyped filter is left out (its message beside it), not the rest."""
+    _seed()
+    sign_in(client, make_user("clinician"))
+    response = client.get(f"/staff/?triage=urgent&{mistake}")
+    assert response.status_code == 200
+    assert set(_names_in_order(response.get_data(as_text=True))) == {"Urgent Later"}
