@@ -154,6 +154,48 @@ def test_alerts_go_before_other_mail(app: Flask, smtp_server: SmtpServer) -> Non
     ]
 
 
+def test_an_alert_waiting_out_a_retry_goes_as_soon_as_its_channel_works_again(
+    app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Outside audit: after an outage the newer escalation, and an invitation, arrived before
+    the alert, which waited out its retry delay and came minutes later. Now the channel's
+    first success makes the waiting alert due at once: it follows in the same cycle, before
+    other mail."""
+    smtp_server.stop()
+    alert = queue_email("alert", kind="red_flag_alert", to="oncall@clinic.example", subject="Alert")
+    start = now()
+    for minutes in (0, 1, 3):  # three failures: the next try is about 5 minutes later
+        worker.run_once(start + timedelta(minutes=minutes))
+    back = start + timedelta(minutes=4)
+    assert row(alert.id).attempts == 3 and row(alert.id).next_attempt_at > back
+
+    smtp_server.start()
+    queue_email("invite")
+    queue_email("escalation", kind="escalation", to="lead@clinic.example", subject="Escalation")
+    report = worker.run_cycle(back)
+    assert [mail.message["Subject"] for mail in smtp_server.received] == [
+        "Escalation",
+        "Alert",
+        "Your screening form",
+    ]
+    assert report.woken == 1 and row(alert.id).status == "sent"
+
+
+def test_other_mail_waiting_out_a_retry_keeps_its_schedule(
+    app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Only alerts are woken: a channel that comes back is not hit by every waiting email."""
+    smtp_server.stop()
+    waiting = queue_email("reminder")
+    start = now()
+    worker.run_once(start)
+    smtp_server.start()
+    queue_email("alert", kind="red_flag_alert", to="oncall@clinic.example", subject="Alert")
+    report = worker.run_cycle(start + timedelta(seconds=5))
+    assert [mail.message["Subject"] for mail in smtp_server.received] == ["Alert"]
+    assert report.woken == 0 and row(waiting.id).status == "pending"
+
+
 def test_a_relay_that_never_answers_costs_one_timeout_a_cycle_and_the_webhook_goes_on(
     app: Flask, webhook: WebhookReceiver
 ) -> None:
