@@ -20,8 +20,6 @@ written (peak memory unchanged, `make bench`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from weasyprint.text.line_break import Layout
@@ -30,7 +28,7 @@ from weasyprint.text.line_break import Layout
 weasyprints_reactivate = Layout.reactivate
 
 
-def _keep(layout: Any) -> None:
+def keep(layout: Any) -> None:
     """Layout.deactivate while a summary is made: the Pango layout stays for drawing."""
 
 
@@ -51,17 +49,3 @@ def mirrors_this_weasyprint() -> bool:
     from screening.summary.glyph_runs import is_mirrored_release
 
     return is_mirrored_release()
-
-
-@contextmanager
-def kept_layouts(replace: Any) -> Iterator[None]:
-    """Inside the block, layouts are kept and reused (on the mirrored release only).
-
-    `replace(owner, name, value)` is render.py's `_replaced`, so that every replacement of a
-    library function is made and undone the same way.
-    """
-    with ExitStack() as replacements:
-        if mirrors_this_weasyprint():
-            replacements.enter_context(replace(Layout, "deactivate", _keep))
-            replacements.enter_context(replace(Layout, "reactivate", reactivate))
-        yield

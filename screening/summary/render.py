@@ -305,9 +305,14 @@ def _rendering_faster() -> Iterator[None]:
     """While a PDF is laid out and written: each line keeps its Pango layout for drawing
     instead of WeasyPrint building it a second time (kept_layouts; same bytes, tests hold it
     to WeasyPrint's own). Only under _LOCK, like _writing_faster."""
-    from screening.summary.kept_layouts import kept_layouts
+    from weasyprint.text.line_break import Layout
 
-    with kept_layouts(_replaced):
+    from screening.summary import kept_layouts
+
+    with ExitStack() as replacements:
+        if kept_layouts.mirrors_this_weasyprint():
+            replacements.enter_context(_replaced(Layout, "deactivate", kept_layouts.keep))
+            replacements.enter_context(_replaced(Layout, "reactivate", kept_layouts.reactivate))
         yield
 
 
