@@ -89,6 +89,21 @@ def count_calls(monkeypatch: pytest.MonkeyPatch, module: Any, **labels: str) -> 
     return counts
 
 
+def spanish_handout_both_ways(app: Any, switch: Any) -> tuple[bytes, bytes]:
+    """The Spanish patient handout's PDF, rendered once, then again after `switch()` (which
+    puts WeasyPrint's own code back in place of one of the renderer's faster paths)."""
+    from flask_babel import force_locale
+
+    from screening.services.handout import PDF_TEMPLATE, build_handout
+    from screening.summary.render import render_pdf
+
+    with app.test_request_context(), force_locale("es"):
+        handout = build_handout(["herniated_disc", "spinal_stenosis", "post_surgical_pain"])
+        faster = render_pdf(handout, template=PDF_TEMPLATE)
+        switch()
+        return faster, render_pdf(handout, template=PDF_TEMPLATE)
+
+
 def deflated_streams(pdf: bytes) -> list[bytes]:
     """The PDF's deflated streams as written (page content, fonts and their maps, the object
     stream), each cut by its /Length."""

@@ -15,6 +15,7 @@ from tests.summary.conftest import (
     deflated_streams,
     example_answers,
     make_summary,
+    spanish_handout_both_ways,
 )
 from tests.summary.hostile import HOSTILE_TEXT
 
@@ -51,15 +52,8 @@ def test_the_same_pdf_byte_for_byte_as_weasyprints_own(name: str, monkeypatch) -
 
 
 def test_the_handout_in_spanish_is_the_same_pdf_too(app, monkeypatch) -> None:
-    from flask_babel import force_locale
-
-    from screening.services.handout import PDF_TEMPLATE, build_handout
-
-    with app.test_request_context(), force_locale("es"):
-        handout = build_handout(["herniated_disc", "spinal_stenosis", "post_surgical_pain"])
-        fast = render_pdf(handout, template=PDF_TEMPLATE)
-        _weasyprints_own(monkeypatch)
-        assert render_pdf(handout, template=PDF_TEMPLATE) == fast
+    fast, own = spanish_handout_both_ways(app, lambda: _weasyprints_own(monkeypatch))
+    assert own == fast
 
 
 def test_only_the_weasyprint_release_it_copies_is_taken_over(monkeypatch) -> None:

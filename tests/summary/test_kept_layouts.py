@@ -10,7 +10,13 @@ from weasyprint.text.line_break import Layout
 
 from screening.summary import bench, kept_layouts
 from screening.summary.render import render_pdf
-from tests.summary.conftest import VALID_EXAMPLES, count_calls, example_answers, make_summary
+from tests.summary.conftest import (
+    VALID_EXAMPLES,
+    count_calls,
+    example_answers,
+    make_summary,
+    spanish_handout_both_ways,
+)
 from tests.summary.hostile import ARABIC, HEBREW, HOSTILE_TEXT
 
 HOSTILE = dict(
@@ -53,15 +59,8 @@ def test_the_same_pdf_byte_for_byte_as_weasyprints_own(name: str, monkeypatch) -
 
 
 def test_the_handout_in_spanish_is_the_same_pdf_too(app, monkeypatch) -> None:
-    from flask_babel import force_locale
-
-    from screening.services.handout import PDF_TEMPLATE, build_handout
-
-    with app.test_request_context(), force_locale("es"):
-        handout = build_handout(["herniated_disc", "spinal_stenosis", "post_surgical_pain"])
-        kept = render_pdf(handout, template=PDF_TEMPLATE)
-        _weasyprints_own(monkeypatch)
-        assert render_pdf(handout, template=PDF_TEMPLATE) == kept
+    kept, own = spanish_handout_both_ways(app, lambda: _weasyprints_own(monkeypatch))
+    assert own == kept
 
 
 def test_weasyprints_own_methods_are_back_once_the_pdf_is_written() -> None:
