@@ -66,6 +66,10 @@ def mirrors_this_weasyprint() -> bool:
     )
 
 
+# What Pango ends a paragraph at unless the layout is in single-paragraph mode.
+_PARAGRAPH_SEPARATORS = frozenset("\n\r\u2029")
+
+
 def draw_first_line(
     stream: Any, textbox: Any, text_overflow: str, block_ellipsis: Any, matrix: Any
 ) -> list[Any]:
@@ -81,7 +85,13 @@ def draw_first_line(
     if style_font_size < 1e-6:  # default float precision used by pydyf
         return []
 
-    pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)
+    # WeasyPrint draws every line in single-paragraph mode. Switching a layout's mode makes
+    # Pango lay its text out again, so the line a kept layout (kept_layouts) already holds
+    # would be thrown away and laid out once more. Without a separator in the text the two
+    # modes give the same line, so the mode is switched only when one is there (see
+    # kept_layouts for what that saves).
+    if not _PARAGRAPH_SEPARATORS.isdisjoint(textbox.pango_layout.text):
+        pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)
     first_line, _ = textbox.pango_layout.get_first_line()
 
     # First read every run, writing nothing: anything out of the plain case goes to WeasyPrint.

@@ -3,10 +3,15 @@
 WeasyPrint (release 70) frees a line's Pango layout as soon as the line is laid out
 (`Layout.deactivate`) and builds it again to draw the line (`Layout.reactivate`: a new Pango
 context and layout, the font description, the features, the text set and shaped again). That
-is how it keeps memory down on documents of hundreds of pages; a summary has one to three, and
-building every line twice is about 2% of its instructions (`make bench-instructions`, two
-runs each: the typical after_fusion from 4.15 to 4.02-4.11 times the minimal document, the heavy
-case from 10.05 to 9.68-9.87; `make bench` CPU ratios 4.33 to 4.17 and 9.41 to 9.35).
+is how it keeps memory down on documents of hundreds of pages; a summary has one to three.
+
+Keeping the layout is only half of the saving: drawing switches the layout to single-paragraph
+mode, and Pango then lays the line out again. glyph_runs switches it only when the text holds a
+paragraph separator (the two modes give the same line otherwise), so the kept line is drawn as
+it is. Measured with `make bench-instructions`, in times the minimal document: the typical
+after_fusion from 4.15 to 4.02-4.11 with the layout kept, and to 3.89 with its line kept too;
+the heavy case from 10.05 to 9.68-9.87, then 9.22. `make bench` CPU ratios, on one machine in one
+session: after_fusion 4.32 to 3.95, heavy 9.70 to 8.56.
 
 While render.py lays out and writes a summary (under its lock, `_rendering_faster`), a layout
 is kept, and drawing uses it as it is when rebuilding it would give the same one: the line's

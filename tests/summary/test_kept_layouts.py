@@ -4,6 +4,7 @@ and that layout really is used (it is what saves the work)."""
 from __future__ import annotations
 
 import types
+from typing import Any
 
 import pytest
 from weasyprint.text.line_break import Layout
@@ -33,6 +34,13 @@ RIGHT_TO_LEFT = dict(
     last_name=HEBREW,
     visit_reason=f"{ARABIC} {HEBREW} " * 30,
 )
+# Paragraph separators Pango breaks on unless told the line is one paragraph (as drawing tells
+# it): a kept layout holding one is laid out again to be drawn, the others are drawn as kept.
+PARAGRAPH_SEPARATORS = dict(
+    example_answers("stenosis"),
+    visit_reason="Back pain\u2029worse at night\rbetter lying down\r\nsince May " * 12,
+    goals_text="Walk the dog\u2029garden again",
+)
 
 
 def _weasyprints_own(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -47,9 +55,17 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     )
 
 
-@pytest.mark.parametrize("name", [*VALID_EXAMPLES, "heavy", "hostile", "right_to_left"])
+CASES = {
+    "heavy": bench.HEAVY_ANSWERS,
+    "hostile": HOSTILE,
+    "right_to_left": RIGHT_TO_LEFT,
+    "paragraph_separators": PARAGRAPH_SEPARATORS,
+}
+
+
+@pytest.mark.parametrize("name", [*VALID_EXAMPLES, *CASES])
 def test_the_same_pdf_byte_for_byte_as_weasyprints_own(name: str, monkeypatch) -> None:
-    answers = {"heavy": bench.HEAVY_ANSWERS, "hostile": HOSTILE, "right_to_left": RIGHT_TO_LEFT}
+    answers = CASES
     summary = make_summary(answers.get(name) or example_answers(name))
     counts = _counting(monkeypatch)
     kept = render_pdf(summary)
@@ -61,6 +77,27 @@ def test_the_same_pdf_byte_for_byte_as_weasyprints_own(name: str, monkeypatch) -
 def test_the_handout_in_spanish_is_the_same_pdf_too(app, monkeypatch) -> None:
     kept, own = spanish_handout_both_ways(app, lambda: _weasyprints_own(monkeypatch))
     assert own == kept
+
+
+def test_a_kept_line_is_drawn_without_pango_laying_it_out_again(monkeypatch) -> None:
+    """Switching a layout to single-paragraph mode makes Pango lay it out again: drawing the
+    summary's lines (none holds a paragraph separator) must leave every kept layout's mode."""
+    from weasyprint.text import ffi as text_ffi
+
+    pango, switched = text_ffi.pango, []
+
+    class Pango:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(pango, name)
+
+        def pango_layout_set_single_paragraph_mode(self, layout: Any, setting: bool) -> None:
+            switched.append(layout)
+            pango.pango_layout_set_single_paragraph_mode(layout, setting)
+
+    monkeypatch.setattr(text_ffi, "pango", Pango())
+    counts = _counting(monkeypatch)
+    render_pdf(make_summary(example_answers("stenosis")))
+    assert counts["drawn"] > 30 and switched == []
 
 
 def test_weasyprints_own_methods_are_back_once_the_pdf_is_written() -> None:
