@@ -24,6 +24,7 @@ from config import DEFAULT_FHIR_CANONICAL_BASE
 from screening.evaluation import evaluate
 from screening.questionnaire import (
     QUESTIONNAIRE,
+    AnswerError,
     Validated,
     parse_answer_json,
     parse_iso_date,
@@ -85,6 +86,15 @@ def load_answers(path: str, as_of: date) -> dict[str, Any]:
     return validated.answers
 
 
+def _places(error: AnswerError) -> set[str]:
+    """What an error is about, from the narrowest place to the whole item: "surgeries[1].year",
+    "surgeries[1]", "surgeries" (or just "smoking")."""
+    places = {error.path, error.item_id}
+    if error.index is not None:
+        places.add(f"{error.item_id}[{error.index}]")
+    return places
+
+
 def _from_questionnaire_response(raw: bytes, as_of: date) -> Validated | None:
     """A FHIR QuestionnaireResponse (detected by `resourceType`), read and validated; else None.
 
@@ -109,14 +119,12 @@ def _from_questionnaire_response(raw: bytes, as_of: date) -> Validated | None:
         return validated
     # Every problem at once: the validator's too, except for the items the reader refused
     # (left out of the answers, they would also read as "not answered").
-    refused = {error.item_id for error in imported.errors}
+    refused = {error.path for error in imported.errors}
     if "resourceType" in refused:
         return Validated(imported.answers, imported.errors)  # not a response: nothing to check
-    more = [
-        error
-        for error in validated.errors
-        if error.item_id not in refused and error.sub_id not in refused  # surgeries[0].year
-    ]
+    # A refused item is named once, by the reader: "smoking", or one entry's question
+    # ("surgeries[1].year"), or a whole entry ("surgeries[1]") with everything in it.
+    more = [error for error in validated.errors if refused.isdisjoint(_places(error))]
     return Validated(imported.answers, imported.errors + more)
 
 

@@ -126,9 +126,19 @@ class _Reader:
         # surgery entry), answered or not: a question given twice is refused even when its
         # first copy holds no answer.
         self._seen: dict[int, set[str]] = {}
+        # While an entry of a repeating group is read, the group and the entry's index: a
+        # problem with one operation's year names that operation ("surgeries[1].year"), as
+        # the answer-set validator does.
+        self._entry: tuple[str, int] | None = None
 
-    def error(self, link_id: str, template: str, **params: Any) -> None:
-        self.errors.append(AnswerError(link_id, template, params))
+    def error(self, link_id: str | None, template: str, **params: Any) -> None:
+        """A problem with `link_id`; inside a group entry, with the entry's question
+        `link_id` (None: the entry itself)."""
+        if self._entry is None:
+            self.errors.append(AnswerError(link_id or "", template, params))
+        else:
+            group, index = self._entry
+            self.errors.append(AnswerError(group, template, params, index=index, sub_id=link_id))
 
     def read_top(self, items: Any) -> dict[str, Any]:
         answers: dict[str, Any] = {}
@@ -165,7 +175,7 @@ class _Reader:
                 self._read_into(answers, node, top_items)
         return answers
 
-    def _nodes(self, items: Any, where: str) -> list[dict[str, Any]]:
+    def _nodes(self, items: Any, where: str | None) -> list[dict[str, Any]]:
         if not isinstance(items, list):
             self.error(where, N_("`item` must be a list."))
             return []
@@ -189,8 +199,12 @@ class _Reader:
                 return
             entry: dict[str, Any] = {}
             inner = {sub.id: sub for sub in item.items}
-            for child in self._nodes(node.get("item", []), link_id):
-                self._read_into(entry, child, inner)
+            self._entry = (link_id, len(answers.get(link_id, [])))
+            try:
+                for child in self._nodes(node.get("item", []), None):
+                    self._read_into(entry, child, inner)
+            finally:
+                self._entry = None
             answers.setdefault(link_id, []).append(entry)
             return
         seen = self._seen.setdefault(id(answers), set())
@@ -291,22 +305,43 @@ def _empty_multis_as_none_chosen(answers: dict[str, Any], questionnaire: Questio
             answers[item.id] = []
 
 
-def _link_id_at(document: dict[str, Any], location: tuple[Any, ...]) -> str | None:
-    """The linkId of the innermost item on the path `location` (a pydantic error's `loc`)."""
+def _place_at(
+    document: dict[str, Any], location: tuple[Any, ...], groups: frozenset[str]
+) -> tuple[str, int | None, str | None] | None:
+    """Where a pydantic error's `loc` points, as an AnswerError names it: the linkId of the
+    innermost item on that path, or, inside an entry of one of the repeating `groups`, the
+    group, the entry's index (its place among the group's items in the same list, as the
+    reader counts them) and the entry's question (None: the entry itself)."""
     node: Any = document
-    link_id = None
+    place: tuple[str, int | None, str | None] | None = None
     for step in location:
+        siblings = node
         try:
             node = node[step]
         except (KeyError, IndexError, TypeError):
             break
-        if isinstance(node, dict) and isinstance(node.get("linkId"), str):
-            link_id = node["linkId"]
-    return link_id
+        if not (isinstance(node, dict) and isinstance(node.get("linkId"), str)):
+            continue
+        link_id = node["linkId"]
+        if link_id in groups and isinstance(step, int):
+            earlier = [
+                sibling
+                for sibling in siblings[:step]
+                if isinstance(sibling, dict) and sibling.get("linkId") == link_id
+            ]
+            place = (link_id, len(earlier), None)
+        elif place is not None and place[1] is not None:
+            place = (place[0], place[1], link_id)
+        else:
+            place = (link_id, None, None)
+    return place
 
 
-def r4_problems(document: dict[str, Any]) -> list[AnswerError]:
-    """What the FHIR R4 structure rules (fhir.resources' R4B model) reject, by linkId."""
+def r4_problems(
+    document: dict[str, Any], groups: frozenset[str] = frozenset()
+) -> list[AnswerError]:
+    """What the FHIR R4 structure rules (fhir.resources' R4B model) reject, by linkId (inside
+    an entry of one of the repeating `groups`, by the entry's place: "surgeries[1].year")."""
     from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
     from pydantic import ValidationError
 
@@ -329,11 +364,18 @@ def r4_problems(document: dict[str, Any]) -> list[AnswerError]:
             where = ".".join(str(step) for step in location)
             # One line per problem: pydantic's message may quote a pattern holding line breaks.
             problem = " ".join(str(error["msg"]).split())
+            item_id, index, sub_id = _place_at(document, location, groups) or (
+                "QuestionnaireResponse",
+                None,
+                None,
+            )
             problems.append(
                 AnswerError(
-                    _link_id_at(document, location) or "QuestionnaireResponse",
+                    item_id,
                     N_("Not valid FHIR R4 at %(where)s: %(problem)s"),
                     {"where": where, "problem": problem},
+                    index=index,
+                    sub_id=sub_id,
                 )
             )
         return problems
@@ -375,7 +417,8 @@ def read_questionnaire_response(
         )
     answers = reader.read_top(document.get("item", []))
     # Every problem at once: FHIR R4's own, except where the reader already named the item.
-    named = {error.item_id for error in reader.errors}
-    errors = reader.errors + [e for e in r4_problems(document) if e.item_id not in named]
+    named = {error.path for error in reader.errors}
+    groups = frozenset(item.id for item in questionnaire.items if item.type is T.GROUP)
+    errors = reader.errors + [e for e in r4_problems(document, groups) if e.path not in named]
     _empty_multis_as_none_chosen(answers, questionnaire)
     return ImportedAnswers(answers, errors)

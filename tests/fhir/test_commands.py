@@ -280,6 +280,26 @@ def test_a_response_that_does_not_fit_exits_2_naming_each_link_id(runner, tmp_pa
     assert not (tmp_path / "x.pdf").exists()
 
 
+def test_a_refused_answer_in_one_operation_is_named_once_with_its_operation(runner, tmp_path):
+    """The reader refuses the second operation's procedure; the validator, which then finds it
+    unanswered, must not name it again, nor the first operation's."""
+    answers, _as_of = example("after_fusion")
+    answers["surgeries"].append(dict(answers["surgeries"][0], year=1800))
+    response = build_questionnaire_response(answers, QUESTIONNAIRE, CANONICAL)
+    surgery = next(group for group in response["item"] if group["linkId"] == "surgery")
+    second = [node for node in surgery["item"] if node["linkId"] == "surgeries"][1]
+    procedure = next(node for node in second["item"] if node["linkId"] == "procedure")
+    procedure["answer"][0]["valueCoding"]["code"] = "laser"
+    path = tmp_path / "two.response.json"
+    path.write_text(json.dumps(response))
+    result = runner.invoke(args=["evaluate", str(path), "--as-of", "2026-11-21"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert [line.split(": ")[1] for line in result.stderr.splitlines()] == [
+        "surgeries[1].procedure",
+        "surgeries[1].year",
+    ]
+
+
 def test_a_response_missing_a_required_answer_is_named_by_the_validator(runner, tmp_path):
     path = _response_file(tmp_path, "stenosis")
     response = json.loads(path.read_text())

@@ -89,7 +89,7 @@ def test_each_surgery_is_one_repeat_of_the_group_with_its_own_item_ids():
 def _errors(response: dict[str, Any]) -> dict[str, str]:
     imported = read_questionnaire_response(response, QUESTIONNAIRE, CANONICAL)
     assert not imported.ok
-    return {error.item_id: error.message for error in imported.errors}
+    return {error.path: error.message for error in imported.errors}
 
 
 @pytest.fixture
@@ -151,6 +151,51 @@ def test_what_fhir_r4_itself_rejects_is_named_by_link_id(response):
     errors = _errors(response)
     assert "Not valid FHIR R4" in errors["date_of_birth"]
     assert "authored" in errors["QuestionnaireResponse"]
+
+
+def _two_surgeries() -> dict[str, Any]:
+    answers, _as_of = example("after_fusion")
+    answers = copy.deepcopy(answers)
+    answers["surgeries"].append(dict(answers["surgeries"][0], year=2020))
+    return json.loads(json.dumps(build_questionnaire_response(answers, QUESTIONNAIRE, CANONICAL)))
+
+
+def _in_surgery(response: dict[str, Any], index: int, link_id: str) -> dict[str, Any]:
+    repeats = [
+        node for node in _section(response, "surgery")["item"] if node["linkId"] == "surgeries"
+    ]
+    return next(node for node in repeats[index]["item"] if node["linkId"] == link_id)
+
+
+def test_a_problem_in_one_operation_names_that_operation():
+    """With two operations, "procedure: Code 'laser' is not an option" did not say which."""
+    response = _two_surgeries()
+    _in_surgery(response, 1, "procedure")["answer"][0]["valueCoding"]["code"] = "laser"
+    _in_surgery(response, 0, "levels")["answer"] *= 2
+    _in_surgery(response, 1, "year")["answer"] = [{"valueString": "2020"}]
+    errors = _errors(response)
+    assert set(errors) == {"surgeries[1].procedure", "surgeries[0].levels", "surgeries[1].year"}
+    assert "'laser' is not an option" in errors["surgeries[1].procedure"]
+
+
+def test_an_unknown_question_or_a_malformed_item_list_in_an_operation_names_it():
+    response = _two_surgeries()
+    repeats = [
+        node for node in _section(response, "surgery")["item"] if node["linkId"] == "surgeries"
+    ]
+    repeats[0]["item"].append({"linkId": "colour", "answer": [{"valueString": "red"}]})
+    repeats[1]["item"] = {"linkId": "year"}
+    errors = _errors(response)
+    assert "Unknown linkId" in errors["surgeries[0].colour"]
+    assert "`item` must be a list" in errors["surgeries[1]"]
+
+
+def test_what_fhir_r4_rejects_in_an_operation_names_that_operation():
+    response = _two_surgeries()
+    _in_surgery(response, 1, "levels")["answer"] = [{"valueString": 45}]
+    errors = _errors(response)
+    assert set(errors) == {"surgeries[1].levels"}
+    assert "Not valid FHIR R4" in errors["surgeries[1].levels"]
 
 
 # -- what an outside audit of the import found (each was accepted, lost data or crashed) ------
