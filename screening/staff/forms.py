@@ -28,6 +28,7 @@ from screening.questionnaire.text_input import (
     has_control_characters,
     without_bidi_controls,
 )
+from screening.questionnaire.validation import MAX_AGE, MIN_AGE, age_on
 from screening.services.invitations import (
     PATIENT_LANGUAGES,
     REISSUE_NOTE_MAX,
@@ -174,10 +175,24 @@ class InvitationForm(StaffForm):
         _check(clean_email, field)
 
     def validate_date_of_birth(self, field: DateField) -> None:
-        if field.data and field.data >= date.today():
+        """In the past, and an age the questionnaire takes today (its own limits): a patient
+        invited with a date it refuses could never finish, since the date the clinic enters
+        is the one the link asks for and the form starts from."""
+        if not field.data:
+            return
+        if field.data >= date.today():
             raise ValidationError(_l("The date of birth must be in the past."))
-        if field.data and field.data.year < 1900:
-            raise ValidationError(_l("Check the year of birth."))
+        age = age_on(field.data, date.today())
+        if not MIN_AGE <= age <= MAX_AGE:
+            raise ValidationError(
+                _l(
+                    "This date of birth makes the patient %(age)d. The questionnaire is for "
+                    "adults aged %(min)d to %(max)d: check the date of birth.",
+                    age=age,
+                    min=MIN_AGE,
+                    max=MAX_AGE,
+                )
+            )
 
 
 class EditInvitationForm(StaffForm):

@@ -110,6 +110,9 @@ def test_the_link_is_not_shown_again_on_the_detail_page(client, app, clinician, 
     [
         ({"first_name": ""}, "Enter the patient&#39;s first name."),
         ({"date_of_birth": "2999-01-01"}, "The date of birth must be in the past."),
+        # Ages the questionnaire refuses: the patient could never finish it.
+        ({"date_of_birth": "1900-01-01"}, "The questionnaire is for adults aged 18 to 110"),
+        ({"date_of_birth": f"{date.today().year - 10}-01-01"}, "makes the patient 10."),
         ({"date_of_birth": "04/03/1961"}, "Date of birth"),
         ({"appointment_time": ""}, "Enter the appointment time"),
         ({"clinician_id": "0"}, "Choose the clinician"),
