@@ -14,6 +14,7 @@ detected by its `resourceType`: it gives the same result as the answer set it ho
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 
@@ -63,9 +64,19 @@ as_of_option = click.option(
 )
 
 
+# What would break one error over two lines (or hide part of it) if printed as it is: an
+# unknown key in a file can hold anything.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(message: str) -> str:
+    """`message` with line breaks and other control characters written as escapes (\\n)."""
+    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode(), message)
+
+
 def _fail(messages: list[str]) -> None:
     for message in messages:
-        click.echo(f"error: {message}", err=True)
+        click.echo(f"error: {one_line(message)}", err=True)
     raise click.exceptions.Exit(INVALID_INPUT)
 
 

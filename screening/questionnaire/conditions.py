@@ -31,6 +31,17 @@ class Condition:
         return None
 
 
+def same_answer(given: Any, wanted: Any) -> bool:
+    """`given` is the answer `wanted`. A yes/no answer is only ever true or false: Python holds
+    1 == True, but a JSON 1 given for "prior spine surgery" is a wrong answer (named as one),
+    not a yes that would make its follow-up questions required."""
+    return (
+        given is not None
+        and isinstance(given, bool) == isinstance(wanted, bool)
+        and (given == wanted)
+    )
+
+
 @dataclass(frozen=True)
 class Equals(Condition):
     """`item` has exactly `value` (e.g. prior_spine_surgery is true)."""
@@ -39,7 +50,7 @@ class Equals(Condition):
     value: Any
 
     def holds(self, answers: Mapping[str, Any]) -> bool:
-        return answers.get(self.item) is not None and answers.get(self.item) == self.value
+        return same_answer(answers.get(self.item), self.value)
 
     def depends_on(self) -> frozenset[str]:
         return frozenset({self.item})
@@ -56,7 +67,8 @@ class OneOf(Condition):
     values: tuple[Any, ...]
 
     def holds(self, answers: Mapping[str, Any]) -> bool:
-        return answers.get(self.item) in self.values
+        given = answers.get(self.item)
+        return any(same_answer(given, value) for value in self.values)
 
     def depends_on(self) -> frozenset[str]:
         return frozenset({self.item})
@@ -74,7 +86,9 @@ class Includes(Condition):
 
     def holds(self, answers: Mapping[str, Any]) -> bool:
         chosen = answers.get(self.item)
-        return isinstance(chosen, list | tuple) and any(value in chosen for value in self.values)
+        return isinstance(chosen, list | tuple) and any(
+            same_answer(given, value) for given in chosen for value in self.values
+        )
 
     def depends_on(self) -> frozenset[str]:
         return frozenset({self.item})

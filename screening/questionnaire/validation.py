@@ -335,11 +335,11 @@ class _Checker:
         if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
             self.error(item, N_("Must be a list of entries."))
             return None
-        if item.max_entries is not None and len(value) > item.max_entries:
-            self.error(item, N_("Please list at most %(max)d entries."), max=item.max_entries)
-            return None
-        entries: list[dict[str, Any]] = []
         before = len(self.errors)
+        if item.max_entries is not None and len(value) > item.max_entries:
+            # Named, and the entries still checked: every error at once.
+            self.error(item, N_("Please list at most %(max)d entries."), max=item.max_entries)
+        entries: list[dict[str, Any]] = []
         for index, entry in enumerate(value):
             sub = _Checker(self.as_of, self.context)
             canonical = sub.check_items(item.items, entry, context_answers=answers)

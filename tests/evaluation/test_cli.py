@@ -109,6 +109,20 @@ def test_examples_through_screening_pdf(runner: FlaskCliRunner, name: str, tmp_p
     assert out.read_bytes().startswith(b"%PDF-")
 
 
+def test_each_error_stays_on_its_own_line(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    """An unknown key may hold a line break: printed as it is, it made a second, made-up
+    "error: bar: ..." line."""
+    answers = json.loads((EXAMPLES / "stenosis.answers.json").read_text())
+    answers["foo\nerror: bar\u2028"] = 1
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(answers))
+    result = runner.invoke(args=["evaluate", str(path), "--as-of", "2026-11-21"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: foo\\nerror: bar\\u2028: Unknown item: it is not part of the questionnaire here."
+    ]
+
+
 def test_as_of_defaults_to_today(runner: FlaskCliRunner) -> None:
     before = date.today().isoformat()
     result = runner.invoke(args=["evaluate", str(EXAMPLES / "stenosis.answers.json")])

@@ -112,6 +112,17 @@ def test_answers_that_do_not_apply_are_errors() -> None:
     assert set(error_paths(answers)) == {"surgeries", "symptoms_since_surgery", "wound_problem"}
 
 
+@pytest.mark.parametrize("value", [1, 1.0, 0])
+def test_a_yes_no_given_as_a_number_is_one_error_and_makes_nothing_else_apply(value) -> None:
+    """Python holds 1 == True: a JSON 1 for "prior spine surgery" was also read as a yes,
+    and its follow-up questions were named as missing beside the real error."""
+    answers = json.loads((EXAMPLES / "stenosis.answers.json").read_text())
+    answers["prior_spine_surgery"] = value
+    answers["cancer_history"] = value
+    answers["bladder_bowel_change"] = value
+    assert error_paths(answers) == ["prior_spine_surgery", "bladder_bowel_change", "cancer_history"]
+
+
 def test_applicable_items_become_required() -> None:
     answers = valid_answers()
     del answers["work_demand"]
@@ -139,6 +150,9 @@ def test_surgery_entries_are_checked_one_by_one() -> None:
     assert error_paths(answers) == ["surgeries[0].year"]
     answers["surgeries"] = [entry] * 11
     assert error_paths(answers) == ["surgeries"]
+    # Too many entries, and a wrong one among them: both named (every error at once).
+    answers["surgeries"] = [entry] * 10 + [{**entry, "year": 1800}]
+    assert error_paths(answers) == ["surgeries", "surgeries[10].year"]
     answers["surgeries"] = [{**entry, "colour": "red"}]
     assert error_paths(answers) == ["surgeries[0].colour"]
 
