@@ -61,6 +61,20 @@ def _failures(*conditions: object, since: datetime) -> tuple[int, datetime | Non
     return int(count or 0), last
 
 
+def second_step_failures(account_email: str, *, since: datetime) -> int:
+    """Wrong two-step codes for this account since `since` (when its password was accepted).
+
+    Counted from the audit trail, not kept in the browser: a count in the session cookie
+    was reset by sending the cookie from before the first wrong code again.
+    """
+    count, _last = _failures(
+        AuditEvent.actor == account_email,
+        AuditEvent.action == "sign_in_second_step_failed",
+        since=since,
+    )
+    return count
+
+
 def _last_success(email: str) -> datetime | None:
     last = db.session.scalar(
         select(func.max(AuditEvent.at)).where(

@@ -12,6 +12,7 @@ portal. Sign-out is a POST with a CSRF token, and revokes the session on the ser
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import (
@@ -152,7 +153,8 @@ def login():  # type: ignore[no-untyped-def]
             session.clear()
             session[PENDING_SECOND_STEP] = {
                 "user": user.id,
-                "at": int(time.time()),
+                # To the microsecond: wrong codes are counted from this moment (audit trail).
+                "at": time.time(),
                 "next": safe_next(form.next.data) or "",
             }
             return redirect(url_for("staff.second_step"))
@@ -199,19 +201,37 @@ def _finish_sign_in(user: StaffUser, next_url: str | None) -> Response | None:
     return _remember_device(redirect(next_url or url_for("staff.queue")), user.id)
 
 
-def _pending_user() -> StaffUser | None:
-    """The account whose password was just accepted, while its second step is still open."""
+def _pending_user() -> tuple[StaffUser, datetime] | None:
+    """The account whose password was just accepted, and when, while its second step is
+    still open."""
     pending = session.get(PENDING_SECOND_STEP)
     if not isinstance(pending, dict):
         return None
     started = pending.get("at")
-    if not isinstance(started, int) or time.time() - started > SECOND_STEP_SECONDS:
+    if (
+        not isinstance(started, int | float)
+        or isinstance(started, bool)
+        or time.time() - started > SECOND_STEP_SECONDS
+    ):
         session.pop(PENDING_SECOND_STEP, None)
         return None
     user = db.session.get(StaffUser, pending.get("user"))
     if user is None or not user.active or not two_factor.is_enabled(user):
         return None
-    return user
+    return user, datetime.fromtimestamp(started, UTC)
+
+
+def _too_many_wrong_codes(user: StaffUser, password_accepted_at: datetime) -> bool:
+    """SECOND_STEP_TRIES wrong codes since the password was accepted: that sign-in is over,
+    whatever cookie the browser sends (the count is the audit trail's)."""
+    wrong = sign_in_throttle.second_step_failures(user.email, since=password_accepted_at)
+    return wrong >= SECOND_STEP_TRIES
+
+
+def _sign_in_again_after_wrong_codes() -> Response:
+    session.pop(PENDING_SECOND_STEP, None)
+    flash(_("Too many wrong codes. Please sign in again."), "error")
+    return redirect(url_for("staff.login"))
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
@@ -219,12 +239,24 @@ def _pending_user() -> StaffUser | None:
 @public
 def second_step():  # type: ignore[no-untyped-def]
     """Sign-in's second step: the authenticator app's code, or one recovery code."""
-    user = _pending_user()
-    if user is None:
+    pending = _pending_user()
+    if pending is None:
         flash(_("Please sign in again."), "info")
         return redirect(url_for("staff.login"))
+    user, password_accepted_at = pending
+    if _too_many_wrong_codes(user, password_accepted_at):
+        return _sign_in_again_after_wrong_codes()
     form = SecondStepForm()
     if form.validate_on_submit():
+        wait = _seconds_to_wait(user.email)
+        if wait:
+            # The account's (or address's) wait holds here too, before the code is checked.
+            form.code.data = ""
+            form.code.errors = [
+                _("Too many tries. Please wait %(wait)s, then try again.", wait=_wait_words(wait))
+            ]
+            page = render_template("staff/second_step.html", form=form)
+            return make_response(page, 429, {"Retry-After": str(wait)})
         used = two_factor.verify(user, form.code.data or "")
         if used is not None:
             next_url = session.get(PENDING_SECOND_STEP, {}).get("next") or None
@@ -241,13 +273,8 @@ def second_step():  # type: ignore[no-untyped-def]
                     )
                 return response
         staff_service.record_failed_second_step(user, ip=client_ip())
-        pending = dict(session.get(PENDING_SECOND_STEP, {}))
-        pending["tries"] = int(pending.get("tries", 0)) + 1
-        if pending["tries"] >= SECOND_STEP_TRIES:
-            session.pop(PENDING_SECOND_STEP, None)
-            flash(_("Too many wrong codes. Please sign in again."), "error")
-            return redirect(url_for("staff.login"))
-        session[PENDING_SECOND_STEP] = pending
+        if _too_many_wrong_codes(user, password_accepted_at):
+            return _sign_in_again_after_wrong_codes()
         form.code.errors = [_("That code is not right. Check the app and try again.")]
         form.code.data = ""
     return render_template("staff/second_step.html", form=form)

@@ -138,3 +138,44 @@ def test_tries_while_waiting_are_not_counted(app):
         assert _fail(attacker, user.email, f"127.0.8.{n}").status_code == 429
     after = db.session.query(AuditEvent).filter_by(action="sign_in_failed").count()
     assert after == before
+
+
+def test_the_accounts_wait_holds_at_the_second_step_too(app, client):
+    """An outside review: the second step never asked the account's wait, so a password
+    sign-in opened before others failed could go on guessing codes."""
+    from tests.security.test_staff_accounts import _set_up_two_factor
+
+    owner = make_user("clinician")
+    sign_in(client, owner)
+    _secret, codes = _set_up_two_factor(client)
+    client.post("/staff/logout")
+    pending = app.test_client()
+    sign_in(pending, owner)  # past the password, at the code
+    attacker = app.test_client()
+    for n in range(ACCOUNT.free):
+        _fail(attacker, owner.email, f"127.0.3.{n}")
+    held = pending.post("/staff/login/code", data={"code": codes[0]})
+    assert held.status_code == 429
+    assert "Too many tries" in held.get_data(as_text=True)
+    assert int(held.headers["Retry-After"]) > 0
+    assert pending.get("/staff/").status_code == 302
+
+
+def test_wrong_codes_end_every_open_second_step_of_that_password(app, client):
+    """The wrong codes are the account's, counted from the audit trail: a second browser past
+    the same password cannot carry on guessing where the first stopped."""
+    from screening.staff.auth import SECOND_STEP_TRIES
+    from tests.security.test_staff_accounts import _set_up_two_factor
+
+    owner = make_user("clinician")
+    sign_in(client, owner)
+    _secret, codes = _set_up_two_factor(client)
+    client.post("/staff/logout")
+    first, second = app.test_client(), app.test_client()
+    sign_in(first, owner)
+    sign_in(second, owner)
+    for _ in range(SECOND_STEP_TRIES):
+        first.post("/staff/login/code", data={"code": "000000"})
+    ended = second.post("/staff/login/code", data={"code": codes[0]})
+    assert ended.status_code == 302 and ended.location.endswith("/staff/login")
+    assert second.get("/staff/").status_code == 302

@@ -241,6 +241,36 @@ def test_two_factor_sign_in_with_the_app_and_with_a_recovery_code(app, client):
     assert "enable_two_factor" in actions and "sign_in_second_step_failed" in actions
 
 
+def test_wrong_codes_are_counted_on_the_server_not_in_the_cookie(app, client):
+    """An outside review: the count of wrong codes lived in the session cookie, so sending the
+    cookie from before the first wrong code again gave endless guesses at the code."""
+    from screening.staff.auth import SECOND_STEP_TRIES
+
+    user = make_user("clinician")
+    sign_in(client, user)
+    _secret, codes = _set_up_two_factor(client)
+    client.post("/staff/logout")
+    sign_in(client, user)
+    saved = client.get_cookie("session")
+
+    def with_the_saved_cookie(code: str):
+        client.set_cookie("session", saved.value, domain=saved.domain, path=saved.path)
+        return client.post("/staff/login/code", data={"code": code})
+
+    for _ in range(SECOND_STEP_TRIES - 1):
+        assert "not right" in with_the_saved_cookie("000000").get_data(as_text=True)
+    last = with_the_saved_cookie("000000")
+    assert last.status_code == 302 and last.location.endswith("/staff/login")
+    # Even a good recovery code no longer gets through on that password sign-in.
+    refused = with_the_saved_cookie(codes[0])
+    assert refused.status_code == 302 and refused.location.endswith("/staff/login")
+    assert client.get("/staff/").status_code == 302
+    # A new password sign-in starts a new count.
+    sign_in(client, user)
+    assert client.post("/staff/login/code", data={"code": codes[0]}).status_code == 302
+    assert client.get("/staff/").status_code == 200
+
+
 def test_two_factor_is_off_by_default(app, client):
     user = make_user("clinician")
     sign_in(client, user)
