@@ -41,6 +41,8 @@ from screening.translations_cache import gettext as _
 from screening.translations_cache import lazy_gettext, ngettext
 
 SESSION_CONFIRMED = "confirmed"
+# The screenings whose opening this browser session has put in the audit trail.
+SESSION_OPENED = "opened"
 MAX_CONFIRMED_IN_SESSION = 5
 RESUME_RATE_LIMIT = "10 per minute"
 # Generous (a waiting room shares one address), but stops a script filling the database.
@@ -114,9 +116,23 @@ def _open(token: str, *, allow_done: bool = False, allow_unconfirmed: bool = Fal
         abort(_problem_page(problem))
     if screening.is_locked and not allow_done:
         abort(redirect(url_for(".done", token=token)))
-    if not allow_unconfirmed and not _confirmed(screening):
-        abort(redirect(url_for(".confirm", token=token)))
+    if not _confirmed(screening):
+        if not allow_unconfirmed:
+            abort(redirect(url_for(".confirm", token=token)))
+    elif screening.public_id not in session.get(SESSION_OPENED, []):
+        # Reached without the link's own address (a step's address, the handout): the
+        # answers are shown to this browser, so that is in the audit trail too, once.
+        _record_opened(screening)
     return screening
+
+
+def _record_opened(screening: Screening, how: str = "link") -> None:
+    """Audit that this browser opened the screening's link, and remember it for the session."""
+    screenings.record_link_opened(
+        screening, ip=request.remote_addr, device=request.headers.get("User-Agent"), how=how
+    )
+    opened = [p for p in session.get(SESSION_OPENED, []) if p != screening.public_id]
+    session[SESSION_OPENED] = [*opened, screening.public_id][-MAX_CONFIRMED_IN_SESSION:]
 
 
 # -- start and resume ------------------------------------------------------------------------
@@ -175,12 +191,7 @@ def resume() -> Response:
     if screening.is_locked:
         return _page("patient/done.html", screening=screening, show_warning=False, words=None)
     token = screenings.replace_token(screening)
-    screenings.record_link_opened(
-        screening,
-        ip=request.remote_addr,
-        device=request.headers.get("User-Agent"),
-        how="resume code",
-    )
+    _record_opened(screening, how="resume code")
     flash(_("Welcome back. Your answers are saved."), "success")
     return redirect(url_for(".resume_link", token=token))
 
@@ -189,11 +200,7 @@ def resume() -> Response:
 @patient_link
 def resume_link(token: str) -> Response:
     """Opening the private link, on any device: go on where the patient left off."""
-    screenings.record_link_opened(
-        screenings.find_by_token(token),
-        ip=request.remote_addr,
-        device=request.headers.get("User-Agent"),
-    )
+    _record_opened(screenings.find_by_token(token))
     screening = _open(token)
     if screenings.needs_acknowledgement(screening):
         return redirect(url_for(".warning", token=token))
@@ -223,7 +230,7 @@ def confirm(token: str) -> Response:
         # Never a match and plainly a slip: the same words as on the form, and not a try.
         form.date_of_birth.errors = [_(FUTURE_DATE_OF_BIRTH)]
         return _page("patient/confirm.html", form=form)
-    check = screenings.confirm_date_of_birth(screening, typed)
+    check = screenings.confirm_date_of_birth(screening, typed, ip=request.remote_addr)
     if check.locked:
         return _problem_page("locked")
     if not check.confirmed:

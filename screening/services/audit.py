@@ -193,6 +193,8 @@ ACTIONS = (
     "temporary_password_expired",
     # The edit-invitation page: it shows the patient's phone and email.
     "view_invitation_edit",
+    # A date of birth typed at a patient's link that did not match (or locked the link).
+    "patient_date_of_birth_refused",
 )
 
 # What admins read instead of clinical action names: a patient's red flags must not be learnt
@@ -202,6 +204,7 @@ NEUTRAL_NAMES: dict[str, str] = {
     "acknowledge_flags": "clinical_action",
     "patient_acknowledged_warning": "patient_activity",
     "open_patient_link": "patient_activity",
+    "patient_date_of_birth_refused": "patient_activity",
 }
 
 

@@ -299,8 +299,11 @@ class BirthDateCheck:
     tries_left: int
 
 
-def confirm_date_of_birth(screening: Screening, typed: date) -> BirthDateCheck:
-    """Compare a typed date of birth with the invitation; wrong tries count towards a lock."""
+def confirm_date_of_birth(
+    screening: Screening, typed: date, *, ip: str | None = None
+) -> BirthDateCheck:
+    """Compare a typed date of birth with the invitation; wrong tries count towards a lock,
+    and each is in the audit trail (someone guessing at a link shows there)."""
     limit = int(current_app.config.get("DOB_MAX_ATTEMPTS", 5))
     if screening.locked_at is not None:
         return BirthDateCheck(False, True, 0)
@@ -325,6 +328,13 @@ def confirm_date_of_birth(screening: Screening, typed: date) -> BirthDateCheck:
             .values(locked_at=utcnow())
             .execution_options(synchronize_session=False)
         )
+    audit.record(
+        "patient_date_of_birth_refused",
+        actor=None,
+        screening_public_id=screening.public_id,
+        ip=ip,
+        detail=f"wrong try {failures} of {limit}" + ("; link locked" if locked else ""),
+    )
     db.session.commit()
     return BirthDateCheck(False, locked, max(limit - failures, 0))
 

@@ -66,6 +66,41 @@ def test_each_opening_of_a_patient_link_is_recorded_with_the_device_address(app)
     assert "SyntheticPhone/2" in events[0].detail
 
 
+def test_a_step_opened_by_its_own_address_is_recorded_once_per_browser(app):
+    """An outside review: a step's address (or the review page, the handout) opened without
+    the link itself showed the answers and left no trace."""
+    screening = make_screening(status="in_progress")
+    browsers = [app.test_client(), app.test_client()]
+    for browser in browsers:
+        for step in ("about", "review", "about"):
+            assert browser.get(f"/s/{screening.test_token}/step/{step}").status_code == 200
+    events = _events("open_patient_link")
+    assert len(events) == 2
+    assert all(e.screening_public_id == screening.public_id for e in events)
+
+
+def test_each_wrong_date_of_birth_at_a_link_is_recorded(app):
+    """Someone guessing at an invited link's date of birth shows in the audit trail, with the
+    lock; admins read it as patient activity."""
+    screening = make_screening(status="invited", invited_date_of_birth=datetime(1961, 3, 4).date())
+    browser = app.test_client()
+    url = f"/s/{screening.test_token}/confirm"
+    for _ in range(5):
+        browser.post(
+            url, data={"date_of_birth": "1970-01-01"}, environ_base={"REMOTE_ADDR": "127.0.0.9"}
+        )
+    events = _events("patient_date_of_birth_refused")
+    assert [e.detail for e in events] == [
+        "wrong try 1 of 5",
+        "wrong try 2 of 5",
+        "wrong try 3 of 5",
+        "wrong try 4 of 5",
+        "wrong try 5 of 5; link locked",
+    ]
+    assert {e.ip for e in events} == {"127.0.0.9"}
+    assert audit.shown_action(events[0].action, clinical_reader=False) == "patient_activity"
+
+
 def test_the_audit_command_and_exports_are_recorded_with_the_ids(app, runner):
     sent = [make_screening(status="submitted"), make_screening(status="reviewed")]
     make_screening(status="in_progress")
