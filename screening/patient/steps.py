@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import (
@@ -52,7 +53,7 @@ from screening.patient.forms import (
     unknown_names,
 )
 from screening.patient.link_access import _open
-from screening.patient.warning_words import WarningWords, words_for
+from screening.patient.warning_words import WarningWords, warning_words, words_for
 from screening.questionnaire import QUESTIONNAIRE, ItemType, Section
 from screening.routes import patient_link
 from screening.services import screenings
@@ -185,6 +186,22 @@ def step(token: str, section_id: str) -> Response:
     return _post_step(token, screening, section, form_class)
 
 
+def _warning_if_saved(
+    screening: Screening, section: Section, form: StepForm
+) -> WarningWords | None:
+    """The emergency or urgent advice the answers on the page would call for if they were
+    saved, for a page that cannot save them (its form token expired: a phone left open
+    overnight). The advice must not wait for a second press the patient may never make.
+    Nothing is saved and no alert goes out, so the words do not say the clinic was told."""
+    checked = screenings.check_section(screening, section.id, shape_answers(section, form).answers)
+    answers = {**screening.answers, **checked.answers}
+    assessment = screenings.assessment_of(answers)
+    if assessment is None:
+        return None
+    words = warning_words(assessment.triage, assessment.triage_rules, answers)
+    return replace(words, clinic_told=False) if words is not None else None
+
+
 def _draft_errors(
     screening: Screening, section: Section, form: StepForm, draft: dict[str, Any]
 ) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
@@ -221,7 +238,14 @@ def _post_step(
 
     form = probe
     if not _csrf_ok(form):
-        return _render_step(token, screening, section, form, notice=timed_out_message())
+        return _render_step(
+            token,
+            screening,
+            section,
+            form,
+            notice=timed_out_message(),
+            warning=_warning_if_saved(screening, section, form),
+        )
 
     switching_language = language.switch_language_from_form(screening, formdata)
     going_back = "back" in formdata

@@ -9,7 +9,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.patient.conftest import load_screening
-from tests.patient.helpers import complete_screening, example_answers, start, step_url
+from tests.patient.helpers import (
+    complete_screening,
+    example_answers,
+    start,
+    step_post_data,
+    step_url,
+)
 
 TIMED_OUT = "For your safety this page timed out. Your answers are still here"
 
@@ -86,3 +92,51 @@ def test_the_step_names_are_the_same_whichever_app_asked_first(client: FlaskClie
         assert "csrf_token" in allowed_names(section, step_form_class("about"))[0]
     token = complete_screening(client, example_answers("after_fusion"))
     assert load_screening(token).status == "submitted"
+
+
+def test_an_emergency_answer_on_a_timed_out_page_still_shows_the_advice(
+    client: FlaskClient,
+) -> None:
+    """An outside review: warning signs sent from a page whose form token had expired (a
+    phone left open overnight) came back with only "press Save again": no advice. The advice
+    is shown at once; nothing is saved and no alert goes out, so it asks the patient to call."""
+    from sqlalchemy import func, select
+
+    from screening.extensions import db
+    from screening.models import OutboxMessage
+    from screening.questionnaire import QUESTIONNAIRE
+
+    token, _code = start(client)
+    section = QUESTIONNAIRE.section("warning_signs")
+    answers = {
+        k: v for k, v in example_answers("cauda_equina_warning").items() if k in section.item_ids
+    }
+    data = _multi_dict([*step_post_data("warning_signs", answers), ("save", "1")])
+    data["csrf_token"] = ["stale-token-from-yesterday"]
+    response = client.post(step_url(token, "warning_signs"), data=data)
+    html = text(response)
+    assert response.status_code == 200
+    assert TIMED_OUT in html
+    assert "Go to an emergency department now" in html
+    assert "Please also call" in html and "We are letting" not in html
+    assert load_screening(token).answers == {}
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def test_routine_answers_on_a_timed_out_page_show_no_advice(client: FlaskClient) -> None:
+    from screening.questionnaire import QUESTIONNAIRE
+
+    token, _code = start(client)
+    section = QUESTIONNAIRE.section("warning_signs")
+    answers = {k: v for k, v in example_answers("stenosis").items() if k in section.item_ids}
+    data = _multi_dict([*step_post_data("warning_signs", answers), ("save", "1")])
+    html = text(client.post(step_url(token, "warning_signs"), data=data))
+    assert TIMED_OUT in html
+    assert "alert-emergency" not in html and "alert-urgent" not in html
+
+
+def _multi_dict(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    posted: dict[str, list[str]] = {}
+    for name, value in pairs:
+        posted.setdefault(name, []).append(value)
+    return posted
