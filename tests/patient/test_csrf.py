@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from tests.patient.conftest import load_screening
 from tests.patient.helpers import (
+    _multi,
     complete_screening,
     example_answers,
     start,
@@ -111,7 +112,7 @@ def test_an_emergency_answer_on_a_timed_out_page_still_shows_the_advice(
     answers = {
         k: v for k, v in example_answers("cauda_equina_warning").items() if k in section.item_ids
     }
-    data = _multi_dict([*step_post_data("warning_signs", answers), ("save", "1")])
+    data = _multi([*step_post_data("warning_signs", answers), ("save", "1")])
     data["csrf_token"] = ["stale-token-from-yesterday"]
     response = client.post(step_url(token, "warning_signs"), data=data)
     html = text(response)
@@ -129,14 +130,7 @@ def test_routine_answers_on_a_timed_out_page_show_no_advice(client: FlaskClient)
     token, _code = start(client)
     section = QUESTIONNAIRE.section("warning_signs")
     answers = {k: v for k, v in example_answers("stenosis").items() if k in section.item_ids}
-    data = _multi_dict([*step_post_data("warning_signs", answers), ("save", "1")])
+    data = _multi([*step_post_data("warning_signs", answers), ("save", "1")])
     html = text(client.post(step_url(token, "warning_signs"), data=data))
     assert TIMED_OUT in html
     assert "alert-emergency" not in html and "alert-urgent" not in html
-
-
-def _multi_dict(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
-    posted: dict[str, list[str]] = {}
-    for name, value in pairs:
-        posted.setdefault(name, []).append(value)
-    return posted
