@@ -98,10 +98,14 @@ def _confirmed(screening: Screening) -> bool:
     return screening.public_id in session.get(SESSION_CONFIRMED, [])
 
 
+def _remember(key: str, screening: Screening) -> None:
+    """Add the screening to the session's list `key` (the latest few, most recent last)."""
+    kept = [p for p in session.get(key, []) if p != screening.public_id]
+    session[key] = [*kept, screening.public_id][-MAX_CONFIRMED_IN_SESSION:]
+
+
 def _remember_confirmed(screening: Screening) -> None:
-    confirmed = [p for p in session.get(SESSION_CONFIRMED, []) if p != screening.public_id]
-    confirmed.append(screening.public_id)
-    session[SESSION_CONFIRMED] = confirmed[-MAX_CONFIRMED_IN_SESSION:]
+    _remember(SESSION_CONFIRMED, screening)
 
 
 def _open(token: str, *, allow_done: bool = False, allow_unconfirmed: bool = False) -> Screening:
@@ -131,8 +135,7 @@ def _record_opened(screening: Screening, how: str = "link") -> None:
     screenings.record_link_opened(
         screening, ip=request.remote_addr, device=request.headers.get("User-Agent"), how=how
     )
-    opened = [p for p in session.get(SESSION_OPENED, []) if p != screening.public_id]
-    session[SESSION_OPENED] = [*opened, screening.public_id][-MAX_CONFIRMED_IN_SESSION:]
+    _remember(SESSION_OPENED, screening)
 
 
 # -- start and resume ------------------------------------------------------------------------
