@@ -121,6 +121,15 @@ def _wait_words(seconds: int) -> str:
     return ngettext("%(num)d minute", "%(num)d minutes", minutes)
 
 
+def _too_many_tries(wait: int) -> str:
+    return _("Too many tries. Please wait %(wait)s, then try again.", wait=_wait_words(wait))
+
+
+def _held(page: str, wait: int) -> Response:
+    """A sign-in step refused while its wait runs: 429, saying when to try again."""
+    return make_response(page, 429, {"Retry-After": str(wait)})
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10/minute;50/hour", methods=["POST"])
 @public
@@ -136,11 +145,10 @@ def login():  # type: ignore[no-untyped-def]
         if wait:
             # Refused before the password is checked, and not counted as a failure.
             form.password.data = ""
-            message = _(
-                "Too many tries. Please wait %(wait)s, then try again.", wait=_wait_words(wait)
+            page = render_template(
+                "staff/login.html", form=form, failed=True, message=_too_many_tries(wait)
             )
-            page = render_template("staff/login.html", form=form, failed=True, message=message)
-            return make_response(page, 429, {"Retry-After": str(wait)})
+            return _held(page, wait)
         user = staff_service.authenticate(form.email.data or "", form.password.data or "")
         if user is None:
             staff_service.record_failed_sign_in(form.email.data or "", ip=client_ip())
@@ -252,11 +260,8 @@ def second_step():  # type: ignore[no-untyped-def]
         if wait:
             # The account's (or address's) wait holds here too, before the code is checked.
             form.code.data = ""
-            form.code.errors = [
-                _("Too many tries. Please wait %(wait)s, then try again.", wait=_wait_words(wait))
-            ]
-            page = render_template("staff/second_step.html", form=form)
-            return make_response(page, 429, {"Retry-After": str(wait)})
+            form.code.errors = [_too_many_tries(wait)]
+            return _held(render_template("staff/second_step.html", form=form), wait)
         used = two_factor.verify(user, form.code.data or "")
         if used is not None:
             next_url = session.get(PENDING_SECOND_STEP, {}).get("next") or None
