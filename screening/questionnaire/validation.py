@@ -152,7 +152,10 @@ class _Checker:
         # Direction overrides would make the text print in another order than typed.
         text = without_bidi_controls(value).strip()
         if item.type is ItemType.TEXT and item.format != "phone":
-            text = " ".join(text.split())
+            # The spec keeps a one-line answer as typed, only trimmed ("Mary  Ann" stays so);
+            # a line break has no place on one line, so each becomes a space (a phone number
+            # gets its own message instead).
+            text = " ".join(text.splitlines())
         if item.format == "phone":
             # Its own message covers the length too: the digits are what a patient counts.
             return text if self._phone_ok(item, text) else None

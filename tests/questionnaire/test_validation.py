@@ -189,6 +189,18 @@ def test_canonical_form_trims_orders_and_drops_blanks() -> None:
     assert result.answers["leg_pain_nrs"] == 0 and isinstance(result.answers["leg_pain_nrs"], int)
 
 
+def test_one_line_text_is_trimmed_not_squeezed() -> None:
+    """Spec: a text answer is trimmed, nothing more; its inner spaces stay as typed. A line
+    break (possible only in JSON) cannot stay on one line and becomes a space."""
+    answers = valid_answers()
+    answers["first_name"] = "  Mary  Ann "
+    answers["last_name"] = "O'Neil\nSmith"
+    result = validate_answer_set(answers, AS_OF)
+    assert result.ok
+    assert result.answers["first_name"] == "Mary  Ann"
+    assert result.answers["last_name"] == "O'Neil Smith"
+
+
 def test_not_json_and_not_an_object() -> None:
     assert not parse_answer_json("{ nope", AS_OF).ok
     assert not parse_answer_json("[1, 2]", AS_OF).ok
