@@ -428,11 +428,26 @@ EMERGENCY_ACTION = N_(
     "If any of these happen, go to an emergency department or call %(number)s right away. "
     "Do not wait for your visit."
 )
-# Call the clinic the same day.
+# Call the clinic the same day (evaluation.md: worse weakness or balance and a fever with a
+# risk of infection are urgent). The wound line is for patients who had spine surgery.
 CALL_SIGNS = (
     N_("You have a fever or chills with your back pain."),
     N_("Your pain or weakness is getting worse."),
-    N_("Your wound is red, hot, swollen or leaking."),
+    N_("Your hands get clumsy, or your balance gets worse."),
+)
+WOUND_SIGN = N_("Your wound is red, hot, swollen or leaking.")
+
+# At the top of the handout of a patient whose answers called for action (triage emergency or
+# urgent): the advice they were given when they answered, repeated where they will read it
+# again, since a printed page may be read days later.
+FLAGGED_HEADING = N_("Your answers included a warning sign")
+FLAGGED_EMERGENCY = N_(
+    "If a doctor has not checked you for it yet, go to an emergency department now, or call "
+    "%(number)s. Do not wait for your visit."
+)
+FLAGGED_URGENT = N_(
+    "A doctor should talk with you soon. If you have not talked with us yet, call "
+    "%(clinic)s today at %(phone)s."
 )
 CALL_ACTION = N_("If any of these happen, call the clinic the same day at %(phone)s.")
 CLINIC_LINE = N_("Questions before your visit? Call %(clinic)s at %(phone)s.")

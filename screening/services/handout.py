@@ -29,11 +29,20 @@ def topic_ids(screening: Screening) -> list[str]:
     return [topic_id for topic_id in ids if topic_id in content.TOPIC_BY_ID]
 
 
-def build_handout(ids: list[str]) -> dict[str, Any]:
-    """The handout's view model for these topic ids, translated into the current language."""
+def build_handout(
+    ids: list[str], *, triage: str | None = None, had_spine_surgery: bool = False
+) -> dict[str, Any]:
+    """The handout's view model for these topic ids, translated into the current language.
+
+    `triage` is the stored level: an emergency or urgent one opens the handout with the advice
+    the patient was given when they answered. `had_spine_surgery` adds the wound sign to the
+    signs to call about (a patient with no operation has no wound to watch).
+    """
     config = current_app.config
     phone = config.get("CLINIC_PHONE", "")
     clinic = config.get("CLINIC_NAME", "")
+    number = config.get("EMERGENCY_NUMBER", "911")
+    call_signs = [*content.CALL_SIGNS, *([content.WOUND_SIGN] if had_spine_surgery else [])]
     topics = []
     for topic_id in ids:
         topic = content.TOPIC_BY_ID[topic_id]
@@ -59,21 +68,37 @@ def build_handout(ids: list[str]) -> dict[str, Any]:
         "options_heading": _(content.OPTIONS_HEADING),
         "questions_heading": _(content.QUESTIONS_HEADING),
         "topics": topics,
+        "flagged": _flagged(triage, clinic=clinic, phone=phone, number=number),
         "warning": {
             "heading": _(content.WARNING_HEADING),
             "emergency_signs": [_(sign) for sign in content.EMERGENCY_SIGNS],
-            "emergency_action": _(
-                content.EMERGENCY_ACTION, number=config.get("EMERGENCY_NUMBER", "911")
-            ),
-            "call_signs": [_(sign) for sign in content.CALL_SIGNS],
+            "emergency_action": _(content.EMERGENCY_ACTION, number=number),
+            "call_signs": [_(sign) for sign in call_signs],
             "call_action": _(content.CALL_ACTION, phone=phone),
         },
         "clinic_line": _(content.CLINIC_LINE, clinic=clinic, phone=phone),
     }
 
 
+def _flagged(triage: str | None, *, clinic: str, phone: str, number: str) -> dict | None:
+    """The warning that opens the handout of an emergency or urgent screening, else None."""
+    if triage == "emergency":
+        advice = _(content.FLAGGED_EMERGENCY, number=number)
+    elif triage == "urgent":
+        advice = _(content.FLAGGED_URGENT, clinic=clinic, phone=phone)
+    else:
+        return None
+    return {"level": triage, "heading": _(content.FLAGGED_HEADING), "advice": advice}
+
+
 def handout_for(screening: Screening) -> dict[str, Any]:
-    return build_handout(topic_ids(screening))
+    """The handout of a sent screening: its stored topics and triage, and whether the patient
+    said they had spine surgery (for the wound sign)."""
+    return build_handout(
+        topic_ids(screening),
+        triage=screening.triage,
+        had_spine_surgery=screening.answers.get("prior_spine_surgery") is True,
+    )
 
 
 def handout_pdf(screening: Screening) -> bytes:

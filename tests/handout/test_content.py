@@ -79,7 +79,11 @@ def handout_strings() -> list[str]:
         *content.EMERGENCY_SIGNS,
         content.EMERGENCY_ACTION,
         *content.CALL_SIGNS,
+        content.WOUND_SIGN,
         content.CALL_ACTION,
+        content.FLAGGED_HEADING,
+        content.FLAGGED_EMERGENCY,
+        content.FLAGGED_URGENT,
         content.CLINIC_LINE,
     ]
     for topic in content.TOPICS:

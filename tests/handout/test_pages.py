@@ -154,3 +154,60 @@ def test_the_emailed_link_is_in_the_patients_language(client: FlaskClient) -> No
     payload = json.loads(message.payload_json)
     assert payload["subject"] == "Su folleto de Spine Clinic"
     assert "El enlace es privado" in payload["text"]
+
+
+def _handout(client: FlaskClient, answers: dict) -> tuple[str, str]:
+    """The handout page's HTML and its PDF's text (poppler, spaces folded) for these answers."""
+    import subprocess
+
+    token = complete_screening(client, answers)
+    html = client.get(f"/s/{token}/handout").get_data(as_text=True)
+    pdf = client.get(f"/s/{token}/handout.pdf").data
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    return html, " ".join(text.split())
+
+
+@pytest.mark.parametrize("name", ["cauda_equina_warning", "cord_compression_cancer"])
+def test_an_emergency_handout_opens_with_the_advice_to_go_now(
+    client: FlaskClient, name: str
+) -> None:
+    """A printed handout may be read days later: it repeats the advice given at the warning."""
+    html, text = _handout(client, example_answers(name))
+    heading = "Your answers included a warning sign"
+    advice = "If a doctor has not checked you for it yet, go to an emergency department now"
+    for shown in (html, text):
+        assert heading in shown and advice in shown
+        # First, before the introduction and the topics.
+        assert shown.index(heading) < shown.index("Your answers point to some things")
+    assert 'class="alert alert-emergency"' in html
+    assert "call the clinic today" not in text.lower()
+
+
+def test_an_urgent_handout_asks_for_a_call_today_and_lists_the_wound_sign(
+    client: FlaskClient,
+) -> None:
+    answers = example_answers("after_fusion")
+    answers["wound_problem"] = True  # a troubled wound after spine surgery: urgent
+    html, text = _handout(client, answers)
+    for shown in (html, text):
+        assert "Your answers included a warning sign" in shown
+        assert "A doctor should talk with you soon" in shown
+        assert "go to an emergency department now" not in shown
+        assert content.WOUND_SIGN in shown
+    assert 'class="alert alert-urgent"' in html
+
+
+@pytest.mark.parametrize("name", ["disc_herniation", "cervical_myelopathy"])
+def test_a_routine_or_review_handout_has_no_warning_and_no_wound_without_surgery(
+    client: FlaskClient, name: str
+) -> None:
+    """Review means a clinician looks first; nothing alarming is shown to the patient."""
+    answers = example_answers(name)
+    assert answers.get("prior_spine_surgery") is not True
+    html, text = _handout(client, answers)
+    for shown in (html, text):
+        assert "Your answers included a warning sign" not in shown
+        assert content.WOUND_SIGN not in shown
+        assert content.CALL_SIGNS[2] in shown  # hands or balance: worth a call for anyone

@@ -40,6 +40,16 @@ def explanations() -> dict[str, tuple[str, ...]]:
         "intro": (content.INTRO,),
         "about_miss": content.ABOUT_MISS,
         "about_miss_care": (content.ABOUT_MISS_CARE,),
+        # What to do about a warning sign: read by someone who may be frightened.
+        "warning_signs": (
+            *content.EMERGENCY_SIGNS,
+            content.EMERGENCY_ACTION,
+            *content.CALL_SIGNS,
+            content.WOUND_SIGN,
+            content.CALL_ACTION,
+        ),
+        "flagged_emergency": (content.FLAGGED_HEADING, content.FLAGGED_EMERGENCY),
+        "flagged_urgent": (content.FLAGGED_HEADING, content.FLAGGED_URGENT),
     }
     for topic in content.TOPICS:
         texts[f"{topic.id}.explanation"] = (topic.explanation,)
