@@ -23,20 +23,40 @@ class ConfigError(RuntimeError):
 
 
 def _env_bool(name: str, default: bool) -> bool:
+    """A yes or no setting. Anything else stops the start: a typo such as "ture" read as no
+    would quietly switch off what it was meant to switch on (Secure cookies, CSRF)."""
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in {"1", "true", "yes", "on"}:
+        return True
+    if word in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false (1 or 0), not {value!r}")
 
 
-def _env_int(name: str, default: int) -> int:
+def _env_int(
+    name: str, default: int, *, least: int | None = None, most: int | None = None
+) -> int:
+    """A whole number, within `least` and `most` when given: a zero or a stray digit in a
+    limit (attempts, days, minutes) would lock links at once or never, with no other sign."""
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a whole number, not {value!r}") from exc
+    if (least is not None and number < least) or (most is not None and number > most):
+        if most is None:
+            allowed = f"{least} or more"
+        elif least is None:
+            allowed = f"{most} or less"
+        else:
+            allowed = f"from {least} to {most}"
+        raise ConfigError(f"{name} must be a whole number {allowed}, not {number}")
+    return number
 
 
 def _env_line(name: str, default: str) -> str:
@@ -160,8 +180,8 @@ class Config:
 
         # Patients.
         self.SELF_START_ENABLED = _env_bool("SELF_START_ENABLED", True)
-        self.INVITATION_EXPIRY_DAYS = _env_int("INVITATION_EXPIRY_DAYS", 7)
-        self.DOB_MAX_ATTEMPTS = _env_int("DOB_MAX_ATTEMPTS", 5)
+        self.INVITATION_EXPIRY_DAYS = _env_int("INVITATION_EXPIRY_DAYS", 7, least=1, most=365)
+        self.DOB_MAX_ATTEMPTS = _env_int("DOB_MAX_ATTEMPTS", 5, least=1, most=20)
         # Units the height and weight questions start in: "us" (feet and inches, pounds) or
         # "metric" (centimeters, kilograms). A patient can always switch.
         self.MEASUREMENT_UNITS = (env("MEASUREMENT_UNITS") or "us").strip().lower()
@@ -188,8 +208,8 @@ class Config:
         self.PDF_PAGE_SIZE = env("PDF_PAGE_SIZE", "Letter")
 
         # Staff sessions.
-        self.STAFF_IDLE_MINUTES = _env_int("STAFF_IDLE_MINUTES", 30)
-        self.STAFF_MAX_HOURS = _env_int("STAFF_MAX_HOURS", 12)
+        self.STAFF_IDLE_MINUTES = _env_int("STAFF_IDLE_MINUTES", 30, least=1, most=24 * 60)
+        self.STAFF_MAX_HOURS = _env_int("STAFF_MAX_HOURS", 12, least=1, most=24 * 7)
         self.PERMANENT_SESSION_LIFETIME = timedelta(hours=self.STAFF_MAX_HOURS)
         # Two-factor sign-in (issue 16): off by default; roles listed here must set it up at
         # their next sign-in, e.g. "clinician,admin".
@@ -201,8 +221,16 @@ class Config:
         if not 1 <= self.TEMPORARY_PASSWORD_DAYS <= 90:
             raise ConfigError("TEMPORARY_PASSWORD_DAYS must be a whole number of days, 1 to 90")
 
-        # Cookies: HttpOnly and SameSite=Lax always; Secure when served over HTTPS.
-        secure = _env_bool("SESSION_COOKIE_SECURE", False)
+        # The address patients and staff use, e.g. https://screening.clinic.example: every
+        # patient link (letters, QR codes, the start page, emails) is built from it, never from
+        # the request's Host header, which a caller can forge (issue 16).
+        self.PUBLIC_BASE_URL = _public_base_url(env("PUBLIC_BASE_URL"))
+        # Cookies: HttpOnly and SameSite=Lax always; Secure when served over HTTPS, which an
+        # https PUBLIC_BASE_URL says unless SESSION_COOKIE_SECURE says otherwise (forgetting
+        # it would send the staff session cookie over plain HTTP on a redirect or a typed URL).
+        secure = _env_bool(
+            "SESSION_COOKIE_SECURE", (self.PUBLIC_BASE_URL or "").startswith("https://")
+        )
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = secure
@@ -210,18 +238,14 @@ class Config:
         self.REMEMBER_COOKIE_SECURE = secure
         self.PREFERRED_URL_SCHEME = "https" if secure else "http"
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
-        self.TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
-        # The address patients and staff use, e.g. https://screening.clinic.example: every
-        # patient link (letters, QR codes, the start page, emails) is built from it, never from
-        # the request's Host header, which a caller can forge (issue 16).
-        self.PUBLIC_BASE_URL = _public_base_url(env("PUBLIC_BASE_URL"))
+        self.TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0, least=0, most=10)
         # Host names the app answers to (Flask refuses others with 400); comma-separated.
         # Production defaults to the host of PUBLIC_BASE_URL.
         self.TRUSTED_HOSTS: list[str] | None = _env_list("TRUSTED_HOSTS")
 
         # Forms.
         self.WTF_CSRF_ENABLED = _env_bool("WTF_CSRF_ENABLED", True)
-        self.WTF_CSRF_TIME_LIMIT = _env_int("WTF_CSRF_TIME_LIMIT", 3600 * 8)
+        self.WTF_CSRF_TIME_LIMIT = _env_int("WTF_CSRF_TIME_LIMIT", 3600 * 8, least=60)
         self.MAX_CONTENT_LENGTH = 256 * 1024
 
         # Rate limits (Flask-Limiter): in memory by default, Redis when several workers run.
@@ -247,19 +271,19 @@ class Config:
         if self.ALERT_WEBHOOK_URL and not self.ALERT_WEBHOOK_SECRET:
             # An unsigned page could be forged by anyone who finds the receiver's address.
             raise ConfigError("ALERT_WEBHOOK_URL is set: set ALERT_WEBHOOK_SECRET to sign it too")
-        self.ALERT_ESCALATE_MINUTES = _env_int("ALERT_ESCALATE_MINUTES", 15)
+        self.ALERT_ESCALATE_MINUTES = _env_int("ALERT_ESCALATE_MINUTES", 15, least=1)
         self.ALERT_ESCALATION_EMAIL_TO = env("ALERT_ESCALATION_EMAIL_TO") or None
         self.SMTP_HOST = env("SMTP_HOST") or None
-        self.SMTP_PORT = _env_int("SMTP_PORT", 587)
+        self.SMTP_PORT = _env_int("SMTP_PORT", 587, least=1, most=65535)
         self.SMTP_USERNAME = env("SMTP_USERNAME") or None
         self.SMTP_PASSWORD = env("SMTP_PASSWORD") or None
         self.SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", True)
-        self.SMTP_TIMEOUT_SECONDS = _env_int("SMTP_TIMEOUT_SECONDS", 30)
+        self.SMTP_TIMEOUT_SECONDS = _env_int("SMTP_TIMEOUT_SECONDS", 30, least=1, most=600)
         self.MAIL_FROM = _env_line("MAIL_FROM", "screening@localhost")
         # "smtp" when SMTP_HOST is set; otherwise "console" outside production (the email is
         # written to the worker's log). "memory" keeps emails in a list (tests).
         self.MAIL_BACKEND = env("MAIL_BACKEND") or None
-        self.OUTBOX_POLL_SECONDS = _env_int("OUTBOX_POLL_SECONDS", 1)
+        self.OUTBOX_POLL_SECONDS = _env_int("OUTBOX_POLL_SECONDS", 1, least=1, most=3600)
         # FHIR (branch fhir): the base of our canonical URLs (the Questionnaire's url, our code
         # systems). An identity, not a link: keep it stable once EHRs have stored responses.
         public_base = (env("PUBLIC_BASE_URL") or "").rstrip("/")
@@ -267,7 +291,7 @@ class Config:
             env("FHIR_CANONICAL_BASE") or (public_base + "/fhir" if public_base else "")
         ).rstrip("/") or DEFAULT_FHIR_CANONICAL_BASE
         # Most resources one search page of the FHIR API returns (`_count` asks for fewer).
-        self.FHIR_MAX_PAGE_SIZE = _env_int("FHIR_MAX_PAGE_SIZE", 100)
+        self.FHIR_MAX_PAGE_SIZE = _env_int("FHIR_MAX_PAGE_SIZE", 100, least=1, most=1000)
 
         # Languages.
         self.BABEL_DEFAULT_LOCALE = env("BABEL_DEFAULT_LOCALE", "en")

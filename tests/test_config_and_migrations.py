@@ -67,6 +67,43 @@ def test_settings_come_from_the_environment(
         load_config("staging", str(tmp_path))
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DOB_MAX_ATTEMPTS", "0", "DOB_MAX_ATTEMPTS must be a whole number from 1 to 20, not 0"),
+        ("INVITATION_EXPIRY_DAYS", "-7", "from 1 to 365, not -7"),
+        ("SMTP_PORT", "70000", "SMTP_PORT must be a whole number from 1 to 65535"),
+        ("ALERT_ESCALATE_MINUTES", "0", "ALERT_ESCALATE_MINUTES must be a whole number 1 or more"),
+        ("STAFF_IDLE_MINUTES", "0", "STAFF_IDLE_MINUTES"),
+        ("SESSION_COOKIE_SECURE", "ture", "SESSION_COOKIE_SECURE must be true or false"),
+        ("WTF_CSRF_ENABLED", "nope", "WTF_CSRF_ENABLED must be true or false"),
+    ],
+)
+def test_a_setting_out_of_its_range_stops_the_start_with_what_to_fix(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, value: str, message: str
+) -> None:
+    """A zero in a limit (locks every invited link at once) or a misspelt yes (read as no,
+    switching Secure cookies off) is refused with a message, never taken quietly."""
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=message):
+        load_config("development", str(tmp_path))
+
+
+def test_secure_cookies_follow_an_https_public_address(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://screening.clinic.example")
+    config = load_config("development", str(tmp_path))
+    assert config.SESSION_COOKIE_SECURE and config.REMEMBER_COOKIE_SECURE
+    assert config.PREFERRED_URL_SCHEME == "https"
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", "0")  # said outright: as said
+    assert load_config("development", str(tmp_path)).SESSION_COOKIE_SECURE is False
+    monkeypatch.delenv("SESSION_COOKIE_SECURE")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    assert load_config("development", str(tmp_path)).SESSION_COOKIE_SECURE is False
+
+
 def _fresh_database_url(tmp_path: Path) -> str:
     """An empty database of the kind this run tests against."""
     server = os.environ.get("TEST_DATABASE_URL")
