@@ -36,9 +36,7 @@ def _env_bool(name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false (1 or 0), not {value!r}")
 
 
-def _env_int(
-    name: str, default: int, *, least: int | None = None, most: int | None = None
-) -> int:
+def _env_int(name: str, default: int, *, least: int | None = None, most: int | None = None) -> int:
     """A whole number, within `least` and `most` when given: a zero or a stray digit in a
     limit (attempts, days, minutes) would lock links at once or never, with no other sign."""
     value = os.environ.get(name)
