@@ -81,9 +81,10 @@ def _field_for(item: Item) -> Any:
     label = _lazy(item.question)
     kw: dict[str, Any] = {}
     if item.type in (T.TEXT, T.LONG_TEXT):
+        # No `maxlength`: a browser cuts a longer paste without a word (the end of a medicine
+        # list gone), and counts differently from us. The server's message names the limit and
+        # the count, and the page keeps all of the text to shorten.
         render_kw: dict[str, Any] = {}
-        if item.max_length:
-            render_kw["maxlength"] = item.max_length
         if item.id in AUTOCOMPLETE:
             render_kw["autocomplete"] = AUTOCOMPLETE[item.id]
         if item.format in INPUT_TYPES:

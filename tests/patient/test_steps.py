@@ -161,6 +161,21 @@ def test_bad_values_are_refused_beside_the_field(
     assert "aria-describedby" in html
 
 
+def test_an_over_long_text_comes_back_whole_with_the_limit_and_the_count(
+    client: FlaskClient, token: str, stored: Stored
+) -> None:
+    """The browser is not told a maximum (it would cut a pasted list silently); the server
+    says how long it may be and how long it is, and every character comes back to shorten."""
+    pasted = "Metformin 500 mg twice a day; " * 70 + "Gabapentin 300 mg at night"
+    assert len(pasted) > 2000
+    html = _bad_post(client, token, stored, "history", {"current_medications": pasted})
+    assert "Please keep this to 2000 characters or fewer (it has 2126)." in html
+    assert "Gabapentin 300 mg at night</textarea>" in html
+    for section in QUESTIONNAIRE.sections:
+        page = client.get(step_url(token, section.id)).get_data(as_text=True)
+        assert "maxlength" not in page, section.id
+
+
 def test_everything_typed_is_shown_again_after_an_error(
     client: FlaskClient, token: str, stored: Stored
 ) -> None:
