@@ -6,6 +6,7 @@ Route modules (link_access, steps, warning_pages, finish) register on `bp`;
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import (
@@ -18,6 +19,7 @@ from flask import (
 )
 from flask_wtf import FlaskForm
 
+from screening.i18n import LANGUAGE_NAMES
 from screening.models import Screening
 from screening.questionnaire import QUESTIONNAIRE, Section
 from screening.services import screenings
@@ -34,10 +36,24 @@ RESUME_RATE_LIMIT = "10 per minute"
 START_RATE_LIMIT = "30 per minute"
 
 
-def timed_out_message() -> str:
+def timed_out_message(formdata: Mapping[str, Any]) -> str:
+    """The timed-out notice of a step, naming the button the patient pressed: after "Save and
+    finish later", "Back" or a language, "press Save and continue" would send them on instead
+    of doing what they asked."""
+    chosen = formdata.get("switch_language")
+    if chosen in LANGUAGE_NAMES:
+        # Its own name, as the button shows it ("Español" on an English page).
+        button = LANGUAGE_NAMES[chosen]
+    elif "later" in formdata:
+        button = _("Save and finish later")
+    elif "back" in formdata:
+        button = _("Back")
+    else:
+        button = _("Save and continue")
     return _(
         "For your safety this page timed out. Your answers are still here — "
-        "please press Save and continue again."
+        "please press %(button)s again.",
+        button=button,
     )
 
 

@@ -243,7 +243,7 @@ def _post_step(
             screening,
             section,
             form,
-            notice=timed_out_message(),
+            notice=timed_out_message(formdata),
             warning=_warning_if_saved(screening, section, form),
         )
 

@@ -51,6 +51,36 @@ def test_missing_or_stale_token_rerenders_with_values(client: FlaskClient) -> No
         assert load_screening(token).answers == {}
 
 
+@pytest.mark.parametrize(
+    ("pressed", "again"),
+    [
+        ({"save": "1"}, "please press Save and continue again."),
+        ({"later": "1"}, "please press Save and finish later again."),
+        ({"back": "1"}, "please press Back again."),
+        ({"switch_language": "es"}, "please press Español again."),
+    ],
+)
+def test_the_timed_out_notice_names_the_button_pressed(
+    client: FlaskClient, pressed: dict[str, str], again: str
+) -> None:
+    """Told "press Save and continue" after "finish later", a patient would be sent on to the
+    next step instead of stopping; nothing is saved and no language changes meanwhile."""
+    token, _code = start(client)
+    data = {"first_name": "Ann-Marie", "csrf_token": "stale", **pressed}
+    html = text(client.post(step_url(token, "about"), data=data))
+    assert f"{TIMED_OUT} — {again}" in html
+    assert '<html lang="en">' in html and 'value="Ann-Marie"' in html
+    assert load_screening(token).answers == {}
+
+
+def test_the_timed_out_notice_in_spanish_names_the_spanish_button(client: FlaskClient) -> None:
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es"
+    token, _code = start(client)
+    data = {"first_name": "Ana", "csrf_token": "stale", "later": "1"}
+    html = text(client.post(step_url(token, "about"), data=data))
+    assert "Presione otra vez Guardar y terminar después." in html
+
+
 def test_new_browser_without_session_also_rerenders(app: Flask, client: FlaskClient) -> None:
     token, _code = start(client)
     page = text(client.get(step_url(token, "about")))
