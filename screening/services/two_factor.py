@@ -34,6 +34,7 @@ RECOVERY_CODE_COUNT = 10
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 VALID_WINDOW = 1  # one 30-second step either side
 SEALED_PURPOSE = "totp"
+PENDING_PURPOSE = "totp pending"
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,29 @@ def _stored_secret(user: StaffUser) -> str | None:
             user.id,
         )
     return secret
+
+
+def seal_pending(user: StaffUser, secret: str) -> str:
+    """A seed being set up, as the session keeps it until its first code confirms it: sealed
+    too, since Flask's session cookie is signed but readable (base64), and the seed must not
+    sit in clear in a browser's cookie store or a proxy's log. Bound to the account, under its
+    own purpose, so it cannot be mistaken for a confirmed seed."""
+    return sealed_secrets.seal(
+        secret,
+        secret_key=current_app.secret_key,
+        purpose=PENDING_PURPOSE,
+        bound_to=_row_name(user),
+    )
+
+
+def open_pending(user: StaffUser, kept: object) -> str | None:
+    """The seed `seal_pending` sealed for this account, or None (none kept, another account's,
+    or from before SECRET_KEY changed: the setup page then shows a new one)."""
+    if not isinstance(kept, str):
+        return None
+    return sealed_secrets.unseal(
+        kept, secret_key=current_app.secret_key, purpose=PENDING_PURPOSE, bound_to=_row_name(user)
+    )
 
 
 def new_secret() -> str:

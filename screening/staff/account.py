@@ -95,10 +95,10 @@ def two_factor():  # type: ignore[no-untyped-def]
         )
     form = TwoFactorSetupForm()
     # The same key until it is confirmed, so reloading the page does not undo a scan.
-    secret = session.get(PENDING_SECRET)
-    if not isinstance(secret, str) or len(secret) != 32:
+    secret = two_factor_service.open_pending(user, session.get(PENDING_SECRET))
+    if secret is None:
         secret = two_factor_service.new_secret()
-        session[PENDING_SECRET] = secret
+        session[PENDING_SECRET] = two_factor_service.seal_pending(user, secret)
     if form.validate_on_submit():
         codes = two_factor_service.enable(user, secret, form.code.data or "", ip=client_ip())
         if codes is not None:

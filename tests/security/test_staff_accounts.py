@@ -339,3 +339,25 @@ def test_turning_off_two_step_sign_in_that_was_never_on_changes_and_audits_nothi
     assert not db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "disable_two_factor")
     ).all()
+
+
+def test_the_seed_being_set_up_is_sealed_in_the_session_cookie(app, client):
+    """Flask's session cookie is signed, not encrypted: the seed kept there between showing the
+    QR code and its first code must not be readable from the cookie."""
+    import base64
+    import zlib
+
+    sign_in(client, make_user("clinician"))
+    html = client.get("/staff/account/two-factor").get_data(as_text=True)
+    secret = re.search(r'class="totp-secret">([A-Z2-7]+)<', html).group(1)
+    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session")).value
+    payload = cookie.lstrip(".").split(".")[0]
+    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    readable = zlib.decompress(raw) if cookie.startswith(".") else raw
+    assert b"pending_totp_secret" in readable  # what is read is the session itself
+    assert secret.encode() not in readable
+    # Reloading keeps the same seed (a scan is not undone), and it confirms as before.
+    again = client.get("/staff/account/two-factor").get_data(as_text=True)
+    assert f'class="totp-secret">{secret}<' in again
+    response = client.post("/staff/account/two-factor", data={"code": pyotp.TOTP(secret).now()})
+    assert "recovery" in response.get_data(as_text=True).lower()
