@@ -27,6 +27,7 @@ from screening.questionnaire import (
     QUESTIONNAIRE,
     AnswerError,
     Validated,
+    load_json,
     parse_answer_json,
     parse_iso_date,
     validate_answer_set,
@@ -116,7 +117,7 @@ def _from_questionnaire_response(raw: bytes, as_of: date) -> Validated | None:
     from screening.fhir.response import is_fhir_resource
 
     try:
-        document = json.loads(raw)
+        document = load_json(raw)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None  # the answer-set reader reports what is wrong with it
     if not is_fhir_resource(document):

@@ -473,7 +473,7 @@ def validate_answer_set(
 def parse_answer_json(text: str | bytes, as_of: date) -> Validated:
     """Parse a JSON document and validate it as an answer set (`screening evaluate`, `pdf`)."""
     try:
-        raw = json.loads(text, parse_constant=_refuse_constant)
+        raw = load_json(text)
     except (ValueError, UnicodeDecodeError) as exc:
         return Validated(
             {}, [AnswerError("answers", N_("Not valid JSON: %(problem)s"), {"problem": str(exc)})]
@@ -486,8 +486,26 @@ def parse_answer_json(text: str | bytes, as_of: date) -> Validated:
     return validate_answer_set(raw, as_of)
 
 
+def load_json(text: str | bytes) -> Any:
+    """JSON as an answer set or a QuestionnaireResponse is read: NaN and Infinity refused, and
+    an integer too long for any answer read as a number out of every range, so the item's own
+    message says what to fix (Python itself refuses more than 4,300 digits with advice about
+    `sys.set_int_max_str_digits`, which would tell the clinic nothing)."""
+    return json.loads(text, parse_constant=_refuse_constant, parse_int=_parse_int)
+
+
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in an answer set")
+
+
+# No answer has more digits than this (a year has 4, a score 2); longer is out of range anyway.
+_MAX_INTEGER_DIGITS = 30
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_INTEGER_DIGITS:
+        return -(10**_MAX_INTEGER_DIGITS) if text.startswith("-") else 10**_MAX_INTEGER_DIGITS
+    return int(text)
 
 
 def canonical_json(answers: Mapping[str, Any]) -> str:

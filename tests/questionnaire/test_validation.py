@@ -237,3 +237,17 @@ def test_control_characters_are_exactly_unicodes_cc_less_tab_and_line_breaks() -
         char = chr(code)
         expected = unicodedata.category(char) == "Cc" and char not in "\t\n\r"
         assert has_control_characters(f"a{char}b") is expected, hex(code)
+
+
+@pytest.mark.parametrize("digits", ["9" * 5000, "-" + "9" * 5000, "1" + "0" * 30])
+def test_a_number_thousands_of_digits_long_gets_the_items_own_message(digits: str) -> None:
+    """Python will not read an integer of more than 4,300 digits and says to call
+    sys.set_int_max_str_digits(); the clinic gets the item's range instead."""
+    answers = valid_answers()
+    answers["back_pain_nrs"] = 0
+    text = json.dumps(answers).replace('"back_pain_nrs": 0', f'"back_pain_nrs": {digits}')
+    result = parse_answer_json(text, AS_OF)
+    assert not result.ok
+    assert [(e.item_id, e.message % e.params) for e in result.errors] == [
+        ("back_pain_nrs", "Enter a number from 0 to 10.")
+    ]
