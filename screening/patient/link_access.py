@@ -1,7 +1,8 @@
 """Opening a screening: start, resume by code, the private link, and the date-of-birth check.
 
 Access travels in the URL (`/s/<token>/...`), never answers in a cookie; the Flask session only
-remembers which invited screenings had their date of birth confirmed in this browser.
+remembers which invited screenings had their date of birth confirmed in this browser, and the
+resume code of the screening it started last (sealed) so that its page survives a reload.
 """
 
 from __future__ import annotations
@@ -36,11 +37,14 @@ from screening.patient.forms import (
 from screening.public_links import public_url
 from screening.questionnaire import QUESTIONNAIRE, parse_iso_date
 from screening.routes import patient_link, public
-from screening.services import screenings
+from screening.services import screenings, sealed_secrets
 from screening.translations_cache import gettext as _
 from screening.translations_cache import lazy_gettext, ngettext
 
 SESSION_CONFIRMED = "confirmed"
+# The screening this browser started last, with its resume code sealed (see `start`).
+SESSION_STARTED = "started"
+STARTED_CODE_PURPOSE = "resume code"
 # The screenings whose opening this browser session has put in the audit trail.
 SESSION_OPENED = "opened"
 MAX_CONFIRMED_IN_SESSION = 5
@@ -160,13 +164,55 @@ def start() -> Response:
         return _page("patient/start.html", form=form, timed_out=True)
     new = screenings.start_screening()
     language.keep_session_choice(new.screening)
-    link = public_url(".resume_link", token=new.token)
-    # Shown once, straight from the POST: the code exists in plain text only now.
+    # The code exists in plain text only now. It is kept (sealed) in this browser's session
+    # and shown by a GET: reloading that page (a phone's pull-to-refresh) shows the same code
+    # again, where reloading the POST would start a second, empty screening with a new code
+    # and leave the code already written down pointing at the wrong one.
+    session[SESSION_STARTED] = {
+        "id": new.screening.public_id,
+        "code": _seal_started_code(new.screening, new.formatted_code),
+    }
+    _remember(SESSION_OPENED, new.screening)  # this browser made it: no "opened" entry
+    return redirect(url_for(".started", token=new.token))
+
+
+@bp.get("/s/<token>/started")
+@patient_link
+def started(token: str) -> Response:
+    """The link and code of the screening this browser just started (else the link itself)."""
+    screening = _open(token)
+    kept = session.get(SESSION_STARTED)
+    code = None
+    if isinstance(kept, dict) and kept.get("id") == screening.public_id:
+        code = _open_started_code(screening, kept.get("code"))
+    if code is None:
+        return redirect(url_for(".resume_link", token=token))
     return _page(
         "patient/started.html",
-        link=link,
-        code=new.formatted_code,
-        first_step=_step_url(new.token, QUESTIONNAIRE.sections[0].id),
+        link=public_url(".resume_link", token=token),
+        code=code,
+        first_step=_step_url(token, QUESTIONNAIRE.sections[0].id),
+    )
+
+
+def _seal_started_code(screening: Screening, code: str) -> str:
+    """The resume code as the session keeps it: sealed, since a session cookie is readable."""
+    return sealed_secrets.seal(
+        code,
+        secret_key=current_app.secret_key,
+        purpose=STARTED_CODE_PURPOSE,
+        bound_to=f"screening:{screening.public_id}",
+    )
+
+
+def _open_started_code(screening: Screening, sealed: object) -> str | None:
+    if not isinstance(sealed, str):
+        return None
+    return sealed_secrets.unseal(
+        sealed,
+        secret_key=current_app.secret_key,
+        purpose=STARTED_CODE_PURPOSE,
+        bound_to=f"screening:{screening.public_id}",
     )
 
 

@@ -115,10 +115,13 @@ def one_patient(port: int, number: int, figures: Figures) -> None:
     answers = synthetic_answers(number)
     browser = Browser(port, figures)
     try:
-        status, page, _ = browser.post_form("/start", [])
+        status, _page, location = browser.post_form("/start", [])
+        if status != 302:
+            raise RuntimeError(f"start answered {status}")
+        status, page, _ = browser.request("GET", location)  # the link and code
         link = LINK.search(page)
         if status != 200 or not link:
-            raise RuntimeError(f"start answered {status}")
+            raise RuntimeError(f"the start's link page answered {status}")
         token = link.group(1)
         for section in QUESTIONNAIRE.sections:
             if section.id == "review":

@@ -48,6 +48,8 @@ def start(client: FlaskClient) -> tuple[str, str]:
     if token:
         data["csrf_token"] = token
     response = client.post("/start", data=data)
+    assert response.status_code == 302, response.status_code
+    response = client.get(response.headers["Location"])
     assert response.status_code == 200, response.status_code
     html = response.get_data(as_text=True)
     link = LINK.search(html)

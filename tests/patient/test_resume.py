@@ -47,6 +47,38 @@ def test_start_page_explains_and_starts(client: FlaskClient) -> None:
     assert code.replace("-", "") not in (screening.resume_code_hash or "")
 
 
+def test_reloading_the_code_page_shows_the_same_code_and_starts_nothing(
+    app: Flask, client: FlaskClient
+) -> None:
+    """The code is shown by a GET after the POST: a reload (a phone's pull-to-refresh) shows
+    the same code again instead of starting a second screening with another code."""
+    import base64
+    import zlib
+
+    from screening.extensions import db
+    from screening.models import Screening
+
+    token, code = start(client)
+    for _reload in range(2):
+        again = client.get(f"/s/{token}/started").get_data(as_text=True)
+        assert 'class="resume-code"' in again and f">{code}<" in again
+    assert db.session.query(Screening).count() == 1
+    # The code is in the session cookie only sealed.
+    cookie = client.get_cookie("session").value
+    payload = cookie.lstrip(".").split(".")[0]
+    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    readable = zlib.decompress(raw) if cookie.startswith(".") else raw
+    assert b"started" in readable and code.encode() not in readable
+    # Another browser with the link sees no code: it is sent on to the questions.
+    other = app.test_client().get(f"/s/{token}/started")
+    assert other.status_code == 302 and other.headers["Location"].endswith(f"/s/{token}")
+    # A later start in this browser shows its own code; the first one's page no longer does.
+    second_token, second_code = start(client)
+    assert second_code != code
+    assert client.get(f"/s/{token}/started").status_code == 302
+    assert f">{second_code}<" in client.get(f"/s/{second_token}/started").get_data(as_text=True)
+
+
 def test_home_page_is_the_start_page(client: FlaskClient) -> None:
     assert "About 10 minutes." in client.get("/").get_data(as_text=True)
 

@@ -62,7 +62,11 @@ def test_the_self_start_page_uses_the_public_base_url(app, client):
     token = csrf_token_from(page.get_data(as_text=True))
     if token:
         data["csrf_token"] = token
-    html = client.post("/start", data=data, headers={"Host": "evil.example"}).get_data(as_text=True)
+    started = client.post("/start", data=data, headers={"Host": "evil.example"})
+    assert "evil.example" not in started.headers["Location"]
+    html = client.get(started.headers["Location"], headers={"Host": "evil.example"}).get_data(
+        as_text=True
+    )
     assert "evil.example" not in html
     assert BASE + "/s/" in html
 
