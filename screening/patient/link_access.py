@@ -172,7 +172,6 @@ def start() -> Response:
         "id": new.screening.public_id,
         "code": _seal_started_code(new.screening, new.formatted_code),
     }
-    _remember(SESSION_OPENED, new.screening)  # this browser made it: no "opened" entry
     return redirect(url_for(".started", token=new.token))
 
 
