@@ -37,12 +37,12 @@ from screening.patient.forms import (
 from screening.public_links import public_url
 from screening.questionnaire import QUESTIONNAIRE, parse_iso_date
 from screening.routes import patient_link, public
-from screening.services import screenings, sealed_secrets
+from screening.services import screenings, session_seals
 from screening.translations_cache import gettext as _
 from screening.translations_cache import lazy_gettext, ngettext
 
 SESSION_CONFIRMED = "confirmed"
-# The screening this browser started last, with its resume code sealed (see `start`).
+# The resume code of the screening this browser started last, sealed for it (see `start`).
 SESSION_STARTED = "started"
 STARTED_CODE_PURPOSE = "resume code"
 # The screenings whose opening this browser session has put in the audit trail.
@@ -168,10 +168,9 @@ def start() -> Response:
     # and shown by a GET: reloading that page (a phone's pull-to-refresh) shows the same code
     # again, where reloading the POST would start a second, empty screening with a new code
     # and leave the code already written down pointing at the wrong one.
-    session[SESSION_STARTED] = {
-        "id": new.screening.public_id,
-        "code": _seal_started_code(new.screening, new.formatted_code),
-    }
+    session[SESSION_STARTED] = session_seals.seal(
+        new.formatted_code, purpose=STARTED_CODE_PURPOSE, bound_to=_started_bound_to(new.screening)
+    )
     return redirect(url_for(".started", token=new.token))
 
 
@@ -180,10 +179,12 @@ def start() -> Response:
 def started(token: str) -> Response:
     """The link and code of the screening this browser just started (else the link itself)."""
     screening = _open(token)
-    kept = session.get(SESSION_STARTED)
-    code = None
-    if isinstance(kept, dict) and kept.get("id") == screening.public_id:
-        code = _open_started_code(screening, kept.get("code"))
+    # Sealed for the screening it belongs to: another screening's page finds nothing here.
+    code = session_seals.unseal(
+        session.get(SESSION_STARTED),
+        purpose=STARTED_CODE_PURPOSE,
+        bound_to=_started_bound_to(screening),
+    )
     if code is None:
         return redirect(url_for(".resume_link", token=token))
     return _page(
@@ -194,25 +195,8 @@ def started(token: str) -> Response:
     )
 
 
-def _seal_started_code(screening: Screening, code: str) -> str:
-    """The resume code as the session keeps it: sealed, since a session cookie is readable."""
-    return sealed_secrets.seal(
-        code,
-        secret_key=current_app.secret_key,
-        purpose=STARTED_CODE_PURPOSE,
-        bound_to=f"screening:{screening.public_id}",
-    )
-
-
-def _open_started_code(screening: Screening, sealed: object) -> str | None:
-    if not isinstance(sealed, str):
-        return None
-    return sealed_secrets.unseal(
-        sealed,
-        secret_key=current_app.secret_key,
-        purpose=STARTED_CODE_PURPOSE,
-        bound_to=f"screening:{screening.public_id}",
-    )
+def _started_bound_to(screening: Screening) -> str:
+    return f"screening:{screening.public_id}"
 
 
 @bp.route("/resume", methods=["GET", "POST"])

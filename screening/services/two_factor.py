@@ -26,7 +26,7 @@ from sqlalchemy import delete, select
 
 from screening.extensions import db
 from screening.models import RecoveryCode, StaffUser
-from screening.services import audit, sealed_secrets
+from screening.services import audit, sealed_secrets, session_seals
 
 ISSUER = "Spine Clinic screening"
 RECOVERY_CODE_COUNT = 10
@@ -72,26 +72,15 @@ def _stored_secret(user: StaffUser) -> str | None:
 
 
 def seal_pending(user: StaffUser, secret: str) -> str:
-    """A seed being set up, as the session keeps it until its first code confirms it: sealed
-    too, since Flask's session cookie is signed but readable (base64), and the seed must not
-    sit in clear in a browser's cookie store or a proxy's log. Bound to the account, under its
-    own purpose, so it cannot be mistaken for a confirmed seed."""
-    return sealed_secrets.seal(
-        secret,
-        secret_key=current_app.secret_key,
-        purpose=PENDING_PURPOSE,
-        bound_to=_row_name(user),
-    )
+    """A seed being set up, as the session keeps it until its first code confirms it (sealed:
+    `session_seals`), under its own purpose so it cannot pass for a confirmed seed."""
+    return session_seals.seal(secret, purpose=PENDING_PURPOSE, bound_to=_row_name(user))
 
 
 def open_pending(user: StaffUser, kept: object) -> str | None:
-    """The seed `seal_pending` sealed for this account, or None (none kept, another account's,
-    or from before SECRET_KEY changed: the setup page then shows a new one)."""
-    if not isinstance(kept, str):
-        return None
-    return sealed_secrets.unseal(
-        kept, secret_key=current_app.secret_key, purpose=PENDING_PURPOSE, bound_to=_row_name(user)
-    )
+    """The seed `seal_pending` sealed for this account, or None (the setup page then shows a
+    new one)."""
+    return session_seals.unseal(kept, purpose=PENDING_PURPOSE, bound_to=_row_name(user))
 
 
 def new_secret() -> str:
