@@ -4,6 +4,7 @@ patient's own link, and its link emailed through the outbox (never its content).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -156,25 +157,22 @@ def test_the_emailed_link_is_in_the_patients_language(client: FlaskClient) -> No
     assert "El enlace es privado" in payload["text"]
 
 
-def _handout(client: FlaskClient, answers: dict) -> tuple[str, str]:
+def _handout(
+    client: FlaskClient, answers: dict, pdftotext: Callable[[bytes], str]
+) -> tuple[str, str]:
     """The handout page's HTML and its PDF's text (poppler, spaces folded) for these answers."""
-    import subprocess
-
     token = complete_screening(client, answers)
     html = client.get(f"/s/{token}/handout").get_data(as_text=True)
-    pdf = client.get(f"/s/{token}/handout.pdf").data
-    text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
+    text = pdftotext(client.get(f"/s/{token}/handout.pdf").data)
     return html, " ".join(text.split())
 
 
 @pytest.mark.parametrize("name", ["cauda_equina_warning", "cord_compression_cancer"])
 def test_an_emergency_handout_opens_with_the_advice_to_go_now(
-    client: FlaskClient, name: str
+    client: FlaskClient, name: str, pdftotext
 ) -> None:
     """A printed handout may be read days later: it repeats the advice given at the warning."""
-    html, text = _handout(client, example_answers(name))
+    html, text = _handout(client, example_answers(name), pdftotext)
     heading = "Your answers included a warning sign"
     advice = "If a doctor has not checked you for it yet, go to an emergency department now"
     for shown in (html, text):
@@ -186,11 +184,11 @@ def test_an_emergency_handout_opens_with_the_advice_to_go_now(
 
 
 def test_an_urgent_handout_asks_for_a_call_today_and_lists_the_wound_sign(
-    client: FlaskClient,
+    client: FlaskClient, pdftotext
 ) -> None:
     answers = example_answers("after_fusion")
     answers["wound_problem"] = True  # a troubled wound after spine surgery: urgent
-    html, text = _handout(client, answers)
+    html, text = _handout(client, answers, pdftotext)
     for shown in (html, text):
         assert "Your answers included a warning sign" in shown
         assert "A doctor should talk with you soon" in shown
@@ -201,12 +199,12 @@ def test_an_urgent_handout_asks_for_a_call_today_and_lists_the_wound_sign(
 
 @pytest.mark.parametrize("name", ["disc_herniation", "cervical_myelopathy"])
 def test_a_routine_or_review_handout_has_no_warning_and_no_wound_without_surgery(
-    client: FlaskClient, name: str
+    client: FlaskClient, name: str, pdftotext
 ) -> None:
     """Review means a clinician looks first; nothing alarming is shown to the patient."""
     answers = example_answers(name)
     assert answers.get("prior_spine_surgery") is not True
-    html, text = _handout(client, answers)
+    html, text = _handout(client, answers, pdftotext)
     for shown in (html, text):
         assert "Your answers included a warning sign" not in shown
         assert content.WOUND_SIGN not in shown

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -111,47 +108,3 @@ def deflated_streams(pdf: bytes) -> list[bytes]:
         pdf[match.end() : match.end() + int(match.group(1))]
         for match in re.finditer(rb"/FlateDecode/Length (\d+)>>\nstream\n", pdf)
     ]
-
-
-def _poppler(tool: str, pdf: bytes, tmp_path: Path, *args: str) -> str:
-    if shutil.which(tool) is None:
-        message = f"{tool} not found (Debian: apt-get install -y poppler-utils)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    folder = tmp_path / "poppler"
-    folder.mkdir(exist_ok=True)
-    path = folder / f"in-{tool}.pdf"
-    path.write_bytes(pdf)
-    done = subprocess.run(
-        [tool, *args, str(path), "-"] if tool == "pdftotext" else [tool, *args, str(path)],
-        capture_output=True,
-        check=True,
-        text=True,
-    )
-    return done.stdout
-
-
-@pytest.fixture
-def pdftotext(tmp_path: Path):  # type: ignore[no-untyped-def]
-    """Text of a PDF as poppler extracts it (UTF-8)."""
-    return lambda pdf, *args: _poppler("pdftotext", pdf, tmp_path, "-enc", "UTF-8", *args)
-
-
-@pytest.fixture
-def pdfinfo(tmp_path: Path):  # type: ignore[no-untyped-def]
-    """pdfinfo's fields as a dict (Title, Author, Pages, Page size, Tagged, ...)."""
-
-    def info(pdf: bytes) -> dict[str, str]:
-        fields = {}
-        for line in _poppler("pdfinfo", pdf, tmp_path, "-enc", "UTF-8").splitlines():
-            key, _, value = line.partition(":")
-            fields[key.strip()] = value.strip()
-        return fields
-
-    return info
-
-
-@pytest.fixture
-def pdffonts(tmp_path: Path):  # type: ignore[no-untyped-def]
-    return lambda pdf: _poppler("pdffonts", pdf, tmp_path)
