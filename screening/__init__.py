@@ -16,6 +16,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     from screening.errors import register_error_handlers
     from screening.extensions import babel, csrf, db, limiter, login_manager, migrate
     from screening.i18n import register_i18n, select_locale
+    from screening.postgres_settings import engine_options, notice_closed_connections
     from screening.security import register_security
     from screening.sqlite_settings import use_write_ahead_log
     from screening.templating import register_template_helpers
@@ -33,9 +34,13 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
 
     from screening import models
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config.get("SQLALCHEMY_DATABASE_URI"), app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    )
     db.init_app(app)
     with app.app_context():
         use_write_ahead_log(db.engine)
+        notice_closed_connections(db.engine)
     migrate.init_app(
         app,
         db,

@@ -58,8 +58,8 @@ def _close_session_safely(_error: BaseException | None) -> None:
 
     Closing rolls back on the connection; when the database has just gone away (a PostgreSQL
     restart) that raises, and an exception in a teardown escapes Flask's error handlers, so
-    the WSGI server answered with its own bare "Internal Server Error". The pool's pre-ping
-    replaces the dead connection on the next checkout.
+    the WSGI server answered with its own bare "Internal Server Error". The pool replaces the
+    dead connection at its next checkout (screening.postgres_settings).
     """
     from screening.extensions import db
 

@@ -160,3 +160,64 @@ def test_an_error_after_the_view_still_gets_the_apps_own_page(database_url: str)
     assert "connection lost" not in html and "Traceback" not in html
     with fresh.app_context():
         db.engine.dispose()
+
+
+def _end_backend(postgres_url: str, pid: int) -> None:
+    """What a restart or an operator does to one session: the server ends it (and this waits
+    until its process has gone, so its goodbye is on the socket)."""
+    import time
+
+    import psycopg
+
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            alive = admin.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (pid,))
+            if alive.fetchone() is None:
+                return
+            time.sleep(0.02)
+
+
+def _pooled_backend_pid(app: Flask) -> int:
+    """The server process behind the one connection waiting in `app`'s pool."""
+    with app.app_context(), db.engine.connect() as connection:
+        return int(connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+
+
+def test_a_connection_the_server_ended_in_the_pool_is_replaced_before_it_is_used(
+    app: Flask, postgres_url: str
+) -> None:
+    """No pre-ping round trip on PostgreSQL: the checkout reads the socket instead, and a
+    connection the server has closed never reaches a request (no error after a restart)."""
+    from sqlalchemy import select
+
+    from screening.models import Screening
+
+    assert db.engine.pool._pre_ping is False  # the round trip this replaces
+    token = _sent_screening_token()
+    db.session.remove()
+    fresh = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    ended = _pooled_backend_pid(fresh)
+    _end_backend(postgres_url, ended)
+    with fresh.app_context():
+        # A plain read, without the patient pages' one retry: it must get a live connection.
+        assert db.session.scalars(select(Screening.status)).all() == ["submitted"]
+        db.session.remove()
+    response = fresh.test_client().get(f"/s/{token}/done")
+    assert response.status_code == 200
+    assert _pooled_backend_pid(fresh) != ended
+    with fresh.app_context():
+        db.engine.dispose()
+
+
+def test_only_psycopg_connections_go_without_the_pre_ping() -> None:
+    from screening.postgres_settings import engine_options
+
+    base = {"pool_pre_ping": True, "hide_parameters": True}
+    assert engine_options("postgresql+psycopg://u@h/db", base) == {
+        "pool_pre_ping": False,
+        "hide_parameters": True,
+    }
+    for other in ("sqlite:///x.db", "postgresql+psycopg2://u@h/db", "mysql://u@h/db", None):
+        assert engine_options(other, base) == base

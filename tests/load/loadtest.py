@@ -269,6 +269,22 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
+def postgres_cpu_seconds() -> float:
+    """CPU seconds used so far by this machine's live PostgreSQL server processes (the
+    connections' backends included), read from /proc; 0 where they cannot be read. Only
+    meaningful on a machine where the load run is the database's only work."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, _, rest = stat.read_text().rpartition(")")
+        except OSError:
+            continue
+        if head.endswith("(postgres"):
+            total += sum(int(value) for value in rest.split()[11:13]) / ticks
+    return total
+
+
 def minimal_document_cpu_ms(runs: int = 15) -> float:
     """CPU milliseconds of the PDF benchmark's yardstick, a minimal one-paragraph WeasyPrint
     document, on this machine now (median of `runs`, after one warm-up): the server's CPU per
@@ -326,6 +342,7 @@ def main(argv: list[str] | None = None) -> int:
                 for number in range(args.patients, args.patients + warm_up):
                     pool.submit(one_patient, port, number, warm_figures)
             server_cpu_before = tree_cpu_seconds(server.pid)
+            database_cpu_before = postgres_cpu_seconds()
             client_cpu_before = time.process_time()
             began = time.perf_counter()
             with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
@@ -338,6 +355,7 @@ def main(argv: list[str] | None = None) -> int:
                     future.result(timeout=max(1.0, deadline - time.perf_counter()))
             elapsed = time.perf_counter() - began
             server_cpu = tree_cpu_seconds(server.pid) - server_cpu_before
+            database_cpu = postgres_cpu_seconds() - database_cpu_before
             client_cpu = time.process_time() - client_cpu_before
         checked, problems = verify(env, {**warm_figures.sent, **figures.sent})
 
@@ -361,6 +379,11 @@ def main(argv: list[str] | None = None) -> int:
             f"  CPU per submission: server {server_cpu / sent * 1000:.0f} ms"
             f" (gunicorn and its workers), load generator {client_cpu / sent * 1000:.0f} ms"
             f" (this process, on the same cores)"
+            + (
+                f", PostgreSQL {database_cpu / sent * 1000:.0f} ms (its server processes)"
+                if backend == "PostgreSQL" and database_cpu > 0
+                else ""
+            )
         )
         print(
             f"  server CPU per submission = {server_cpu / sent * 1000 / yardstick_ms:.1f} minimal"
