@@ -2,8 +2,8 @@
 
 A pooled connection can die while it waits in the pool: PostgreSQL restarts, or an operator
 ends its session. SQLAlchemy's `pool_pre_ping` finds out by sending a statement on every
-checkout, one round trip before every request (21 of the 116 round trips of one patient's
-whole questionnaire; a fifth of what the database server does for them).
+checkout: one more round trip before every request (21 of the 116 round trips of one
+patient's whole questionnaire, each costing both this process and the database server).
 
 A server that ends a session says so: it sends the reason and closes the socket. An idle
 connection has nothing to read (every answer to its last statement was read), so at checkout
