@@ -11,6 +11,7 @@ import os
 import select
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -165,8 +166,6 @@ def test_an_error_after_the_view_still_gets_the_apps_own_page(database_url: str)
 def _end_backend(postgres_url: str, pid: int) -> None:
     """What a restart or an operator does to one session: the server ends it (and this waits
     until its process has gone, so its goodbye is on the socket)."""
-    import time
-
     import psycopg
 
     with psycopg.connect(postgres_url, autocommit=True) as admin:
@@ -190,8 +189,6 @@ def test_a_connection_the_server_ended_in_the_pool_is_replaced_before_it_is_used
 ) -> None:
     """No pre-ping round trip on PostgreSQL: the checkout reads the socket instead, and a
     connection the server has closed never reaches a request (no error after a restart)."""
-    from sqlalchemy import select
-
     from screening.models import Screening
 
     assert db.engine.pool._pre_ping is False  # the round trip this replaces
@@ -202,7 +199,7 @@ def test_a_connection_the_server_ended_in_the_pool_is_replaced_before_it_is_used
     _end_backend(postgres_url, ended)
     with fresh.app_context():
         # A plain read, without the patient pages' one retry: it must get a live connection.
-        assert db.session.scalars(select(Screening.status)).all() == ["submitted"]
+        assert db.session.scalars(db.select(Screening.status)).all() == ["submitted"]
         db.session.remove()
     response = fresh.test_client().get(f"/s/{token}/done")
     assert response.status_code == 200
