@@ -251,20 +251,32 @@ def _verify(sent: dict[str, dict[str, Any]]) -> tuple[int, list[str]]:
     return len(sent), problems
 
 
+def _process_stat(stat: Path) -> tuple[str, list[str]]:
+    """A /proc/<pid>/stat file as (command name, the fields after it); OSError if it is gone.
+    The name is in brackets and may hold spaces or ")", so it ends at the last ")"."""
+    head, _, rest = stat.read_text().rpartition(")")
+    return head.partition("(")[2], rest.split()
+
+
+def _cpu_seconds(fields: list[str], *, reaped_children: bool = False) -> float:
+    """utime and stime (fields 14 and 15 of the stat file), with the reaped children's cutime
+    and cstime (16 and 17) when asked, in seconds."""
+    end = 15 if reaped_children else 13
+    return sum(int(value) for value in fields[11:end]) / os.sysconf("SC_CLK_TCK")
+
+
 def tree_cpu_seconds(pid: int) -> float:
     """CPU seconds (user and system) used so far by a process and every live descendant (the
     gunicorn master and its workers), read from /proc; 0 where /proc is not there."""
-    ticks = os.sysconf("SC_CLK_TCK")
     total, pending = 0.0, [pid]
     while pending:
         current = pending.pop()
         try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            _name, fields = _process_stat(Path(f"/proc/{current}/stat"))
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
         except OSError:
             continue
-        # utime, stime, and the reaped children's cutime, cstime (fields 14-17).
-        total += sum(int(value) for value in fields[11:15]) / ticks
+        total += _cpu_seconds(fields, reaped_children=True)
         pending.extend(int(child) for child in children)
     return total
 
@@ -273,15 +285,14 @@ def postgres_cpu_seconds() -> float:
     """CPU seconds used so far by this machine's live PostgreSQL server processes (the
     connections' backends included), read from /proc; 0 where they cannot be read. Only
     meaningful on a machine where the load run is the database's only work."""
-    ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            head, _, rest = stat.read_text().rpartition(")")
+            name, fields = _process_stat(stat)
         except OSError:
             continue
-        if head.endswith("(postgres"):
-            total += sum(int(value) for value in rest.split()[11:13]) / ticks
+        if name == "postgres":
+            total += _cpu_seconds(fields)
     return total
 
 
