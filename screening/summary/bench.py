@@ -42,7 +42,9 @@ RATIO_TARGETS = {"typical": 4.0, "heavy": 6.0}
 MEMORY_TARGET_MB = 250.0
 MINIMAL_HTML = "<p>A minimal one-paragraph document.</p>"
 
-# Used when docs/examples is not there: a typical submission.
+# A synthetic submission after spine surgery (eleven topics; its summary runs just onto a
+# second page): `make load`'s synthetic patient, and the typical case when docs/examples is
+# not there.
 SYNTHETIC_ANSWERS: dict[str, Any] = {
     "first_name": "Taylor",
     "last_name": "Example",

@@ -2,7 +2,9 @@
 
 Starts gunicorn (loopback only) on a fresh database (SQLite in a temporary folder, or a fresh
 PostgreSQL database), drives `--patients` synthetic patients through the questionnaire with
-`--concurrency` at a time, exactly as a browser does (start, every step, any warning page,
+`--concurrency` at a time (by default the clinic mix: the worked examples in docs/examples and
+the synthetic patient in turn; `--mix synthetic` sends only the synthetic patient, whose
+summary runs to two pages), exactly as a browser does (start, every step, any warning page,
 Send with its PDF), and prints submissions per second with request latencies. A few warm-up
 patients go first, outside the timing, so that the workers' start is not counted. Afterwards it
 reads every stored screening back and checks its answers equal what that patient sent: a load
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import secrets
 import socket
@@ -32,6 +35,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -43,23 +47,52 @@ from tests.patient.helpers import LINK, csrf_token_from, step_post_data
 VENV_BIN = Path(sys.executable).parent
 LOAD_DB = "screening_load"
 
-# The benchmark's typical synthetic patient, varied per patient below.
-BASE_ANSWERS: dict[str, Any] = SYNTHETIC_ANSWERS
-
 FIRST_NAMES = ("Avery", "Jordan", "Riley", "Morgan", "Casey", "Quinn", "Rowan", "Emerson")
 LAST_NAMES = ("Lindqvist", "Okafor", "Marchetti", "Nakamura", "Delacroix", "Haddad", "Brennan")
 
 
-def synthetic_answers(number: int) -> dict[str, Any]:
-    """A distinct, valid, synthetic answer set for patient `number` (some with warnings)."""
-    answers = dict(BASE_ANSWERS)
-    answers["first_name"] = FIRST_NAMES[number % len(FIRST_NAMES)]
-    answers["last_name"] = f"{LAST_NAMES[number % len(LAST_NAMES)]}-{number}"
+MIX_NAMES = {
+    "clinic": "clinic mix: the worked examples and the synthetic patient in turn",
+    "synthetic": "only the synthetic patient, varied",
+}
+
+
+@cache
+def clinic_mix() -> tuple[dict[str, Any], ...]:
+    """The patients a clinic sees, as answer sets to vary: each valid worked example in
+    docs/examples (one-page summaries, two with an emergency warning), then the benchmark's
+    synthetic patient (after surgery, eleven topics: a two-page summary)."""
+    from screening.summary.bench import load_examples
+
+    typical = [json.loads(case.answers_json) for case in load_examples() if case.kind == "typical"]
+    if SYNTHETIC_ANSWERS not in typical:
+        typical.append(SYNTHETIC_ANSWERS)
+    return tuple(typical)
+
+
+def synthetic_patient(number: int) -> dict[str, Any]:
+    """The synthetic patient varied by `number`: name, date of birth, pain scores, and an
+    urgent warning (leg weakness getting worse) for one patient in ten."""
+    answers = dict(SYNTHETIC_ANSWERS)
     answers["date_of_birth"] = f"{1940 + number % 60}-{1 + number % 12:02d}-{1 + number % 28:02d}"
     answers["back_pain_nrs"] = number % 11
     answers["leg_pain_nrs"] = (number * 7) % 11
     if number % 10 == 3:  # an urgent warning now and then, as in a real clinic
         answers["leg_weakness"] = "getting_worse"
+    return answers
+
+
+def synthetic_answers(number: int, mix: str = "clinic") -> dict[str, Any]:
+    """A distinct, valid, synthetic answer set for patient `number`: with mix "clinic", the
+    clinic mix in turn (its clinical answers as they are); with "synthetic", always the
+    synthetic patient, varied. Each patient gets a name of their own."""
+    if mix == "clinic":
+        sets = clinic_mix()
+        answers = dict(sets[number % len(sets)])
+    else:
+        answers = synthetic_patient(number)
+    answers["first_name"] = FIRST_NAMES[number % len(FIRST_NAMES)]
+    answers["last_name"] = f"{LAST_NAMES[number % len(LAST_NAMES)]}-{number}"
     return answers
 
 
@@ -111,9 +144,9 @@ class Browser:
         return self.request("POST", path, pairs)
 
 
-def one_patient(port: int, number: int, figures: Figures) -> None:
+def one_patient(port: int, number: int, figures: Figures, mix: str = "clinic") -> None:
     """Start, answer every step, pass any warning page and send; record what was sent."""
-    answers = synthetic_answers(number)
+    answers = synthetic_answers(number, mix)
     browser = Browser(port, figures)
     try:
         status, _page, location = browser.post_form("/start", [])
@@ -316,6 +349,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", default="sqlite", help="sqlite, or a PostgreSQL server URL")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--patients", type=int, default=150)
+    parser.add_argument(
+        "--mix",
+        choices=("clinic", "synthetic"),
+        default="clinic",
+        help="clinic: the worked examples and the synthetic patient in turn;"
+        " synthetic: only the synthetic patient (two-page summaries), varied",
+    )
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--time-limit", type=float, default=300, help="seconds, at most")
     parser.add_argument(
@@ -351,14 +391,14 @@ def main(argv: list[str] | None = None) -> int:
             warm_figures = Figures()
             with ThreadPoolExecutor(max_workers=max(1, args.workers)) as pool:
                 for number in range(args.patients, args.patients + warm_up):
-                    pool.submit(one_patient, port, number, warm_figures)
+                    pool.submit(one_patient, port, number, warm_figures, args.mix)
             server_cpu_before = tree_cpu_seconds(server.pid)
             database_cpu_before = postgres_cpu_seconds()
             client_cpu_before = time.process_time()
             began = time.perf_counter()
             with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
                 futures = [
-                    pool.submit(one_patient, port, number, figures)
+                    pool.submit(one_patient, port, number, figures, args.mix)
                     for number in range(args.patients)
                 ]
                 deadline = began + args.time_limit
@@ -377,7 +417,8 @@ def main(argv: list[str] | None = None) -> int:
     latencies = sorted(figures.latencies)
     p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0.0
     print(
-        f"{backend}, gunicorn {args.workers} workers, {args.concurrency} patients at a time: "
+        f"{backend}, gunicorn {args.workers} workers, {args.concurrency} patients at a time"
+        f" ({MIX_NAMES[args.mix]}): "
         f"{len(figures.sent)} of {args.patients} sent in {elapsed:.1f} s = "
         f"{len(figures.sent) / elapsed:.1f} submissions/s"
         f" (after {len(warm_figures.sent)} of {warm_up} warm-up patients, not timed)"

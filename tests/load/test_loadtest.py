@@ -5,16 +5,36 @@ from __future__ import annotations
 import os
 from datetime import date
 
+import pytest
+
 from screening.questionnaire.validation import validate_answer_set
+from screening.summary.bench import SYNTHETIC_ANSWERS
 from tests.load import loadtest
 
 
-def test_every_synthetic_patient_is_valid_and_distinct() -> None:
-    answer_sets = [loadtest.synthetic_answers(number) for number in range(30)]
+@pytest.mark.parametrize("mix", ["clinic", "synthetic"])
+def test_every_synthetic_patient_is_valid_and_distinct(mix: str) -> None:
+    answer_sets = [loadtest.synthetic_answers(number, mix) for number in range(30)]
     for answers in answer_sets:
         assert validate_answer_set(answers, date(2026, 11, 21)).ok
     names = {(answers["first_name"], answers["last_name"]) for answers in answer_sets}
     assert len(names) == 30
+
+
+def test_the_clinic_mix_is_the_worked_examples_then_the_synthetic_patient() -> None:
+    """Each valid worked example once (not the invalid ones), the synthetic patient last;
+    patients take them in turn with their clinical answers unchanged."""
+    mix = loadtest.clinic_mix()
+    assert len(mix) == 7 and mix[-1] == SYNTHETIC_ANSWERS
+    assert {"Robin", "Sam", "Priscilla", "Leonard", "Jordan", "Evelyn"} == {
+        answers["first_name"] for answers in mix[:-1]
+    }
+    for number in range(14):
+        patient = loadtest.synthetic_answers(number, "clinic")
+        base = mix[number % 7]
+        assert {k: v for k, v in patient.items() if k not in ("first_name", "last_name")} == {
+            k: v for k, v in base.items() if k not in ("first_name", "last_name")
+        }
 
 
 def test_a_small_run_sends_every_patient_and_finds_their_answers_stored(capsys) -> None:
@@ -34,8 +54,10 @@ def test_an_answer_stored_differently_from_what_was_sent_fails_the_run(capsys, m
     after sending, as if the server had stored something else, and the run says so."""
     send = loadtest.one_patient
 
-    def one_patient_then_misremember(port: int, number: int, figures: loadtest.Figures) -> None:
-        send(port, number, figures)
+    def one_patient_then_misremember(
+        port: int, number: int, figures: loadtest.Figures, mix: str
+    ) -> None:
+        send(port, number, figures, mix)
         with figures.lock:
             for token, answers in figures.sent.items():
                 figures.sent[token] = dict(
