@@ -323,6 +323,18 @@ def _shared() -> _Resources:
     return _Resources(PackagedFilesFetcher())
 
 
+def prepare() -> None:
+    """Load WeasyPrint, the summary's CSS and its fonts now rather than at the first render.
+
+    A server worker calls this as it starts (screening/wsgi.py), so the first patient to press
+    Send does not wait for it, and these objects, which live as long as the process, are there
+    before the worker freezes its long-lived objects for the garbage collector."""
+    environment()
+    _shared()
+    _summary_html_class()
+    _summary_ua_stylesheet()
+
+
 # Drop the shared fonts before interpreter shutdown, while WeasyPrint can still delete the
 # temporary folder it copied them into.
 atexit.register(_shared.cache_clear)

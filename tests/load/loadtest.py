@@ -215,7 +215,7 @@ def gunicorn(env: dict[str, str], workers: int, port: int) -> Iterator[subproces
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
-            "screening:create_app()",
+            "screening.wsgi:app",
         ],
         env=env,
     )
