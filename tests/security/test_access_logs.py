@@ -99,7 +99,7 @@ def test_the_gunicorn_access_log_is_private(tmp_path):
         f"127.0.0.1:{port}",
         "--access-logfile",
         "-",
-        "screening:create_app()",
+        "screening.wsgi:app",  # as the README serves it
     ]
     text = _serve_and_read_log(command, port, tmp_path)
     _assert_private(text)
