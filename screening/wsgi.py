@@ -26,16 +26,14 @@ import gc
 from screening import create_app
 
 
-def ready_for_serving() -> int:
+def ready_for_serving() -> None:
     """Load what every worker will need, collect once, and freeze what is left: from here on
-    the garbage collector looks only at objects made by requests. Returns how many objects
-    were frozen."""
+    the garbage collector looks only at objects made by requests."""
     from screening.summary.render import prepare
 
     prepare()
     gc.collect()
     gc.freeze()
-    return gc.get_freeze_count()
 
 
 app = create_app()

@@ -59,15 +59,15 @@ MIX_NAMES = {
 
 @cache
 def clinic_mix() -> tuple[dict[str, Any], ...]:
-    """The patients a clinic sees, as answer sets to vary: each valid worked example in
-    docs/examples (one-page summaries, two with an emergency warning), then the benchmark's
-    synthetic patient (after surgery, eleven topics: a two-page summary)."""
+    """The patients a clinic sees, taken in turn: each valid worked example in docs/examples
+    (one-page summaries, two with an emergency warning), then the benchmark's synthetic
+    patient (after surgery, eleven topics: a two-page summary)."""
     from screening.summary.bench import load_examples
 
-    typical = [json.loads(case.answers_json) for case in load_examples() if case.kind == "typical"]
-    if SYNTHETIC_ANSWERS not in typical:
-        typical.append(SYNTHETIC_ANSWERS)
-    return tuple(typical)
+    patients = [json.loads(case.answers_json) for case in load_examples() if case.kind == "typical"]
+    if SYNTHETIC_ANSWERS not in patients:
+        patients.append(SYNTHETIC_ANSWERS)
+    return tuple(patients)
 
 
 def synthetic_patient(number: int) -> dict[str, Any]:
