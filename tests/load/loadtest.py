@@ -3,12 +3,12 @@
 Starts gunicorn (loopback only) on a fresh database (SQLite in a temporary folder, or a fresh
 PostgreSQL database), drives `--patients` synthetic patients through the questionnaire with
 `--concurrency` at a time (by default the clinic mix: the worked examples in docs/examples and
-the synthetic patient in turn; `--mix synthetic` sends only the synthetic patient, whose
-summary runs to two pages), exactly as a browser does (start, every step, any warning page,
-Send with its PDF), and prints submissions per second with request latencies. A few warm-up
-patients go first, outside the timing, so that the workers' start is not counted. Afterwards it
-reads every stored screening back and checks its answers equal what that patient sent: a load
-test that loses or mixes up an answer fails, however fast it was.
+the synthetic patient in turn; `--mix synthetic` sends only the synthetic patient, whose summary
+runs to two pages), exactly as a browser does (start, every step, any warning page, Send with
+its PDF, the confirmation page), and prints submissions per second with request latencies. A few
+warm-up patients go first, outside the timing, so that the workers' start is not counted.
+Afterwards it reads every stored screening back and checks its answers equal what that patient
+sent: a load test that loses or mixes up an answer fails, however fast it was.
 
 Bounded: a fixed number of patients, a time limit, only 127.0.0.1. Figures are printed, never
 asserted. Run from the repository root (it uses the test suite's form helpers):
@@ -177,6 +177,9 @@ def one_patient(port: int, number: int, figures: Figures, mix: str = "clinic") -
             raise RuntimeError(f"send answered {status} to {location or 'no redirect'}")
         with figures.lock:
             figures.sent[token] = {**answers, "consent_confirm": True}
+        status, _page, _ = browser.request("GET", location)  # the confirmation page
+        if status != 200:
+            raise RuntimeError(f"the confirmation page answered {status}")
     except Exception as exc:  # counted and printed; the run goes on
         with figures.lock:
             figures.failures.append(f"patient {number}: {type(exc).__name__}: {exc}")
