@@ -1,6 +1,6 @@
 """screening.wsgi, the app as a production server loads it (gunicorn ... screening.wsgi:app).
 
-Each test imports it in a fresh interpreter: the freeze it makes would otherwise stay in the
+The test imports it in a fresh interpreter: the freeze it makes would otherwise stay in the
 test process for the rest of the run."""
 
 from __future__ import annotations

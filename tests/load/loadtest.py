@@ -41,7 +41,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from screening.questionnaire import QUESTIONNAIRE, ItemType
-from screening.summary.bench import SYNTHETIC_ANSWERS
+from screening.summary.bench import SYNTHETIC_ANSWERS, load_examples
 from tests.patient.helpers import LINK, csrf_token_from, step_post_data
 
 VENV_BIN = Path(sys.executable).parent
@@ -62,8 +62,6 @@ def clinic_mix() -> tuple[dict[str, Any], ...]:
     """The patients a clinic sees, taken in turn: each valid worked example in docs/examples
     (one-page summaries, two with an emergency warning), then the benchmark's synthetic
     patient (after surgery, eleven topics: a two-page summary)."""
-    from screening.summary.bench import load_examples
-
     patients = [json.loads(case.answers_json) for case in load_examples() if case.kind == "typical"]
     if SYNTHETIC_ANSWERS not in patients:
         patients.append(SYNTHETIC_ANSWERS)
