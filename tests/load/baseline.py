@@ -157,13 +157,12 @@ def main(argv: list[str] | None = None) -> int:
         "--database", action="append", help="sqlite, or a PostgreSQL server URL (repeatable)"
     )
     parser.add_argument("--rounds", type=int, default=2, help="runs of each side per database")
-    parser.add_argument("--commit", default=BASELINE_COMMIT, help=argparse.SUPPRESS)
     args, load_args = parser.parse_known_args(argv)
     databases = args.database or ["sqlite"]
 
     summary: list[str] = []
     with tempfile.TemporaryDirectory(prefix="load-baseline-") as scratch:
-        baseline = extract_baseline(args.commit, Path(scratch))
+        baseline = extract_baseline(BASELINE_COMMIT, Path(scratch))
         for database in databases:
             runs: dict[Path, list[Run]] = {baseline: [], PROJECT_ROOT: []}
             for round_number in range(1, max(1, args.rounds) + 1):
