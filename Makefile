@@ -93,7 +93,7 @@ load: $(STAMP) check-system
 
 # The same load, on this machine, against the code as issue 17 found it and this checkout in
 # turn (synthetic patients, 2 rounds each): the ratio carries the issue's own figures over to
-# this machine (tests/load/baseline.py). Needs the repository's history; about 5 minutes.
+# this machine (tests/load/baseline.py). Needs the repository's history; 5 to 7 minutes.
 load-baseline: $(STAMP) check-system
 	@databases="--database sqlite"; \
 	if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then databases="$$databases --database $(PG_URL)"; \
