@@ -8,7 +8,7 @@ speed, and a slow one cannot show whether the code met the target. What does car
 this checkout compares with the code the issue measured, both run the same way on the same
 machine. So this extracts that code (commit BASELINE_COMMIT, from this repository's history,
 with `git archive`) into a temporary folder, and runs `tests/load/loadtest.py` from there
-(serving that code) and from here, alternating, ROUNDS times per database. It prints every
+(serving that code) and from here, alternating, `--rounds` times per database. It prints every
 run, the median of each side, the ratio, and the issue's figure times the ratio: what this
 checkout would reach on the issue's machine, as far as a ratio on another machine can say.
 

@@ -44,6 +44,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+# PROJECT_ROOT is the checkout whose code this run serves: this one, or the one
+# `make load-baseline` puts first on PYTHONPATH (both versions define it).
+from screening import PROJECT_ROOT
 from screening.questionnaire import QUESTIONNAIRE, ItemType
 from screening.summary.bench import SYNTHETIC_ANSWERS, load_examples
 from tests.patient.helpers import LINK, csrf_token_from, step_post_data
@@ -210,18 +213,10 @@ def database(choice: str) -> Iterator[str]:
     yield choice.rstrip("/") + "/" + LOAD_DB
 
 
-def served_checkout() -> Path:
-    """The checkout whose code this run serves: the folder holding the `screening` package
-    imported (this one, or the one `make load-baseline` puts first on PYTHONPATH)."""
-    import screening
-
-    return Path(screening.__file__).resolve().parent.parent
-
-
 def wsgi_target() -> str:
     """What gunicorn serves: `screening.wsgi:app` (workers load the PDF renderer at start),
     or the app factory in a checkout from before that module (`make load-baseline`)."""
-    if (served_checkout() / "screening" / "wsgi.py").exists():
+    if (PROJECT_ROOT / "screening" / "wsgi.py").exists():
         return "screening.wsgi:app"
     return "screening:create_app()"
 
@@ -453,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(figures.sent) / elapsed:.1f} submissions/s"
         f" (after {len(warm_figures.sent)} of {warm_up} warm-up patients, not timed)"
     )
-    print(f"  code served: {served_checkout()} ({wsgi_target()})")
+    print(f"  code served: {PROJECT_ROOT} ({wsgi_target()})")
     if latencies:
         print(
             f"  {len(latencies)} requests: median {statistics.median(latencies) * 1000:.0f} ms,"
