@@ -9,7 +9,7 @@ PORT ?= 5000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432
 PG_TEST_DB ?= screening_test
 
-.PHONY: run test test-sqlite test-postgres test-browser bench bench-instructions load load-baseline lint format check-system migration messages translations clean lforms
+.PHONY: run test test-sqlite test-postgres test-browser bench bench-instructions load load-baseline pdf-baseline lint format check-system migration messages translations clean lforms
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -93,12 +93,18 @@ load: $(STAMP) check-system
 
 # The same load, on this machine, against the code as issue 17 found it and this checkout in
 # turn (synthetic patients, 2 rounds each): the ratio carries the issue's own figures over to
-# this machine (tests/load/baseline.py). Needs the repository's history; 5 to 7 minutes.
+# this machine (tests/load/baseline.py). Needs the repository's history; 2 to 7 minutes.
 load-baseline: $(STAMP) check-system
 	@databases="--database sqlite"; \
 	if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then databases="$$databases --database $(PG_URL)"; \
 	else echo "PostgreSQL not reachable at $(PG_URL): comparing on SQLite only."; fi; \
 	$(PY) -m tests.load.baseline $$databases $(LOAD_ARGS)
+
+# The summary PDF timed the same way in the code as issue 17 found it and in this checkout, in
+# turn (tests/load/pdf_baseline.py): how far the PDF ratios moved from the issue's own.
+# Needs the repository's history; under a minute.
+pdf-baseline: $(STAMP) check-system
+	$(PY) -m tests.load.pdf_baseline
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -68,10 +68,10 @@ def parse_run(output: str) -> Run:
     )
 
 
-def extract_baseline(commit: str, into: Path) -> Path:
+def extract_baseline(commit: str, into: Path, scripts: tuple[str, ...] = ("loadtest.py",)) -> Path:
     """The files of `commit` (this repository's history) in `into`/baseline, with this
-    checkout's load script in it; SystemExit with what to do when git or the commit is not
-    there."""
+    checkout's `scripts` from tests/load in it (the load script, or pdf_timing.py for
+    `make pdf-baseline`); SystemExit with what to do when git or the commit is not there."""
     if shutil.which("git") is None:
         raise SystemExit("make load-baseline needs git (apt-get install -y git).")
     archive = subprocess.run(
@@ -89,7 +89,8 @@ def extract_baseline(commit: str, into: Path) -> Path:
     load_folder = folder / "tests" / "load"
     load_folder.mkdir(parents=True, exist_ok=True)
     (load_folder / "__init__.py").touch()
-    shutil.copy(PROJECT_ROOT / "tests" / "load" / "loadtest.py", load_folder / "loadtest.py")
+    for script in scripts:
+        shutil.copy(PROJECT_ROOT / "tests" / "load" / script, load_folder / script)
     return folder
 
 
