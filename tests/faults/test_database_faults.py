@@ -209,12 +209,94 @@ def test_a_connection_the_server_ended_in_the_pool_is_replaced_before_it_is_used
 
 
 def test_only_psycopg_connections_go_without_the_pre_ping() -> None:
-    from screening.postgres_settings import engine_options
+    from screening.postgres_settings import DEFAULT_CONNECTION_LIMITS, engine_options
 
     base = {"pool_pre_ping": True, "hide_parameters": True}
     assert engine_options("postgresql+psycopg://u@h/db", base) == {
         "pool_pre_ping": False,
         "hide_parameters": True,
+        "connect_args": DEFAULT_CONNECTION_LIMITS,
     }
     for other in ("sqlite:///x.db", "postgresql+psycopg2://u@h/db", "mysql://u@h/db", None):
         assert engine_options(other, base) == base
+
+
+def test_the_connection_limits_give_way_to_the_operators_own() -> None:
+    from screening.postgres_settings import DEFAULT_CONNECTION_LIMITS, engine_options
+
+    assert DEFAULT_CONNECTION_LIMITS["connect_timeout"] == 5
+    assert DEFAULT_CONNECTION_LIMITS["tcp_user_timeout"] < 30_000  # gunicorn's worker timeout
+    url = "postgresql+psycopg://u@h/db?connect_timeout=12&keepalives_idle=60"
+    limits = engine_options(url, {})["connect_args"]
+    assert "connect_timeout" not in limits and "keepalives_idle" not in limits  # the URL's
+    assert limits["tcp_user_timeout"] == DEFAULT_CONNECTION_LIMITS["tcp_user_timeout"]
+    given = {"connect_args": {"tcp_user_timeout": 1_000, "sslmode": "require"}}
+    limits = engine_options("postgresql+psycopg://u@h/db", given)["connect_args"]
+    assert limits["tcp_user_timeout"] == 1_000 and limits["sslmode"] == "require"
+    assert limits["connect_timeout"] == 5
+
+
+class SilentServer:
+    """A TCP server that accepts connections and never says a word: a database host that
+    stopped answering (or a server hung before it could log anyone in)."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.held: list[socket.socket] = []
+        threading.Thread(target=self._hold, daemon=True).start()
+
+    def _hold(self) -> None:
+        while True:
+            try:
+                connection, _addr = self.listener.accept()
+            except OSError:
+                return
+            self.held.append(connection)
+
+    def close(self) -> None:
+        self.listener.close()
+        for connection in self.held:
+            connection.close()
+
+
+def test_a_database_that_never_answers_gets_the_apps_own_error_page_in_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """libpq alone would wait for ever for the silent server; the app's connection limits
+    make it give up, and the patient gets the app's own page (after the one retry). The
+    limit is shortened to libpq's least (2 s) to keep the test quick; no PostgreSQL needed."""
+    from screening import postgres_settings
+
+    monkeypatch.setitem(postgres_settings.DEFAULT_CONNECTION_LIMITS, "connect_timeout", 2)
+    silent = SilentServer()
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{silent.port}/screening"
+    behind = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    responses: list[Any] = []
+
+    def ask() -> None:
+        responses.append(behind.test_client().get("/s/abcdefghijklmnopqrstuvwxyz012345/done"))
+
+    asking = threading.Thread(target=ask, daemon=True)
+    asking.start()
+    asking.join(timeout=60)  # a generous bound, so that a hang fails instead of stalling CI
+    try:
+        assert responses, "the request was still waiting for the silent database after 60 s"
+        assert silent.held  # it did try the silent server
+        html = responses[0].get_data(as_text=True)
+        assert responses[0].status_code == 500
+        assert "Sorry, something went wrong" in html and "Traceback" not in html
+    finally:
+        silent.close()
+        with behind.app_context():
+            db.engine.dispose()
+
+
+def test_postgresql_connections_carry_the_limits(app: Flask, postgres_url: str) -> None:
+    """What libpq was given on a real connection of the app's pool."""
+    from screening.postgres_settings import DEFAULT_CONNECTION_LIMITS
+
+    with db.engine.connect() as connection:
+        given = connection.connection.dbapi_connection.info.get_parameters()
+    for key, value in DEFAULT_CONNECTION_LIMITS.items():
+        assert given.get(key) == str(value), key
