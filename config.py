@@ -258,6 +258,12 @@ class Config:
         # A key prefix of its own, so two apps (or test runs) can share one Redis.
         self.RATELIMIT_KEY_PREFIX = env("RATELIMIT_KEY_PREFIX", "screening")
         self.RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+        # Redis down or silent: count in each worker's memory until it is back (Flask-Limiter
+        # looks again, less and less often), rather than refuse every sign-in, start and
+        # resume with an error page. The limits still hold, per worker.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = _env_bool(
+            "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True
+        )
         self.RATELIMIT_HEADERS_ENABLED = False
 
         # Alerts and outgoing mail (the outbox and `screening worker`; see README "Alerts").
