@@ -29,11 +29,6 @@ from screening.translations_cache import gettext as _
 bp = Blueprint("patient", __name__)
 
 STEP_COUNT = len(QUESTIONNAIRE.sections)
-SESSION_CONFIRMED = "confirmed"
-MAX_CONFIRMED_IN_SESSION = 5
-RESUME_RATE_LIMIT = "10 per minute"
-# Generous (a waiting room shares one address), but stops a script filling the database.
-START_RATE_LIMIT = "30 per minute"
 
 
 def timed_out_message(formdata: Mapping[str, Any]) -> str:
