@@ -94,28 +94,27 @@ def extract_baseline(commit: str, into: Path, scripts: tuple[str, ...] = ("loadt
     return folder
 
 
-def load_run(checkout: Path, database: str, load_args: list[str]) -> tuple[Run, str]:
-    """Run the load script serving `checkout`'s code; its figures and printout. SystemExit
-    when the run fails or served other code than asked."""
+def run_module_in(checkout: Path, module: str, *arguments: str) -> subprocess.CompletedProcess:
+    """`python -m module arguments` with `checkout`'s code importable as `screening` (this
+    checkout's, or an extracted one's ahead of the installed package), output captured."""
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
     if checkout != PROJECT_ROOT:
         env["PYTHONPATH"] = str(checkout)  # ahead of this checkout's installed package
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.load.loadtest",
-            "--database",
-            database,
-            "--mix",
-            "synthetic",
-            *load_args,
-        ],
+    return subprocess.run(
+        [sys.executable, "-m", module, *arguments],
         cwd=checkout,
         env=env,
         capture_output=True,
         text=True,
+    )
+
+
+def load_run(checkout: Path, database: str, load_args: list[str]) -> tuple[Run, str]:
+    """Run the load script serving `checkout`'s code; its figures and printout. SystemExit
+    when the run fails or served other code than asked."""
+    completed = run_module_in(
+        checkout, "tests.load.loadtest", "--database", database, "--mix", "synthetic", *load_args
     )
     output = completed.stdout + completed.stderr
     printout = "\n".join(line for line in output.splitlines() if "alembic" not in line)

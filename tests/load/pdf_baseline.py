@@ -21,16 +21,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from screening import PROJECT_ROOT
-from tests.load.baseline import BASELINE_COMMIT, extract_baseline
+from tests.load.baseline import BASELINE_COMMIT, extract_baseline, run_module_in
 
 # What issue 17 measured with that code on its machine (times the minimal document).
 ISSUE_RATIOS = {"heavy": 8.0}
@@ -51,23 +49,8 @@ def cases() -> dict[str, Any]:
 def timing_run(checkout: Path, cases_file: Path, renders: int) -> dict[str, Any]:
     """pdf_timing's figures, run in `checkout`'s code; SystemExit when it fails or measured
     other code than asked."""
-    env = dict(os.environ)
-    env.pop("PYTHONPATH", None)
-    if checkout != PROJECT_ROOT:
-        env["PYTHONPATH"] = str(checkout)  # ahead of this checkout's installed package
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.load.pdf_timing",
-            str(cases_file),
-            "--renders",
-            str(renders),
-        ],
-        cwd=checkout,
-        env=env,
-        capture_output=True,
-        text=True,
+    completed = run_module_in(
+        checkout, "tests.load.pdf_timing", str(cases_file), "--renders", str(renders)
     )
     lines = completed.stdout.strip().splitlines()
     if completed.returncode != 0 or not lines:
