@@ -90,18 +90,18 @@ def report(then: list[dict[str, Any]], now: list[dict[str, Any]]) -> list[str]:
                 f" machine; times {change:.2f}: about {issue * change:.1f}x"
                 f" (target <= {TARGET[name]:g})"
             )
-    left_out = sorted(
-        {item for run in then for case in run["cases"].values() for item in case["left_out"]}
-    )
     notes = [
         "(then: the code as issue 17 found it; now: this checkout; ratios: CPU time over the"
         " same minimal WeasyPrint document, medians of the rounds)",
     ]
-    if left_out:
-        notes.append(
-            "left out on the old side (its questionnaire does not have them): "
-            + ", ".join(left_out)
+    for side, runs in (("the old side", then), ("this checkout's side", now)):
+        left_out = sorted(
+            {item for run in runs for case in run["cases"].values() for item in case["left_out"]}
         )
+        if left_out:
+            notes.append(
+                f"left out on {side} (its questionnaire does not have them): " + ", ".join(left_out)
+            )
     return [*lines, *notes, *carried]
 
 

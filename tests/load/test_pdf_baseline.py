@@ -38,7 +38,12 @@ def test_the_comparison_takes_medians_and_carries_the_issue_figure_over() -> Non
     assert lines[1].split() == ["synthetic", "patient", "5.40", "2", "4.20", "2", "0.78"]
     assert lines[2].split() == ["heavy", "8.40", "3", "6.00", "3", "0.71"]
     assert "left out on the old side (its questionnaire does not have them): phone" in lines
+    assert not any(line.startswith("left out on this checkout") for line in lines)
     assert lines[-1].endswith("at 8x on its machine; times 0.71: about 5.7x (target <= 6)")
+    # Were this checkout's questionnaire to lose an item the benchmark sends, it would show.
+    now[0]["cases"]["heavy"]["left_out"] = ["month"]
+    lines = pdf_baseline.report(then, now)
+    assert "left out on this checkout's side (its questionnaire does not have them): month" in lines
 
 
 def test_items_this_version_lacks_are_left_out_and_named() -> None:
@@ -64,6 +69,7 @@ def test_both_codes_are_timed_in_turn(capsys) -> None:
     assert "pdf-baseline-" in old_folder and not Path(old_folder).exists()
     assert f"({PROJECT_ROOT})" in new.splitlines()[0]
     assert "synthetic patient" in old and "heavy" in old
-    left_out = next(line for line in new.splitlines() if line.startswith("left out"))
-    assert "phone" in left_out and "surgeries.month" in left_out
+    left_out = [line for line in new.splitlines() if line.startswith("left out")]
+    assert len(left_out) == 1 and left_out[0].startswith("left out on the old side")
+    assert "phone" in left_out[0] and "surgeries.month" in left_out[0]
     assert "issue 17 measured that code's heavy two-page summary at 8x" in new
