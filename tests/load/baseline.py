@@ -68,10 +68,15 @@ def parse_run(output: str) -> Run:
     )
 
 
-def extract_baseline(commit: str, into: Path, scripts: tuple[str, ...] = ("loadtest.py",)) -> Path:
+# This checkout's scripts, run in the extracted code: the load script, and pdf_timing for
+# `make pdf-baseline` (whose minimal document the load script times too).
+SCRIPTS = ("loadtest.py", "pdf_timing.py")
+
+
+def extract_baseline(commit: str, into: Path) -> Path:
     """The files of `commit` (this repository's history) in `into`/baseline, with this
-    checkout's `scripts` from tests/load in it (the load script, or pdf_timing.py for
-    `make pdf-baseline`); SystemExit with what to do when git or the commit is not there."""
+    checkout's SCRIPTS from tests/load in it; SystemExit with what to do when git or the
+    commit is not there."""
     if shutil.which("git") is None:
         raise SystemExit("make load-baseline needs git (apt-get install -y git).")
     archive = subprocess.run(
@@ -89,7 +94,7 @@ def extract_baseline(commit: str, into: Path, scripts: tuple[str, ...] = ("loadt
     load_folder = folder / "tests" / "load"
     load_folder.mkdir(parents=True, exist_ok=True)
     (load_folder / "__init__.py").touch()
-    for script in scripts:
+    for script in SCRIPTS:
         shutil.copy(PROJECT_ROOT / "tests" / "load" / script, load_folder / script)
     return folder
 

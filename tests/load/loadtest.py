@@ -350,15 +350,8 @@ def minimal_document_cpu_ms(runs: int = 15) -> float:
     """CPU milliseconds of the PDF benchmark's yardstick, a minimal one-paragraph WeasyPrint
     document, on this machine now (median of `runs`, after one warm-up): the server's CPU per
     submission divided by it can be compared between machines, unlike milliseconds."""
-    try:
-        from screening.summary.bench import minimal_document
-    except ImportError:  # a checkout from before the function (`make load-baseline`)
-        import weasyprint
-
-        from screening.summary.bench import MINIMAL_HTML
-
-        def minimal_document() -> bytes:
-            return weasyprint.HTML(string=MINIMAL_HTML).write_pdf()
+    # pdf_timing's, which works in both versions of the code (`make load-baseline`).
+    from tests.load.pdf_timing import minimal_document
 
     minimal_document()
     timings = []

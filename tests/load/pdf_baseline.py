@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
 
     runs: dict[str, list[dict[str, Any]]] = {THEN: [], NOW: []}
     with tempfile.TemporaryDirectory(prefix="pdf-baseline-") as scratch:
-        baseline = extract_baseline(BASELINE_COMMIT, Path(scratch), scripts=("pdf_timing.py",))
+        baseline = extract_baseline(BASELINE_COMMIT, Path(scratch))
         cases_file = Path(scratch) / "cases.json"
         cases_file.write_text(json.dumps(cases()), encoding="utf-8")
         for round_number in range(1, max(1, args.rounds) + 1):
