@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,13 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.outbox.servers import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_staff_hint_prints_the_address_it_is_given(runner):
@@ -40,7 +35,7 @@ def test_staff_hint_prints_the_address_it_is_given(runner):
 def test_make_run_serves_on_the_port_and_host_it_is_given_and_says_so(tmp_path):
     if not (ROOT / ".venv" / ".installed").exists():
         pytest.skip("the project's .venv is not set up (make .venv/.installed)")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": "sqlite:///" + str(tmp_path / "run.db"),

@@ -3,7 +3,6 @@ and the limits still hold, counted in the worker's memory until Redis is back.""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 
 import pytest
@@ -11,13 +10,7 @@ from flask import Flask
 
 from screening import create_app
 from screening.extensions import db, limiter
-
-
-def _closed_port() -> int:
-    """A loopback port nothing listens on (connections to it are refused)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.outbox.servers import free_port
 
 
 @pytest.fixture
@@ -27,7 +20,7 @@ def app_with_redis_down(app: Flask, database_url: str) -> Iterator[Flask]:
         "testing",
         SQLALCHEMY_DATABASE_URI=database_url,
         RATELIMIT_ENABLED=True,
-        RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{_closed_port()}/0",
+        RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0",
     )
     yield down
     # The limiter is one object for the process: leave it counting in its own storage again.

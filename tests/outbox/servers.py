@@ -23,6 +23,8 @@ from aiosmtpd.controller import Controller
 
 
 def free_port() -> int:
+    """A loopback port free now: for a test server to listen on, or, left unused, one that
+    refuses every connection (a service that is down)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])

@@ -11,7 +11,6 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,16 +21,11 @@ from pathlib import Path
 import pytest
 
 from screening.access_log import scrub
+from tests.outbox.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "SecretLinkToken1234567890abcdef"
 NAME = "Zelda"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _get(url: str, referer: str | None = None) -> None:
@@ -81,7 +75,7 @@ def _assert_private(text: str) -> None:
 
 
 def test_the_development_server_log_is_private(tmp_path):
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "screening.cli", "run", "--port", str(port), "--no-reload"]
     _assert_private(_serve_and_read_log(command, port, tmp_path))
 
@@ -90,7 +84,7 @@ def test_the_gunicorn_access_log_is_private(tmp_path):
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
     if gunicorn is None:
         pytest.skip("gunicorn is not installed (pip install -e '.[dev]')")
-    port = _free_port()
+    port = free_port()
     command = [
         gunicorn,
         "--workers",

@@ -9,7 +9,6 @@ form to both in turn: the limit of 10 a minute per address holds over the two to
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from config import ConfigError, load_config
+from tests.outbox.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -39,12 +39,6 @@ def _redis_or_skip():  # type: ignore[no-untyped-def]
             raise
         pytest.skip(f"Redis is not reachable at {REDIS_URL} (REQUIRE_REDIS=1 makes this fail)")
     return client
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_until_serving(port: int, process: subprocess.Popen[bytes]) -> None:
@@ -89,7 +83,7 @@ def two_servers(tmp_path: Path) -> Iterator[tuple[int, int]]:
         [*screening, "db", "upgrade"], cwd=ROOT, env=env, capture_output=True, timeout=120
     )
     assert upgrade.returncode == 0, upgrade.stderr
-    ports = (_free_port(), _free_port())
+    ports = (free_port(), free_port())
     processes = [
         subprocess.Popen(
             [*screening, "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"],
