@@ -54,7 +54,12 @@ def _dummy_hash() -> str:
 
 
 class AccountError(ValueError):
-    """An account cannot be created or changed; the message says what to fix."""
+    """An account cannot be created or changed; the message says what to fix, and `field`
+    names the form field it is about when it is about one (so a page shows it there)."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def normalise_email(email: str) -> str:
@@ -246,14 +251,16 @@ def change_password(
     stays. Audited. Raises AccountError saying what to fix.
     """
     if not check_password_hash(user.password_hash, current[:PASSWORD_MAX_LENGTH]):
-        raise AccountError(N_("The current password is not right."))
+        raise AccountError(N_("The current password is not right."), field="current_password")
     if new != repeated:
-        raise AccountError(N_("The two new passwords are not the same."))
+        raise AccountError(N_("The two new passwords are not the same."), field="repeat_password")
     if check_password_hash(user.password_hash, new[:PASSWORD_MAX_LENGTH]):
-        raise AccountError(N_("Choose a password different from the current one."))
+        raise AccountError(
+            N_("Choose a password different from the current one."), field="new_password"
+        )
     problem = password_problem(new, email=user.email, name=user.display_name)
     if problem:
-        raise AccountError(problem)
+        raise AccountError(problem, field="new_password")
     user.password_hash = generate_password_hash(new, method=PASSWORD_METHOD)
     user.must_change_password = False
     user.password_changed_at = datetime.now(UTC)

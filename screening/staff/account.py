@@ -54,7 +54,8 @@ def change_password():  # type: ignore[no-untyped-def]
                 ip=client_ip(),
             )
         except staff_service.AccountError as error:
-            form.new_password.errors = [_(str(error))]
+            # Under the field the message is about (a wrong current password under that one).
+            getattr(form, error.field or "new_password").errors = [_(str(error))]
         else:
             flash(
                 _("Your password is changed. Other devices signed in as you are signed out."),

@@ -97,6 +97,32 @@ def test_an_admin_made_account_must_change_its_password_first(app, client):
     assert sign_in(client, user.email, NEW_PASSWORD).status_code == 302
 
 
+def _field_error(html: str, field_id: str) -> str | None:
+    """The error message shown under the field `field_id`, or None."""
+    match = re.search(rf'<p class="field-error" id="{field_id}-error">\s*(.*?)\s*</p>', html, re.S)
+    return match.group(1) if match else None
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "repeated", "field", "message"),
+    [
+        ("not my password at all", NEW_PASSWORD, None, "current_password", "current password"),
+        (PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "x", "repeat_password", "not the same"),
+        (PASSWORD, PASSWORD, None, "new_password", "different from the current"),
+        (PASSWORD, "short", None, "new_password", "characters"),
+    ],
+)
+def test_a_refused_password_change_says_so_under_the_field_to_fix(
+    app, client, current, new, repeated, field, message
+):
+    sign_in(client, make_user("front_desk"))
+    html = change_password(client, current, new, repeated=repeated).get_data(as_text=True)
+    shown = _field_error(html, field)
+    assert shown and message in shown
+    others = {"current_password", "new_password", "repeat_password"} - {field}
+    assert all(_field_error(html, other) is None for other in others)
+
+
 def test_changing_a_password_ends_the_accounts_other_sessions(app, client):
     user = make_user("front_desk")
     other_device = app.test_client()
