@@ -161,7 +161,9 @@ def _expiry(appointment_at: datetime | None, now: datetime, expiry_days: int) ->
 APPOINTMENT_HORIZON = timedelta(days=731)
 
 
-def _check_appointment(appointment_at: datetime, now: datetime) -> None:
+def check_appointment(appointment_at: datetime, now: datetime) -> None:
+    """InvitationError unless the appointment is still to come and within APPOINTMENT_HORIZON
+    (the staff forms run this too, so it is reported with any other mistake on the form)."""
     if appointment_at.tzinfo is None:
         raise InvitationError("The appointment time needs a time zone.")
     if appointment_at <= now:
@@ -246,7 +248,7 @@ def create_invitation(
     address is given. Raises PossibleDuplicate unless `confirm_duplicate`."""
     now = now or datetime.now(UTC)
     clinician = _clinician(clinician_id)
-    _check_appointment(appointment_at, now)
+    check_appointment(appointment_at, now)
     # Names as typed, minus direction overrides (the forms strip them too; this is the service's
     # own guarantee for any other caller).
     first = " ".join(without_bidi_controls(patient.first_name).split())
@@ -340,7 +342,7 @@ def edit_invitation(
     appointment_at = changes.appointment_at.astimezone(UTC)
     changed: list[str] = []
     if appointment_at != screening.appointment_at:
-        _check_appointment(appointment_at, now)
+        check_appointment(appointment_at, now)
         screening.appointment_at = appointment_at
         screening.expires_at = _expiry(appointment_at, now, expiry_days)
         changed.append("appointment")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -34,9 +34,12 @@ from screening.services.invitations import (
     REISSUE_NOTE_MAX,
     REISSUE_REASONS,
     InvitationError,
+    appointment_to_utc,
+    check_appointment,
     clean_email,
     clean_phone,
 )
+from screening.services.screenings import clinic_zone
 from screening.services.staff import NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, ROLE_LABELS
 
 
@@ -174,6 +177,9 @@ class InvitationForm(StaffForm):
     def validate_email(self, field: EmailField) -> None:
         _check(clean_email, field)
 
+    def validate_appointment_date(self, field: DateField) -> None:
+        _check_appointment(self, field)
+
     def validate_date_of_birth(self, field: DateField) -> None:
         """In the past, and an age the questionnaire takes today (its own limits): a patient
         invited with a date it refuses could never finish, since the date the clinic enters
@@ -204,6 +210,9 @@ class EditInvitationForm(StaffForm):
     phone = InvitationForm.phone
     email = InvitationForm.email
     locale = InvitationForm.locale
+    # The appointment stored now, set by the view: it may have passed, and stays allowed
+    # while it is not changed (a new phone number after the visit, say).
+    stored_appointment_at: datetime | None = None
 
     def validate_phone(self, field: TelField) -> None:
         _check(clean_phone, field)
@@ -211,11 +220,29 @@ class EditInvitationForm(StaffForm):
     def validate_email(self, field: EmailField) -> None:
         _check(clean_email, field)
 
+    def validate_appointment_date(self, field: DateField) -> None:
+        _check_appointment(self, field, unchanged=self.stored_appointment_at)
+
 
 def _check(clean: Any, field: Any) -> None:
     """Run one of the invitation service's checks; its message becomes the field's error."""
     try:
         clean(field.data)
+    except InvitationError as error:
+        raise ValidationError(str(error)) from error
+
+
+def _check_appointment(form: Any, field: DateField, *, unchanged: datetime | None = None) -> None:
+    """The invitation service's appointment rule (still to come, within two years) on the
+    date and time typed, in the clinic's time zone, so that staff see it with every other
+    mistake on the form instead of only once the rest is right. Not for `unchanged`."""
+    if not (field.data and form.appointment_time.data):
+        return
+    appointment_at = appointment_to_utc(field.data, form.appointment_time.data, clinic_zone())
+    if appointment_at == unchanged:
+        return
+    try:
+        check_appointment(appointment_at, datetime.now(UTC))
     except InvitationError as error:
         raise ValidationError(str(error)) from error
 

@@ -160,6 +160,7 @@ def edit_invitation(public_id: str):  # type: ignore[no-untyped-def]
         flash(_("This screening is already sent; its invitation cannot change."), "error")
         return redirect(url_for("staff.screening_detail", public_id=public_id))
     form = EditInvitationForm()
+    form.stored_appointment_at = screening.appointment_at
     _clinician_choices(form)
     if not form.is_submitted():
         assert screening.appointment_at is not None

@@ -108,6 +108,52 @@ def test_an_appointment_in_the_past_is_refused(client, app, clinician, desk):
     assert db.session.scalars(select(Screening)).all() == []
 
 
+@pytest.mark.parametrize("when", ["past", "too far"])
+def test_the_appointment_is_checked_with_everything_else_at_once(
+    client, app, clinician, desk, when
+):
+    """Staff see every mistake on the first try, not the appointment's only once the rest
+    is right."""
+    today = datetime.now(ZONE).date()
+    day = today - timedelta(days=1) if when == "past" else today.replace(year=today.year + 3)
+    response = client.post(
+        "/staff/invitations/new",
+        data=_form(
+            clinician,
+            appointment_date=day.isoformat(),
+            email="maria@@example.org",
+            date_of_birth="2012-05-05",
+        ),
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    expected = "already passed" if when == "past" else "more than two years away"
+    for field_id, message in (
+        ("appointment_date", expected),
+        ("email", "Enter an email address like"),
+        ("date_of_birth", "This date of birth makes the patient"),
+    ):
+        assert re.search(rf'id="{field_id}-error">(?:(?!</p>).)*{message}', html, re.S), field_id
+    assert 'value="Maria"' in html
+    assert db.session.scalars(select(Screening)).all() == []
+
+
+def test_an_appointment_that_has_passed_stays_while_other_details_change(
+    client, app, clinician, desk
+):
+    screening, _link, _code = _create(client, clinician)
+    passed = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(days=2)
+    screening.appointment_at = passed
+    db.session.commit()
+    response = client.post(
+        f"/staff/screenings/{screening.public_id}/invitation/edit",
+        data=_edit_form(screening, clinician, phone="555 999 0000"),
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.refresh(screening)
+    assert screening.invited_phone == "555 999 0000" and screening.appointment_at == passed
+
+
 def test_editing_keeps_the_link_and_code_and_moves_the_expiry(client, app, clinician, desk):
     screening, link, code = _create(client, clinician)
     other = make_user("clinician", name="Dr Okafor")
