@@ -1,7 +1,9 @@
 """Every staff page on a 320-pixel phone: nothing widens the page or is cut at the edge of its
 panel (a QR code cut off does not scan), and axe-core finds nothing serious.
 
-Wide tables may scroll inside their own box (`.table-wrap`), which then takes keyboard focus.
+Wide tables may scroll inside their own box (`.table-wrap`), which then takes keyboard focus;
+what a clinician must not miss in the queue (red flags not yet acknowledged) shows without
+scrolling sideways, on a phone and on a tablet.
 """
 
 from __future__ import annotations
@@ -70,6 +72,37 @@ def test_every_staff_page_fits_a_320_pixel_phone(
                 problems.append(str(error))
         screenshot(page, f"staff-{email.partition('@')[0]}-320")
     assert not problems, "\n".join(problems)
+
+
+# The queue rows' red-flag acknowledgement markers ("Not yet") a clinician can see without
+# scrolling: inside the window and inside the table's scrolling box as it opens.
+VISIBLE_ACK_MARKERS = """() => [...document.querySelectorAll('table.queue .needs-ack')]
+  .filter(element => {
+    const r = element.getBoundingClientRect();
+    const box = element.closest('.table-wrap').getBoundingClientRect();
+    return r.width > 0 && r.right <= Math.min(window.innerWidth, box.right) + 0.5;
+  }).length"""
+
+
+def test_unacknowledged_red_flags_show_in_the_queue_without_scrolling_sideways(
+    open_context: Any, live_server: LiveServer, live_app: Flask
+) -> None:
+    """On a tablet the queue's table scrolls inside its box: whether an emergency's red flags
+    have been seen sits beside its triage, not past the edge; on a phone, under the name."""
+    from tests.staff.helpers import submitted_example
+
+    doctor = staff_user(live_app, "clinician", "dr.ng@clinic.example", "Dr Ng")
+    with live_app.app_context():
+        submitted_example("cauda_equina_warning")
+    for name, viewport in (("tablet", {"width": 768, "height": 1024}), ("phone", NARROW)):
+        page = open_context(viewport=viewport, is_mobile=True, has_touch=True).new_page()
+        page.goto(live_server.url + "/staff/login")
+        page.get_by_label("Email").fill(doctor)
+        page.get_by_label("Password").fill(STAFF_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.goto(live_server.url + "/staff/")
+        screenshot(page, f"staff-queue-{name}")
+        assert page.evaluate(VISIBLE_ACK_MARKERS) >= 1, name
 
 
 def test_a_patient_page_in_a_staff_browser_offers_to_sign_out(
