@@ -71,6 +71,10 @@ def test_emergency_is_shown_first_and_needs_acknowledgement(client: FlaskClient)
     page = text(client.get(response.location))
     assert "Go to an emergency department now" in page
     assert "call 911" in page
+    assert "It must be checked right away." in page
+    # Both numbers can be tapped on a phone: the emergency number and the clinic's.
+    assert 'href="tel:911"' in page
+    assert 'call Spine Clinic at <a href="tel:555-0100">' in page
     assert "I understand" in page
     # Nothing else until acknowledged: steps and the link lead back to the warning.
     blocked = client.get(step_url(token, "history"))
