@@ -458,7 +458,7 @@ SYMPTOMS = Section(
             "relief_sitting_bending",
             N_("Does that pain get better when you sit down or bend forward?"),
             N_("Eased by sitting or bending forward"),
-            N_("For example, leaning on a shopping cart."),
+            N_("For example, leaning on a shopping cart. If you do not get that pain, answer No."),
         ),
         _yes_no(
             "worse_sitting_bending",

@@ -98,6 +98,13 @@ def test_every_item_has_patient_wording() -> None:
             assert str(code.label).strip(), (item.id, code.value)
 
 
+def test_the_always_required_follow_up_on_walking_pain_says_what_to_answer_without_it() -> None:
+    """relief_sitting_bending is required whatever worse_standing_walking says (the spec), but
+    asks about "that pain": a patient who does not get it is told to answer No."""
+    hint = QUESTIONNAIRE.item("relief_sitting_bending").hint
+    assert hint and "If you do not get that pain, answer No." in hint
+
+
 @pytest.mark.parametrize(
     "name",
     ["spec/questionnaire.md", "spec/evaluation.md", "examples/README.md"],
