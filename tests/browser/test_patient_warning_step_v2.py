@@ -69,6 +69,23 @@ def test_warning_step_with_javascript(
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
 
 
+def test_an_emergency_beside_a_blank_question_is_heard_before_the_errors(
+    open_context: Callable[..., Any], live_server: LiveServer, live_app: Flask
+) -> None:
+    """Saved with new saddle numbness and one question left blank: the step comes back with
+    the emergency warning above the list of errors, and focus (what a screen reader reads
+    first) goes to the warning, not past it to the errors."""
+    token, _location = answered_through(live_app, answers_with(), "symptoms")
+    page = _phone(open_context, script=True).new_page()
+    page.goto(f"{live_server.url}/s/{token}/step/warning_signs")
+    answers = warning_answers(saddle_numbness=True)
+    del answers["balance_problem"]
+    fill_step(page, "warning_signs", answers, touch=True)
+    save_and_continue(page, touch=True)
+    expect(page.locator("[data-error-summary]")).to_be_visible()
+    expect(page.locator(".alert-emergency")).to_be_focused()
+
+
 def test_warning_step_without_javascript(
     open_context: Callable[..., Any], live_server: LiveServer, live_app: Flask
 ) -> None:

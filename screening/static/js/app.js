@@ -1,10 +1,15 @@
 // Small progressive enhancements only: every page works without this file.
 (function () {
   "use strict";
-  // Move focus to the error summary so keyboard and screen-reader users hear it first.
+  // Move focus to the error summary so keyboard and screen-reader users hear it first, unless
+  // an emergency or urgent warning stands above it (a step saved with a warning sign and a
+  // question left blank): the warning is heard first, and reading on reaches the errors.
   var summary = document.querySelector("[data-error-summary]");
   if (summary) {
-    summary.focus();
+    var warning = document.querySelector("[data-warning]");
+    var warningFirst = warning &&
+      (warning.compareDocumentPosition(summary) & Node.DOCUMENT_POSITION_FOLLOWING);
+    (warningFirst ? warning : summary).focus();
     summary.addEventListener("click", function (event) {
       var link = event.target.closest("a[href^='#']");
       if (!link) return;
