@@ -139,6 +139,29 @@ def widget_markup(field: Any, **given: Any) -> Markup:
     return Markup(field(**given))  # noqa: S704 - WTForms' own markup
 
 
+def pair_markup(first: Any, second: Any, labels: tuple[Any, Any], class_: str = "") -> Markup:
+    """Two inputs that make one answer (a height in feet and inches), side by side.
+
+    Their error (a height out of range is one message about both) is written once above the
+    pair, under the first's id where the error summary links, rather than inside the first
+    one's narrow column, which pushed its box below the other; both inputs are marked invalid
+    and tied to it.
+    """
+    errors = [*first.errors, *second.errors]
+    attributes = {"aria-describedby": f"{first.id}-error", "aria-invalid": "true"} if errors else {}
+    fields = "\n".join(
+        f'<div class="field {escape(class_)}">\n'
+        f'  <label class="field-label" for="{escape(field.id)}">{escape(label)}</label>\n'
+        f"  {widget_markup(field, **attributes)}\n</div>"
+        for field, label in zip((first, second), labels, strict=True)
+    )
+    error_class = " has-error" if errors else ""
+    return Markup(  # noqa: S704 (labels and messages escaped; widgets from widget_markup)
+        f'<div class="pair-answer{error_class}">\n{messages_markup(first.id, None, errors)}\n'
+        f'<div class="pair">\n{fields}\n</div>\n</div>'
+    )
+
+
 def field_markup(
     field: Any,
     label: Any = None,

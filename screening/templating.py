@@ -14,6 +14,7 @@ from screening.form_markup import (
     field_markup,
     messages_markup,
     optional_mark_markup,
+    pair_markup,
 )
 
 
@@ -25,6 +26,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["choices_by_value"] = choices_by_value
     app.jinja_env.globals["field_markup"] = field_markup
     app.jinja_env.globals["messages_markup"] = messages_markup
+    app.jinja_env.globals["pair_markup"] = pair_markup
     app.jinja_env.globals["optional_mark_markup"] = optional_mark_markup
     from screening.patient.body_diagram import body_diagram_for
 

@@ -99,10 +99,11 @@ def _shape_height(form: StepForm, out: Shaped) -> None:
     out.answered.add("height_cm")
     feet = parse_whole_number(ft_text) if not _blank(ft_text) else 0
     inches = parse_number(in_text) if not _blank(in_text) else 0.0
+    # Said of their box: both boxes' messages are shown together, above the pair.
     if feet is None:
-        out.add_error("height_ft", _("Enter a whole number."))
+        out.add_error("height_ft", _("Enter the feet as a whole number, for example 5."))
     if inches is None:
-        out.add_error("height_in", _("Enter a number."))
+        out.add_error("height_in", _("Enter the inches as a number, for example 7."))
     if feet is None or inches is None:
         return
     out.answers["height_cm"] = height_cm_from(feet, inches)

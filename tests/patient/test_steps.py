@@ -7,6 +7,7 @@ waits in the step's draft, see test_drafts.py).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -253,9 +254,18 @@ def test_feet_must_be_a_whole_number(client: FlaskClient, token: str, stored: St
         token,
         stored,
         "about",
-        {"height_cm": None, "height_unit": "ft_in", "height_ft": "5.5"},
+        {"height_cm": None, "height_unit": "ft_in", "height_ft": "5.5", "height_in": "7 in"},
     )
-    assert "Enter a whole number." in html
+    # One message above both boxes, saying which box each part is about; both marked invalid.
+    shown = re.search(r'<p class="field-error" id="height_ft-error">(.*?)</p>', html, re.S)
+    assert shown
+    assert "Enter the feet as a whole number, for example 5." in shown.group(1)
+    assert "Enter the inches as a number, for example 7." in shown.group(1)
+    assert 'id="height_in-error"' not in html
+    for box in ("height_ft", "height_in"):
+        tag = re.search(rf'<input[^>]*id="{box}"[^>]*>', html)
+        assert tag and 'aria-invalid="true"' in tag.group(0)
+        assert 'aria-describedby="height_ft-error"' in tag.group(0)
 
 
 def test_work_demand_is_dropped_when_work_stops_applying(
