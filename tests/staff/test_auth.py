@@ -39,6 +39,14 @@ def test_login_page_renders(client, app):
     assert b'autocomplete="current-password"' in response.data
 
 
+def test_a_message_flashed_twice_is_shown_once(client, app):
+    """Two staff pages opened while signed out each ask to sign in; the next page says so once."""
+    for path in ("/staff/", "/staff/audit"):
+        assert client.get(path).status_code == 302
+    html = client.get("/staff/login").get_data(as_text=True)
+    assert html.count("Please sign in to continue.") == 1
+
+
 @pytest.mark.parametrize("case", ["unknown", "wrong_password", "inactive"])
 def test_every_failure_gets_the_same_generic_message(client, app, case):
     user = make_user("clinician", active=case != "inactive")
