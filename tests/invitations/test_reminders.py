@@ -123,6 +123,7 @@ def test_stop_reminders_link_one_click_and_audited(
     # A link scanner (or the patient) opening the link changes nothing: a button is shown.
     shown = patient.get(stop.group(1))
     assert shown.status_code == 200 and "Stop reminders" in shown.get_data(as_text=True)
+    assert shown.get_data(as_text=True).count("555\u20110100") == 1, "the clinic's phone once"
     db.session.refresh(screening)
     assert screening.reminders_stopped_at is None
 
