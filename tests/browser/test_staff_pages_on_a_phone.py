@@ -13,7 +13,8 @@ from typing import Any
 from flask import Flask
 
 from tests.browser.conftest import LiveServer, check_accessibility, screenshot
-from tests.browser.seed import STAFF_PASSWORD, staff_user
+from tests.browser.seed import staff_user
+from tests.browser.test_staff import sign_in
 
 NARROW = {"width": 320, "height": 640}
 
@@ -54,10 +55,7 @@ def test_every_staff_page_fits_a_320_pixel_phone(
     problems = []
     for email, paths in visits.items():
         page = open_context(viewport=NARROW, is_mobile=True, has_touch=True).new_page()
-        page.goto(live_server.url + "/staff/login")
-        page.get_by_label("Email").fill(email)
-        page.get_by_label("Password").fill(STAFF_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in(page, live_server, email)
         for path in paths:
             page.goto(live_server.url + path)
             width = page.evaluate("document.documentElement.scrollWidth")
@@ -96,11 +94,7 @@ def test_unacknowledged_red_flags_show_in_the_queue_without_scrolling_sideways(
         submitted_example("cauda_equina_warning")
     for name, viewport in (("tablet", {"width": 768, "height": 1024}), ("phone", NARROW)):
         page = open_context(viewport=viewport, is_mobile=True, has_touch=True).new_page()
-        page.goto(live_server.url + "/staff/login")
-        page.get_by_label("Email").fill(doctor)
-        page.get_by_label("Password").fill(STAFF_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.goto(live_server.url + "/staff/")
+        sign_in(page, live_server, doctor)  # to the queue
         screenshot(page, f"staff-queue-{name}")
         assert page.evaluate(VISIBLE_ACK_MARKERS) >= 1, name
 
@@ -113,10 +107,7 @@ def test_a_patient_page_in_a_staff_browser_offers_to_sign_out(
     the patient's page opens."""
     desk = staff_user(live_app, "front_desk", "desk@clinic.example", "Dee Desk")
     page = open_context(viewport=NARROW, is_mobile=True, has_touch=True).new_page()
-    page.goto(live_server.url + "/staff/login")
-    page.get_by_label("Email").fill(desk)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, desk)
     page.goto(live_server.url + "/start")
     refusal = "This device is signed in to the staff portal"
     assert page.get_by_role("heading", level=1).inner_text() == refusal
