@@ -192,6 +192,15 @@ def test_friendly_404_pages(client, app):
     assert b'href="/staff/"' in staff.data and b"staff queue" in staff.data
 
 
+def test_every_page_names_the_apps_own_icon(client, app):
+    """Without an icon link, browsers ask every page for /favicon.ico: a 404 in the log and the
+    console each time."""
+    page = client.get("/start").get_data(as_text=True)
+    assert '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">' in page
+    with client.get("/static/favicon.svg") as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+
+
 def test_friendly_500_page_without_a_traceback(database_url):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
 
