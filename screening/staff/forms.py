@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -224,12 +226,19 @@ class EditInvitationForm(StaffForm):
         _check_appointment(self, field, unchanged=self.stored_appointment_at)
 
 
-def _check(clean: Any, field: Any) -> None:
-    """Run one of the invitation service's checks; its message becomes the field's error."""
+@contextmanager
+def _service_refusal_as_field_error() -> Iterator[None]:
+    """An InvitationError raised inside becomes the field's error (its message as it is)."""
     try:
-        clean(field.data)
+        yield
     except InvitationError as error:
         raise ValidationError(str(error)) from error
+
+
+def _check(clean: Any, field: Any) -> None:
+    """Run one of the invitation service's checks; its message becomes the field's error."""
+    with _service_refusal_as_field_error():
+        clean(field.data)
 
 
 def _check_appointment(form: Any, field: DateField, *, unchanged: datetime | None = None) -> None:
@@ -241,10 +250,8 @@ def _check_appointment(form: Any, field: DateField, *, unchanged: datetime | Non
     appointment_at = appointment_to_utc(field.data, form.appointment_time.data, clinic_zone())
     if appointment_at == unchanged:
         return
-    try:
+    with _service_refusal_as_field_error():
         check_appointment(appointment_at, datetime.now(UTC))
-    except InvitationError as error:
-        raise ValidationError(str(error)) from error
 
 
 class ChangePasswordForm(StaffForm):
