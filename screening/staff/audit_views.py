@@ -19,6 +19,7 @@ from screening.routes import staff_only
 from screening.services import audit
 from screening.services.screenings import clinic_zone
 from screening.staff.access import client_ip
+from screening.staff.audit_labels import action_label
 from screening.staff.blueprint import bp
 from screening.staff.forms import AuditFilterForm
 
@@ -57,7 +58,7 @@ def audit_trail():  # type: ignore[no-untyped-def]
     clinical = current_user.sees_clinical
     # Clinical actions are not offered as filters to non-clinicians (the filter would tell).
     form.action.choices = [SelectChoice("", _("Any action"))] + [
-        SelectChoice(name, name)
+        SelectChoice(name, action_label(name))
         for name in audit.ACTIONS
         if clinical or name not in audit.NEUTRAL_NAMES
     ]

@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFError
 
 from screening.services.screenings import clinic_zone
 from screening.staff.access import configure_login_manager
+from screening.staff.audit_labels import action_label
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -74,6 +75,12 @@ def duration(value: timedelta | None) -> str:
         return _("%(hours)s h %(minutes)02d min", hours=hours, minutes=minutes)
     days, hours = divmod(hours, 24)
     return _("%(days)s d %(hours)s h", days=days, hours=hours)
+
+
+@bp.app_template_filter("audit_action")
+def audit_action(code: str) -> str:
+    """An audit action code in words ("sign_in" -> "Signed in"), for the admin pages."""
+    return action_label(code)
 
 
 @bp.app_template_filter("clinic_date")

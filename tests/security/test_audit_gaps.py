@@ -152,14 +152,15 @@ def test_admins_read_clinical_actions_under_neutral_names_in_clinic_time(app, cl
     html = client.get("/staff/audit").get_data(as_text=True)
     rows = html[html.index("<tbody>") :]
     assert "acknowledge_flags" not in html and "patient_acknowledged_warning" not in html
-    assert "clinical_action" in rows and "patient_activity" in rows
+    assert "Acknowledged red flags" not in html and "confirmed they read" not in html
+    assert "Clinical action" in rows and "Patient activity" in rows
     # Nor do their details tell: an outcome is only recorded for red flags, and only the
     # emergency page's "I understand" lacks "by link".
     assert "sent_to_ed" not in rows and "device:" not in rows and "by link" not in rows
     # 17:30 UTC is 12:30 in New York in January.
     assert "2026-01-15 12:30:00" in rows and "America/New_York" in html
     refused = client.get("/staff/audit", query_string={"action": "acknowledge_flags"})
-    assert "clinical_action" in refused.get_data(as_text=True)  # the filter was not applied
+    assert "Clinical action" in refused.get_data(as_text=True)  # the filter was not applied
 
 
 def test_the_audit_pages_day_filter_is_the_clinics_day_as_shown(app, client):

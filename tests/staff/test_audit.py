@@ -125,7 +125,7 @@ def test_admin_audit_page_filters_and_pages(client, app):
     html = client.get("/staff/audit").get_data(as_text=True)
     assert "Page 1 of 2" in html
     html = client.get("/staff/audit?action=export").get_data(as_text=True)
-    assert ">export<" in html and "id5" not in html
+    assert ">Exported answers<" in html and "id5" not in html
     html = client.get("/staff/audit?screening=id7").get_data(as_text=True)
     assert "<code>id7</code>" in html and "<code>id8</code>" not in html
     # Whose events an admin looked up is itself recorded.
