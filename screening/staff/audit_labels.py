@@ -25,7 +25,7 @@ ACTION_LABELS = {
     "create_user": _l("Created an account"),
     "deactivate_user": _l("Deactivated an account"),
     "reactivate_user": _l("Reactivated an account"),
-    "view_queue": _l("Opened the patient list"),
+    "view_queue": _l("Opened the queue"),
     "view_screening": _l("Opened a summary"),
     "download_pdf": _l("Downloaded a summary PDF"),
     "rerender_summary": _l("Made a summary PDF again"),
