@@ -198,6 +198,6 @@ def test_admin_pages_have_no_serious_accessibility_problems(
 
     page.get_by_role("link", name="Audit").click()
     expect(page.locator("h1")).to_have_text("Audit trail")
-    expect(page.locator("table.audit")).to_contain_text("create_user")
+    expect(page.locator("table.audit")).to_contain_text("Created an account")
     check_accessibility(page, "audit trail")
     screenshot(page, "staff-audit")

@@ -146,7 +146,7 @@ def test_account_changes_are_shown_to_other_admins(app, client):
     sign_in(client, other_admin)
     html = client.get("/staff/users").get_data(as_text=True)
     changes = html[html.index("Recent account changes") :]
-    assert "create_user" in changes and "dr.new@clinic.example as clinician" in changes
+    assert "Created an account" in changes and "dr.new@clinic.example as clinician" in changes
     assert _admin.email in changes
 
 
