@@ -209,3 +209,35 @@ def test_a_routine_or_review_handout_has_no_warning_and_no_wound_without_surgery
         assert "Your answers included a warning sign" not in shown
         assert content.WOUND_SIGN not in shown
         assert content.CALL_SIGNS[2] in shown  # hands or balance: worth a call for anyone
+
+
+@pytest.mark.parametrize(
+    ("name", "language"),
+    [
+        ("cauda_equina_warning", "en"),  # its warning signs split across two pages
+        ("after_fusion", "en"),  # a question stood alone at the top of page 2
+        ("disc_herniation", "en"),  # the same
+        ("after_fusion", "es"),  # three pages; two questions alone at the top of page 2
+    ],
+)
+def test_the_printed_handout_keeps_lists_and_the_warning_signs_in_one_piece(
+    client: FlaskClient, name: str, language: str, pdftotext
+) -> None:
+    """No page starts with a stray bullet or a lone line of advice, and the warning signs (both
+    lists and what to do about each) are on one page, so a patient reads them in one go."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+    token = complete_screening(client, example_answers(name))
+    pages = [
+        [line.strip() for line in page.splitlines() if line.strip()]
+        for page in pdftotext(client.get(f"/s/{token}/handout.pdf").data).split("\f")
+    ]
+    pages = [page for page in pages if page]
+    assert len(pages) >= 2, "the case no longer needs a second page: pick a longer one"
+    for page in pages[1:]:
+        assert not page[0].startswith("•"), page[:3]
+    warning = "Señales de alarma: qué hacer" if language == "es" else content.WARNING_HEADING
+    [page] = [page for page in pages if warning in page]
+    body = " ".join(page)
+    emergency_action = "911" if language == "es" else "call 911 right away"
+    same_day = "el mismo día" if language == "es" else "call the clinic the same day"
+    assert body.index(warning) < body.index(emergency_action) < body.index(same_day)
