@@ -95,9 +95,12 @@ def _local_time(moment: datetime) -> str:
     )
 
 
-def _clock_time(moment: datetime) -> str:
+def _subject_time(moment: datetime) -> str:
+    """When the warning was saved, short enough for a subject line ("03:12 Tue 01 Dec", clinic
+    time): with the day, so that alerts saved at the same clock time on different days do not
+    share a subject (mail programs thread messages by subject)."""
     zone_name = current_app.config.get("CLINIC_TIMEZONE") or "UTC"
-    return f"{moment.astimezone(ZoneInfo(zone_name)):%H:%M}"
+    return f"{moment.astimezone(ZoneInfo(zone_name)):%H:%M %a %d %b}"
 
 
 def _level_words(level: str) -> tuple[str, str]:
@@ -122,7 +125,7 @@ def compose_email(facts: AlertFacts) -> tuple[str, str]:
             "NOT ACKNOWLEDGED: %(level)s red flag at %(clinic)s (saved %(time)s)",
             level=level_word,
             clinic=facts.clinic,
-            time=_clock_time(facts.saved_at),
+            time=_subject_time(facts.saved_at),
         )
         opening = _(
             "Nobody has recorded what was done about this %(level)s alert yet.",
@@ -133,7 +136,7 @@ def compose_email(facts: AlertFacts) -> tuple[str, str]:
             "%(level)s red flag at %(clinic)s (saved %(time)s)",
             level=level_word,
             clinic=facts.clinic,
-            time=_clock_time(facts.saved_at),
+            time=_subject_time(facts.saved_at),
         )
         opening = meaning
     form_state = (

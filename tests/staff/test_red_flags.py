@@ -12,6 +12,7 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -105,8 +106,10 @@ def test_an_emergency_saved_mid_questionnaire_reaches_both_channels_and_the_queu
     [mail] = smtp_server.received
     assert mail.rcpt_tos == ["oncall@clinic.example"]
     assert mail.message["To"] == "oncall@clinic.example"
-    assert mail.message["Subject"].startswith(
-        "EMERGENCY red flag at Riverside Spine Clinic (saved "
+    # The time saved, with its day, in clinic time (as the body gives it).
+    saved = screening.warning_saved_at.astimezone(ZoneInfo(app.config["CLINIC_TIMEZONE"]))
+    assert mail.message["Subject"] == (
+        f"EMERGENCY red flag at Riverside Spine Clinic (saved {saved:%H:%M %a %d %b})"
     )
     text = mail.message.get_body(("plain",)).get_content()
     link = f"{BASE_URL}/staff/screenings/{screening.public_id}"
