@@ -142,7 +142,10 @@ def compose_email(facts: AlertFacts) -> tuple[str, str]:
     form_state = (
         _("sent by the patient")
         if facts.submitted
-        else _("NOT SENT YET: the patient saved the warning signs and may have left the form")
+        else _(
+            "NOT SENT YET: the patient answered the warning-sign questions but has not sent "
+            "the form (they may have left it)"
+        )
     )
     lines = [
         opening,

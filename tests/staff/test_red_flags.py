@@ -114,7 +114,7 @@ def test_an_emergency_saved_mid_questionnaire_reaches_both_channels_and_the_queu
     text = mail.message.get_body(("plain",)).get_content()
     link = f"{BASE_URL}/staff/screenings/{screening.public_id}"
     assert link in text
-    assert "NOT SENT YET" in text
+    assert "NOT SENT YET: the patient answered the warning-sign questions but has not sent" in text
     [post] = webhook.received
     assert webhook.signature_ok(post)
     body = json.loads(post.body)
