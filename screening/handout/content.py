@@ -332,7 +332,7 @@ TOPICS: tuple[HandoutTopic, ...] = (
         "conservative_care",
         N_("Care without surgery"),
         N_(
-            "Most back and leg pain gets better with time, exercise and therapy. "
+            "Most pain that comes from the spine gets better with time, exercise and therapy. "
             "Doctors often ask you to try this for about 6 weeks before a planned operation."
         ),
         N_(

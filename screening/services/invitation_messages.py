@@ -132,7 +132,7 @@ def invitation_wording(
         ),
         ask=(
             _(
-                "Please answer our questions about your back and legs before then. "
+                "Please answer our questions about your pain and your health before then. "
                 "It takes about %(minutes)d minutes.",
                 minutes=MINUTES_TO_COMPLETE,
             )

@@ -157,3 +157,9 @@ def test_the_handout_says_the_surgeon_decides_and_not_everyone_is_a_candidate() 
         "blood loss",
     ):
         assert fact in about, fact
+
+
+def test_topics_that_apply_to_neck_patients_too_do_not_speak_only_of_back_and_legs() -> None:
+    """Care without surgery is offered for neck and arm pain as well as back and leg pain."""
+    explanation = content.TOPIC_BY_ID["conservative_care"].explanation
+    assert "back and leg" not in explanation and "spine" in explanation

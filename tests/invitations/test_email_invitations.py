@@ -68,6 +68,8 @@ def test_front_desk_invites_by_email_and_the_link_opens_the_date_of_birth_check(
         assert letter_code in part
         assert "Lakeside Spine Clinic" in part
         assert "about 10 minutes" in part
+        # Patients come with neck and arm pain too, not only back and leg pain.
+        assert "questions about your pain and your health" in part
         assert "555-0100" in part
         assert "Dear Maria García," in part
     # The appointment named as on the letter, in clinic time.
