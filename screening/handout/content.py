@@ -118,14 +118,15 @@ TOPICS: tuple[HandoutTopic, ...] = (
     ),
     HandoutTopic(
         "adjacent_segment_disease",
-        N_("Wear next to a fusion"),
+        N_("Wear and tear next to a fusion"),
         N_(
             "A fusion joins bones in the spine so they do not move. Over the years, the parts "
             "just above or below can wear faster. This can cause new pain."
         ),
         N_(
-            "Your surgeon may look at new X-rays or scans. Some people do well with exercise "
-            "and therapy. Others may talk about making more room for nerves or a small fusion."
+            "Your surgeon may order new X-rays or scans. Some people do well with exercise "
+            "and therapy. For others, your surgeon may talk about making more room for the "
+            "nerves, or a small fusion."
         ),
         (
             N_("Is the part next to my fusion worn?"),
@@ -283,9 +284,9 @@ TOPICS: tuple[HandoutTopic, ...] = (
             "pelvis. When these joints wear, they can cause back or buttock pain."
         ),
         N_(
-            "A numbing shot in the joint can show if it is the cause. Heat on the small nerves "
-            "of the joint may ease pain for a while. For the joint between spine and pelvis, "
-            "some people may have a small-cut fusion."
+            "A numbing shot in the joint can show if it is the cause. A treatment that uses "
+            "heat on the small nerves of the joint may ease pain for a while. For the joint "
+            "between spine and pelvis, some people may have a fusion done through small cuts."
         ),
         (
             N_("Could a joint be the cause of my pain?"),
@@ -353,8 +354,9 @@ TOPICS: tuple[HandoutTopic, ...] = (
             "the report or the pictures. If not, the clinic may set one up."
         ),
         N_(
-            "If you have a nerve stimulator or other device, bring its card. Some devices are "
-            "safe in an MRI only under certain settings."
+            "Your surgeon will tell you if you need a new scan. If you have a nerve stimulator "
+            "or other device, bring its card. Some devices are safe in an MRI only with certain "
+            "settings."
         ),
         (
             N_("Do I need a new scan?"),
