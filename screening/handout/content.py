@@ -63,6 +63,8 @@ NO_TOPICS = N_(
 
 OPTIONS_HEADING = N_("What your surgeon may talk about")
 QUESTIONS_HEADING = N_("Questions you can ask")
+# The printed handout's ruled space for what INTRO asks the patient to write down.
+OWN_QUESTIONS_HEADING = N_("Your own questions")
 
 TOPICS: tuple[HandoutTopic, ...] = (
     HandoutTopic(

@@ -67,6 +67,7 @@ def build_handout(
         "no_topics": _(content.NO_TOPICS),
         "options_heading": _(content.OPTIONS_HEADING),
         "questions_heading": _(content.QUESTIONS_HEADING),
+        "own_questions_heading": _(content.OWN_QUESTIONS_HEADING),
         "topics": topics,
         "flagged": _flagged(triage, clinic=clinic, phone=phone, number=number),
         "warning": {

@@ -241,3 +241,20 @@ def test_the_printed_handout_keeps_lists_and_the_warning_signs_in_one_piece(
     emergency_action = "911" if language == "es" else "call 911 right away"
     same_day = "el mismo día" if language == "es" else "call the clinic the same day"
     assert body.index(warning) < body.index(emergency_action) < body.index(same_day)
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("en", "Your own questions"), ("es", "Sus propias preguntas")]
+)
+def test_the_printed_handout_has_room_for_the_patients_own_questions(
+    client: FlaskClient, language: str, heading: str, pdftotext
+) -> None:
+    """Its introduction asks the patient to write their questions on it: a ruled space, after
+    the topics and before the warning signs, which stay last."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+    token = complete_screening(client, example_answers("disc_herniation"))
+    text = " ".join(pdftotext(client.get(f"/s/{token}/handout.pdf").data).split())
+    warning = "Señales de alarma" if language == "es" else "Warning signs: what to do"
+    assert text.index(heading) < text.index(warning)
+    html = client.get(f"/s/{token}/handout").get_data(as_text=True)
+    assert heading not in html  # on screen there is nothing to write on
