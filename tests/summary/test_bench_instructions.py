@@ -43,3 +43,20 @@ def test_without_valgrind_it_says_what_to_install(monkeypatch, capsys) -> None:
     monkeypatch.setattr(bench_instructions.shutil, "which", lambda name: None)
     assert bench_instructions.main([]) == 2
     assert "apt-get install valgrind" in capsys.readouterr().err
+
+
+def test_earlier_garbage_is_collected_before_each_count_and_outside_it(monkeypatch) -> None:
+    """A full collection of earlier garbage falling inside one case's count added a sixth of a
+    typical summary to it: each count starts after a collection, as `make bench`'s timings do."""
+    from screening.summary import bench, bench_instructions
+
+    events: list[str] = []
+    monkeypatch.setattr(bench, "load_examples", lambda: [])
+    monkeypatch.setattr(bench, "warm_up", lambda cases: None)
+    monkeypatch.setattr(bench, "minimal_document", lambda: events.append("render"))
+    monkeypatch.setattr(bench, "heavy_own_words_document", lambda: events.append("render"))
+    monkeypatch.setattr(bench_instructions.gc, "collect", lambda: events.append("collect"))
+    monkeypatch.setattr(bench_instructions, "_control", lambda *args: events.append(args[0]))
+    bench_instructions._count_inside_valgrind()
+    one_count = ["collect", "-i", "render", "-i", "-d"]
+    assert events == one_count * 2
