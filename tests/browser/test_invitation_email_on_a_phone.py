@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -20,20 +20,17 @@ def test_the_invitation_email_fits_a_320_pixel_phone(
     """Its links are shown in full (the stop-reminders one is about 100 characters with no
     place to break): they wrap, rather than make the message wider than the phone."""
     from screening.extensions import db
-    from screening.services import invitations
     from screening.services.invitation_messages import render_invitation_email
+    from tests.invitations.conftest import invite
     from tests.staff.helpers import make_user
 
     with live_app.app_context():
-        clinician, desk = make_user("clinician"), make_user("front_desk")
-        screening = invitations.create_invitation(
-            invitations.PatientDetails("Test", "Patient", date(1961, 3, 4)),
-            contact=invitations.ContactDetails("555-010-0123", "test@example.org", language),
-            appointment_at=datetime.now(UTC) + timedelta(days=10),
-            clinician_id=clinician.id,
-            invited_by=desk,
-            secret_key=live_app.config["SECRET_KEY"],
-            expiry_days=7,
+        screening = invite(
+            make_user("clinician"),
+            make_user("front_desk"),
+            appointment=datetime.now(UTC) + timedelta(days=10),
+            email="test@example.org",
+            locale=language,
         )
         db.session.commit()
         email = render_invitation_email(screening, live_app.config["SECRET_KEY"], reminder_days=1)
