@@ -211,6 +211,20 @@ def test_a_routine_or_review_handout_has_no_warning_and_no_wound_without_surgery
         assert content.CALL_SIGNS[2] in shown  # hands or balance: worth a call for anyone
 
 
+# The warning section's heading in each language the handout is printed in.
+WARNING_HEADINGS = {"en": content.WARNING_HEADING, "es": "Señales de alarma: qué hacer"}
+
+
+def _printed_handout(
+    client: FlaskClient, name: str, language: str, pdftotext: Callable[[bytes], str]
+) -> tuple[str, str]:
+    """The token and the handout PDF's text (poppler; pages split by form feeds) for the
+    example `name`, answered in `language`."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+    token = complete_screening(client, example_answers(name))
+    return token, pdftotext(client.get(f"/s/{token}/handout.pdf").data)
+
+
 @pytest.mark.parametrize(
     ("name", "language"),
     [
@@ -225,17 +239,15 @@ def test_the_printed_handout_keeps_lists_and_the_warning_signs_in_one_piece(
 ) -> None:
     """No page starts with a stray bullet or a lone line of advice, and the warning signs (both
     lists and what to do about each) are on one page, so a patient reads them in one go."""
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
-    token = complete_screening(client, example_answers(name))
+    _token, text = _printed_handout(client, name, language, pdftotext)
     pages = [
-        [line.strip() for line in page.splitlines() if line.strip()]
-        for page in pdftotext(client.get(f"/s/{token}/handout.pdf").data).split("\f")
+        [line.strip() for line in page.splitlines() if line.strip()] for page in text.split("\f")
     ]
     pages = [page for page in pages if page]
     assert len(pages) >= 2, "the case no longer needs a second page: pick a longer one"
     for page in pages[1:]:
         assert not page[0].startswith("•"), page[:3]
-    warning = "Señales de alarma: qué hacer" if language == "es" else content.WARNING_HEADING
+    warning = WARNING_HEADINGS[language]
     [page] = [page for page in pages if warning in page]
     body = " ".join(page)
     emergency_action = "911" if language == "es" else "call 911 right away"
@@ -251,10 +263,8 @@ def test_the_printed_handout_has_room_for_the_patients_own_questions(
 ) -> None:
     """Its introduction asks the patient to write their questions on it: a ruled space, after
     the topics and before the warning signs, which stay last."""
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
-    token = complete_screening(client, example_answers("disc_herniation"))
-    text = " ".join(pdftotext(client.get(f"/s/{token}/handout.pdf").data).split())
-    warning = "Señales de alarma" if language == "es" else "Warning signs: what to do"
-    assert text.index(heading) < text.index(warning)
+    token, text = _printed_handout(client, "disc_herniation", language, pdftotext)
+    text = " ".join(text.split())
+    assert text.index(heading) < text.index(WARNING_HEADINGS[language])
     html = client.get(f"/s/{token}/handout").get_data(as_text=True)
     assert heading not in html  # on screen there is nothing to write on
