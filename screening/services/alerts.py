@@ -12,6 +12,8 @@ acknowledged by a clinician within ALERT_ESCALATE_MINUTES.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -50,6 +52,19 @@ def staff_link(public_id: str) -> str:
     return public_url("staff.screening_detail", public_id=public_id)
 
 
+def alert_reference(public_id: str) -> str:
+    """A short code that tells one screening's alerts from another's ("K3F9QA").
+
+    Two patients' alerts saved in the same minute would otherwise share a subject, and mail
+    programs thread messages by subject: the on-call clinician could take the second alert for
+    the first. Derived from the screening's id, so the alert, its escalation and the screening
+    page all show the same code. Six characters of a hash in base 32 (capitals and 2-7, so no
+    0 or 1 to take for O or I): it reads aloud over a phone and reveals nothing.
+    """
+    digest = hashlib.sha256(public_id.encode()).digest()
+    return base64.b32encode(digest).decode()[:6]
+
+
 def _addresses(value: str | None) -> list[str]:
     """One or more addresses, comma-separated."""
     return [part.strip() for part in (value or "").split(",") if part.strip()]
@@ -62,6 +77,7 @@ class AlertFacts:
     kind: str
     level: str
     public_id: str
+    reference: str
     saved_at: datetime
     submitted: bool
     clinic: str
@@ -75,6 +91,7 @@ def _facts(screening: Screening, level: str, saved_at: datetime, kind: str) -> A
         kind=kind,
         level=level,
         public_id=screening.public_id,
+        reference=alert_reference(screening.public_id),
         saved_at=saved_at,
         submitted=screening.status
         in (ScreeningStatus.SUBMITTED.value, ScreeningStatus.REVIEWED.value),
@@ -122,10 +139,11 @@ def compose_email(facts: AlertFacts) -> tuple[str, str]:
     level_word, meaning = _level_words(facts.level)
     if facts.kind == ESCALATION:
         subject = _(
-            "NOT ACKNOWLEDGED: %(level)s red flag at %(clinic)s (saved %(time)s)",
+            "NOT ACKNOWLEDGED: %(level)s red flag at %(clinic)s (saved %(time)s, ref %(ref)s)",
             level=level_word,
             clinic=facts.clinic,
             time=_subject_time(facts.saved_at),
+            ref=facts.reference,
         )
         opening = _(
             "Nobody has recorded what was done about this %(level)s alert yet.",
@@ -133,10 +151,11 @@ def compose_email(facts: AlertFacts) -> tuple[str, str]:
         )
     else:
         subject = _(
-            "%(level)s red flag at %(clinic)s (saved %(time)s)",
+            "%(level)s red flag at %(clinic)s (saved %(time)s, ref %(ref)s)",
             level=level_word,
             clinic=facts.clinic,
             time=_subject_time(facts.saved_at),
+            ref=facts.reference,
         )
         opening = meaning
     form_state = (
@@ -154,6 +173,7 @@ def compose_email(facts: AlertFacts) -> tuple[str, str]:
         _("Warning saved: %(when)s", when=_local_time(facts.saved_at)),
         _("Form: %(state)s", state=form_state),
         _("Clinic: %(clinic)s", clinic=facts.clinic),
+        _("Reference: %(ref)s (also on the screening page)", ref=facts.reference),
         "",
         _(
             "1. Open the screening (staff sign-in needed). It shows the warning-sign answers and "
@@ -187,6 +207,7 @@ def webhook_payload(facts: AlertFacts) -> dict[str, Any]:
         "submitted": facts.submitted,
         "clinic": facts.clinic,
         "screening": facts.public_id,
+        "reference": facts.reference,
         "url": facts.link,
         "text": f"{subject}: {facts.link}",
     }

@@ -230,6 +230,7 @@ class RedFlagPanel:
     """What a clinician needs to act on a warning, for a submitted or unfinished screening."""
 
     level: str | None
+    reference: str
     warning_saved_at: datetime | None
     highest_triage_at: datetime | None
     acknowledged: bool
@@ -310,6 +311,7 @@ def panel(screening: Screening) -> RedFlagPanel:
     ).all()
     return RedFlagPanel(
         level=flagged_level(screening),
+        reference=alerts.alert_reference(screening.public_id),
         warning_saved_at=screening.warning_saved_at,
         highest_triage_at=screening.highest_triage_at,
         acknowledged=screening.flags_acknowledged_at is not None,

@@ -23,6 +23,7 @@ from screening.extensions import db
 from screening.models import AuditEvent, OutboxMessage, RedFlagAction, Screening, ScreeningSave
 from screening.outbox import worker
 from screening.questionnaire import QUESTIONNAIRE
+from screening.services.alerts import ALERT, AlertFacts, alert_reference, compose_email
 from tests.outbox.servers import WEBHOOK_SECRET, SmtpServer, WebhookReceiver, smtp_settings
 from tests.patient.helpers import (
     acknowledge_warning,
@@ -108,8 +109,10 @@ def test_an_emergency_saved_mid_questionnaire_reaches_both_channels_and_the_queu
     assert mail.message["To"] == "oncall@clinic.example"
     # The time saved, with its day, in clinic time (as the body gives it).
     saved = screening.warning_saved_at.astimezone(ZoneInfo(app.config["CLINIC_TIMEZONE"]))
+    reference = alert_reference(screening.public_id)
     assert mail.message["Subject"] == (
-        f"EMERGENCY red flag at Riverside Spine Clinic (saved {saved:%H:%M %a %d %b})"
+        f"EMERGENCY red flag at Riverside Spine Clinic (saved {saved:%H:%M %a %d %b}, "
+        f"ref {reference})"
     )
     text = mail.message.get_body(("plain",)).get_content()
     link = f"{BASE_URL}/staff/screenings/{screening.public_id}"
@@ -122,6 +125,7 @@ def test_an_emergency_saved_mid_questionnaire_reaches_both_channels_and_the_queu
     assert body["url"] == link
     assert body["escalation"] is False
     assert body["clinic"] == "Riverside Spine Clinic"
+    assert body["reference"] == reference
 
     # A clinician: first row, the word "Emergency", "not sent yet", the name links to it.
     clinician = app.test_client()
@@ -132,6 +136,53 @@ def test_an_emergency_saved_mid_questionnaire_reaches_both_channels_and_the_queu
     assert "Not sent yet" in rows[0]
     assert f'href="/staff/screenings/{screening.public_id}"' in rows[0]
     assert "Routine Person" in rows[1]
+
+
+def test_two_patients_alerts_saved_in_the_same_minute_do_not_share_a_subject(
+    app: Flask, smtp_server: SmtpServer, webhook: WebhookReceiver
+) -> None:
+    """Mail programs thread messages by subject: two emergencies saved in the same minute must
+    not read as one, or the on-call clinician may take the second for the first."""
+    answers = example_answers("cauda_equina_warning")
+    save_warning_and_leave(app.test_client(), answers)
+    save_warning_and_leave(app.test_client(), answers)
+    screenings = db.session.scalars(select(Screening).order_by(Screening.id)).all()
+    worker.run_once()
+    subjects = [mail.message["Subject"] for mail in smtp_server.received]
+    references = [alert_reference(s.public_id) for s in screenings]
+    assert len(set(references)) == 2
+    assert sorted(subject.rsplit(" ref ", 1)[1] for subject in subjects) == sorted(
+        f"{reference})" for reference in references
+    )
+    assert {json.loads(post.body)["reference"] for post in webhook.received} == set(references)
+    # The same level, clinic and minute: the subjects differ by the reference alone.
+    saved_at = datetime(2026, 12, 1, 3, 12, 5, tzinfo=UTC)
+    same_minute = [
+        compose_email(
+            AlertFacts(
+                kind=ALERT,
+                level="emergency",
+                public_id=screening.public_id,
+                reference=alert_reference(screening.public_id),
+                saved_at=saved_at + timedelta(seconds=30 * n),
+                submitted=False,
+                clinic="Riverside Spine Clinic",
+                link=f"{BASE_URL}/staff/screenings/{screening.public_id}",
+                escalate_minutes=15,
+            )
+        )[0]
+        for n, screening in enumerate(screenings)
+    ]
+    assert same_minute[0] != same_minute[1]
+    assert same_minute[0].rsplit(" ref ", 1)[0] == same_minute[1].rsplit(" ref ", 1)[0]
+
+
+def test_an_alert_reference_is_six_capitals_or_digits_without_0_or_1() -> None:
+    references = {alert_reference(f"screening-{n}") for n in range(500)}
+    assert len(references) == 500
+    for reference in references:
+        assert re.fullmatch(r"[A-Z2-7]{6}", reference), reference
+    assert alert_reference("same") == alert_reference("same")
 
 
 def test_alerts_hold_no_name_date_of_birth_or_answers(
@@ -160,6 +211,8 @@ def test_a_clinician_sees_the_warning_answers_phone_and_saves_audited(
     sign_in(client, clinician)
     html = client.get(f"/staff/screenings/{screening.public_id}").get_data(as_text=True)
     assert "Not sent yet" in html
+    # The reference in the alert's subject, to match the email to this page.
+    assert f'<span class="reference">{alert_reference(screening.public_id)}</span>' in html
     assert "555-0134" in html  # the phone the patient gave, to call her on
     assert "numb" in html.lower()  # the saddle-numbness question and its answer
     saves = db.session.scalars(select(ScreeningSave).order_by(ScreeningSave.id)).all()
@@ -295,6 +348,10 @@ def test_an_unacknowledged_emergency_is_escalated_once_after_the_set_minutes(
     escalation = smtp_server.received[-1]
     assert escalation.rcpt_tos == ["lead@clinic.example"]
     assert escalation.message["Subject"].strip().startswith("NOT ACKNOWLEDGED: EMERGENCY")
+    # The same reference as the first alert, so the two can be matched.
+    reference = alert_reference(only_screening().public_id)
+    assert f"ref {reference})" in escalation.message["Subject"]
+    assert f"ref {reference})" in smtp_server.received[0].message["Subject"]
     body = json.loads(webhook.received[-1].body)
     assert (body["event"], body["escalation"], body["level"]) == ("escalation", True, "emergency")
     assert webhook.signature_ok(webhook.received[-1])
