@@ -15,6 +15,7 @@ from typing import Any
 
 from screening.evaluation.catalogue import ACT_NOW_LEVELS
 from screening.models import Screening
+from screening.questionnaire.model import N_
 from screening.services import screenings
 from screening.services.alerts import alert_channels_configured
 from screening.translations_cache import gettext as _
@@ -25,6 +26,7 @@ class WarningWords:
     """The emergency or urgent message for one patient; `variant` picks the template wording.
 
     variant: "cauda_equina", "cord_compression_cancer" or "general" (emergency), "urgent".
+    signs: the signs or, when urgent, the reasons behind it, in the patient's words.
     """
 
     level: str
@@ -70,6 +72,36 @@ def cord_compression_changes(answers: Mapping[str, Any]) -> list[str]:
     return changes
 
 
+# Each urgent rule but cauda_equina_not_changing (which names the signs ticked), in the
+# patient's words; the rules that need two answers together say so without listing them.
+URGENT_REASONS: dict[str, str] = {
+    "sexual_dysfunction": N_("new problems with sex"),
+    "progressive_weakness": N_("leg weakness that is getting worse"),
+    "both_legs": N_("pain, numbness or weakness that has spread to both legs"),
+    "worsening_balance": N_("your balance is getting worse"),
+    "infection_risk": N_("fever, chills or night sweats, with a higher risk of infection"),
+    "wound": N_("a scar from spine surgery that is red, swollen, hot or leaking"),
+    "cancer_risk": N_("cancer, with other signs that need checking"),
+    "fracture_risk": N_("a recent fall or injury, with a higher risk of a broken bone"),
+}
+
+
+def urgent_reasons(rules: Iterable[str], answers: Mapping[str, Any]) -> list[str]:
+    """What made an answer set urgent, in the patient's words, one line per reason.
+
+    The patient is asked to call the clinic today; knowing which answers matter tells them
+    what to say on the phone, and that the call is about these and not their pain in general.
+    Follows the urgent rules (evaluation.md) in order; a sign two rules share is said once.
+    """
+    reasons: list[str] = []
+    for rule in rules:
+        if rule == "cauda_equina_not_changing":
+            reasons.extend(cauda_equina_signs(answers))
+        elif rule in URGENT_REASONS:
+            reasons.append(_(URGENT_REASONS[rule]))
+    return list(dict.fromkeys(reasons))
+
+
 def cancer_words(answers: Mapping[str, Any]) -> str:
     """Their cancer history as they told it."""
     status = answers.get("cancer_status")
@@ -90,7 +122,7 @@ def warning_words(
     told = alert_channels_configured()
     rules = tuple(rules)
     if level == "urgent":
-        return WarningWords(level, "urgent", clinic_told=told)
+        return WarningWords(level, "urgent", urgent_reasons(rules, answers), clinic_told=told)
     if "cauda_equina" in rules:
         return WarningWords(level, "cauda_equina", cauda_equina_signs(answers), clinic_told=told)
     if "cord_compression_cancer" in rules:

@@ -99,6 +99,7 @@ def test_warning_pages_have_no_serious_accessibility_problems(
     assert "/warning" in location
     page.goto(on_server(live_server, location))
     expect(page.locator("h1")).to_have_text("Please call us today")
+    expect(page.locator(".alert-signs li")).to_have_text(["your balance is getting worse"])
     check_accessibility(page, "urgent warning")
     assert_focus_always_visible(page, "urgent warning")
     screenshot(page, "desktop-warning-urgent")

@@ -124,6 +124,9 @@ def test_urgent_asks_to_call_the_clinic_today(client: FlaskClient) -> None:
     assert "/warning" in response.location
     page = text(client.get(response.location))
     assert "Please call us today" in page
+    # What made it urgent, in the patient's words: what to tell the clinic on the phone.
+    assert "You told us about:" in page
+    assert "<li>pain, numbness or weakness that has spread to both legs</li>" in page
     # Shown with a non-breaking hyphen (never split across lines); dialled as configured.
     assert "Call 555\u20110100" in page
     assert 'href="tel:555-0100"' in page
@@ -161,7 +164,9 @@ def test_final_page_repeats_the_urgent_message(client: FlaskClient) -> None:
     token, _code = start(client)
     fill_steps(client, token, {**BASE, **warning_answers(both_legs_symptoms=True)})
     submit(client, token)
-    assert "Please call us today" in text(client.get(f"/s/{token}/done"))
+    done = text(client.get(f"/s/{token}/done"))
+    assert "Please call us today" in done
+    assert "<li>pain, numbness or weakness that has spread to both legs</li>" in done
 
 
 class TestClinicSettings:
