@@ -453,5 +453,10 @@ FLAGGED_URGENT = N_(
     "A doctor should talk with you soon. If you have not talked with us yet, call "
     "%(clinic)s today at %(phone)s."
 )
-CALL_ACTION = N_("If any of these happen, call the clinic the same day at %(phone)s.")
+# With what to do when the clinic is closed: the urgent page's advice ("If you cannot reach us,
+# go to an emergency department"), since these can start at night or at the weekend.
+CALL_ACTION = N_(
+    "If any of these happen, call the clinic the same day at %(phone)s. If the clinic is "
+    "closed or you cannot reach us, go to an emergency department."
+)
 CLINIC_LINE = N_("Questions before your visit? Call %(clinic)s at %(phone)s.")

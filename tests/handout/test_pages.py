@@ -252,7 +252,14 @@ def test_the_printed_handout_keeps_lists_and_the_warning_signs_in_one_piece(
     body = " ".join(page)
     emergency_action = "911" if language == "es" else "call 911 right away"
     same_day = "el mismo día" if language == "es" else "call the clinic the same day"
-    assert body.index(warning) < body.index(emergency_action) < body.index(same_day)
+    # And what to do at night or at the weekend, on the same page.
+    closed = "clínica está cerrada" if language == "es" else "If the clinic is closed"
+    assert (
+        body.index(warning)
+        < body.index(emergency_action)
+        < body.index(same_day)
+        < body.index(closed)
+    )
 
 
 @pytest.mark.parametrize(
