@@ -4,8 +4,11 @@ screening its Patient, QuestionnaireResponse, RiskAssessment, Observations and D
 Who may read: a system client with a bearer token (`screening api-token create`), or a signed-in
 clinician (the same minimum-necessary rule as the staff pages: front desk and admin get 403).
 Every answer is `application/fhir+json`; every error is an OperationOutcome (401, 403, 404, 400
-for a search parameter we do not support, 405, 500), never an HTML page. Every read of patient
-data is audited with the client's name, one row per screening whose data left.
+for a search parameter we do not support, 405 with `Allow: GET, HEAD` for any other method, 406
+for a format other than JSON, 500), never an HTML page, including for requests that match no
+route (`_routing_error`; a `//` in a path is a 308 whose body is an OperationOutcome). Every
+read of patient data is audited with the client's name, one row per screening whose data left (a
+HEAD sends no data, so it records none); every refused token is audited too.
 """
 
 from __future__ import annotations
@@ -18,17 +21,19 @@ from typing import Any, NoReturn
 
 from flask import Blueprint, Response, current_app, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.routing import RequestRedirect
 
 from screening.extensions import csrf, db
-from screening.fhir import QUESTIONNAIRE_ID, RESOURCE_TYPES
+from screening.fhir import QUESTIONNAIRE_ID, RESOURCE_TYPES, fhir_id
 from screening.fhir.capability import build_capability_statement
 from screening.fhir.resources import instant
 from screening.fhir_api.search import SearchError, cursor_text, parse_search
-from screening.models import StaffRole
+from screening.models import ApiClient, StaffRole
 from screening.routes import Access, View, audit_refusal, public
-from screening.services import api_clients
+from screening.services import api_clients, audit
 from screening.services import fhir_records as records
 from screening.staff.access import client_ip
 
@@ -40,6 +45,15 @@ csrf.exempt(bp)
 
 FHIR_JSON = "application/fhir+json"
 READER_ROLES = frozenset({StaffRole.CLINICIAN.value})
+# The only methods served (HEAD being GET without the body); every route says so.
+ALLOWED_METHODS = "GET, HEAD"
+# `_format` values meaning JSON (R4 http.html), compared without case or media parameters.
+# "application/fhir json" is application/fhir+json whose unencoded + a URL turned into a space.
+JSON_FORMATS = frozenset(
+    {"json", "application/json", "application/fhir+json", "application/fhir json"}
+)
+# Accept header types a JSON answer satisfies.
+JSON_ACCEPTS = frozenset({"*/*", "application/*", "application/json", "application/fhir+json"})
 
 
 class Problem(Exception):
@@ -77,7 +91,85 @@ HTTP_ISSUES = {
     403: "forbidden",
     404: "not-found",
     405: "not-supported",
+    406: "not-supported",
 }
+
+
+def _under_fhir(path: str) -> bool:
+    return path == bp.url_prefix or path.startswith(f"{bp.url_prefix}/")
+
+
+def _method_not_allowed() -> Response:
+    return operation_outcome(
+        405,
+        "not-supported",
+        f"{request.method} is not served here: this FHIR API is read-only ({ALLOWED_METHODS}).",
+        {"Allow": ALLOWED_METHODS},
+    )
+
+
+@bp.before_app_request
+def _routing_error() -> Response | None:
+    """A /fhir request that matched no route (another method, a path needing a redirect) would
+    reach the app's HTML error pages, since a blueprint's handlers only see its own routes:
+    answer it here, before dispatch, as FHIR JSON. Other paths are left alone."""
+    error = request.routing_exception
+    if error is None or not _under_fhir(request.path):
+        return None
+    if isinstance(error, MethodNotAllowed):
+        return _method_not_allowed()
+    if isinstance(error, RequestRedirect):  # `//` in a path: the same request, one slash
+        moved = {
+            "resourceType": "OperationOutcome",
+            "issue": [
+                {
+                    "severity": "information",
+                    "code": "informational",
+                    "diagnostics": f"This is at {error.new_url}.",
+                }
+            ],
+        }
+        return fhir_response(moved, error.code, {"Location": error.new_url})
+    if isinstance(error, HTTPException):
+        status = error.code or 400
+        return operation_outcome(status, HTTP_ISSUES.get(status, "invalid"), error.name)
+    return None
+
+
+def _json_format(value: str) -> bool:
+    return value.split(";", 1)[0].strip().lower() in JSON_FORMATS
+
+
+def _accepts_json(header: str) -> bool:
+    """Whether an Accept header allows JSON: no header, or any type with q > 0 that JSON is
+    (`*/*` included, so browsers and curl are served; `application/fhir+xml` alone is not)."""
+    if not header.strip():
+        return True
+    for media_type, quality in request.accept_mimetypes:
+        if quality > 0 and media_type.split(";", 1)[0].strip().lower() in JSON_ACCEPTS:
+            return True
+    return False
+
+
+@bp.before_request
+def _negotiate() -> None:
+    """One rule for every endpoint: only JSON is served, whether asked by `_format` (which
+    FHIR lets override Accept) or by the Accept header; anything else is a 406."""
+    for value in request.args.getlist("_format"):
+        if not _json_format(value):
+            raise Problem(
+                406,
+                "not-supported",
+                f"_format={value!r}: only JSON is served here; give _format=json (or "
+                "application/fhir+json, its + written %2B in a URL) or leave it out.",
+            )
+    if not _accepts_json(request.headers.get("Accept", "")):
+        raise Problem(
+            406,
+            "not-supported",
+            f"Accept: {request.headers['Accept'][:100]!r}: only JSON is served here "
+            f"({FHIR_JSON}); ask for {FHIR_JSON} or */*.",
+        )
 
 
 @bp.errorhandler(HTTPException)
@@ -105,8 +197,10 @@ def reader() -> str:
     header = request.headers.get("Authorization")
     if header is not None:
         scheme, _space, token = header.strip().partition(" ")
-        name = api_clients.client_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        is_bearer = scheme.lower() == "bearer"
+        name = api_clients.client_for_token(token.strip()) if is_bearer else None
         if name is None:
+            _audit_refused_token(token.strip() if is_bearer else "")
             raise Problem(
                 401,
                 "login",
@@ -128,6 +222,27 @@ def reader() -> str:
         "login",
         "Sign in as a clinician, or send Authorization: Bearer <token>.",
         {"WWW-Authenticate": 'Bearer realm="fhir"'},
+    )
+
+
+def _audit_refused_token(token: str) -> None:
+    """A request with a token that opens nothing is in the audit trail (never the token): the
+    actor is the client whose revoked token it is, found by its hash as for a live one, else
+    `api:unknown-token`. One indexed look-up, and only for a token of our shape."""
+    revoked = None
+    if token.startswith(api_clients.TOKEN_PREFIX) and len(token) <= 200:
+        revoked = db.session.scalar(
+            select(ApiClient.name).where(
+                ApiClient.token_hash == api_clients.hash_token(token),
+                ApiClient.revoked_at.is_not(None),
+            )
+        )
+    where = f"{request.method} {request.path}"[:100]
+    audit.record_and_commit(
+        "access_refused",
+        actor=f"api:{revoked.lower()}" if revoked else "api:unknown-token",
+        ip=client_ip(),
+        detail=f"{where} (revoked token)" if revoked else f"{where} (unknown token)",
     )
 
 
@@ -154,7 +269,34 @@ def _software_version() -> str:
         return "unknown"
 
 
-@bp.get("/metadata")
+# No automatic OPTIONS on any route: it would advertise what the catch-all below matches.
+ROUTE = {"provide_automatic_options": False}
+
+
+@bp.get("", **ROUTE)
+@bp.get("/", **ROUTE)
+@public
+def base():  # type: ignore[no-untyped-def]
+    """The FHIR base itself: a 404 OperationOutcome naming /fhir/metadata.
+
+    FHIR R4 gives `GET [base]` no meaning of its own (with parameters it is a search across all
+    types, which this server does not do) and `POST [base]` is a batch or transaction (405: read
+    only). A FHIR client is configured with the base and asks for `[base]/metadata` and
+    `[base]/<Type>`, so a GET here is a person or a client exploring: an OperationOutcome that
+    says where to look serves both. A redirect (to /fhir/ or to the metadata) would hand a
+    client a different resource than it asked for.
+    """
+    metadata = url_for("fhir.capability_statement", _external=True)
+    raise Problem(
+        404,
+        "not-supported",
+        f"The FHIR base serves nothing itself, and this server does not search across all "
+        f"types: see {metadata} for what it serves, and search one type at a time "
+        "(for example /fhir/Patient).",
+    )
+
+
+@bp.get("/metadata", **ROUTE)
 @public
 def capability_statement():  # type: ignore[no-untyped-def]
     statement = build_capability_statement(
@@ -166,7 +308,7 @@ def capability_statement():  # type: ignore[no-untyped-def]
     return fhir_response(statement)
 
 
-@bp.get(f"/Questionnaire/{QUESTIONNAIRE_ID}")
+@bp.get(f"/Questionnaire/{QUESTIONNAIRE_ID}", **ROUTE)
 @public
 def questionnaire():  # type: ignore[no-untyped-def]
     return fhir_response(records.questionnaire_resource())
@@ -175,7 +317,14 @@ def questionnaire():  # type: ignore[no-untyped-def]
 # -- patient data ----------------------------------------------------------------------------
 
 
-@bp.get("/<resource_type>/<resource_id>")
+def _record_reads(actor: str, public_ids: list[str], what: str) -> None:
+    """Audit the screenings whose data left; a HEAD answer carries none (status and headers
+    only), so it records nothing."""
+    if request.method != "HEAD":
+        records.record_reads(actor, public_ids, what, client_ip())
+
+
+@bp.get("/<resource_type>/<resource_id>", **ROUTE)
 @api_reader
 def read(resource_type: str, resource_id: str):  # type: ignore[no-untyped-def]
     if resource_type == "Questionnaire":
@@ -184,28 +333,36 @@ def read(resource_type: str, resource_id: str):  # type: ignore[no-untyped-def]
         )
     resource_type = _resource_type(resource_type)
     actor = reader()
+    # The staff side's form of an id (`_` where FHIR has `.`) is the same id.
+    resource_id = fhir_id(resource_id)
     found = records.read(resource_type, resource_id)
     if found is None:
         raise Problem(404, "not-found", f"{resource_type}/{resource_id} is not known here.")
     resource, public_id = found
-    records.record_reads(actor, [public_id], f"FHIR read {resource_type}", client_ip())
+    _record_reads(actor, [public_id], f"FHIR read {resource_type}")
     return fhir_response(resource)
 
 
-@bp.get("/<resource_type>")
+@bp.get("/<resource_type>", **ROUTE)
 @api_reader
 def search(resource_type: str):  # type: ignore[no-untyped-def]
     resource_type = _resource_type(resource_type)
     actor = reader()
+    # This server's base as served (as in each entry's fullUrl), and its canonical one.
+    bases = (
+        url_for("fhir.base", _external=True).rstrip("/"),
+        str(current_app.config["FHIR_CANONICAL_BASE"]).rstrip("/"),
+    )
     try:
         criteria = parse_search(
-            resource_type, request.args, int(current_app.config["FHIR_MAX_PAGE_SIZE"])
+            resource_type, request.args, int(current_app.config["FHIR_MAX_PAGE_SIZE"]), bases
         )
     except SearchError as exc:
         raise Problem(400, "invalid", str(exc)) from exc
-    page = records.search(criteria)
-    records.record_reads(actor, page.screening_ids, f"FHIR search {resource_type}", client_ip())
-    return fhir_response(_bundle(resource_type, page))
+    # codes == frozenset(): only `|code` tokens (no system), which nothing here has.
+    page = records.SearchPage() if criteria.codes == frozenset() else records.search(criteria)
+    _record_reads(actor, page.screening_ids, f"FHIR search {resource_type}")
+    return fhir_response(_bundle(resource_type, page, criteria.count))
 
 
 def _link(resource_type: str, args: MultiDict) -> str:
@@ -214,10 +371,13 @@ def _link(resource_type: str, args: MultiDict) -> str:
     )
 
 
-def _bundle(resource_type: str, page: records.SearchPage) -> dict[str, Any]:
-    links = [{"relation": "self", "url": _link(resource_type, request.args)}]
+def _bundle(resource_type: str, page: records.SearchPage, count: int) -> dict[str, Any]:
+    # The links carry the page size actually used (a larger _count is capped).
+    asked = MultiDict(request.args)
+    asked.setlist("_count", [str(count)])
+    links = [{"relation": "self", "url": _link(resource_type, asked)}]
     if page.next_cursor is not None:
-        following = MultiDict(request.args)
+        following = MultiDict(asked)
         following.setlist("_cursor", [cursor_text(page.next_cursor)])
         links.append({"relation": "next", "url": _link(resource_type, following)})
     return {
@@ -241,14 +401,9 @@ def _bundle(resource_type: str, page: records.SearchPage) -> dict[str, Any]:
     }
 
 
-ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-
-
-@bp.route("/", defaults={"anything": ""}, methods=ANY_METHOD)
-@bp.route("/<path:anything>", methods=ANY_METHOD)
+@bp.get("/<path:anything>", **ROUTE)
 @public
 def not_served(anything: str):  # type: ignore[no-untyped-def]
-    """Anything else under /fhir: an OperationOutcome, not the HTML error page."""
-    if request.method not in ("GET", "HEAD"):
-        raise Problem(405, "not-supported", "This FHIR API is read-only (GET).")
+    """Any other path under /fhir: a 404 OperationOutcome, not the HTML error page (any other
+    method, on any path, is a 405 from `_routing_error`)."""
     raise Problem(404, "not-found", f"/fhir/{anything} is not served here.")

@@ -189,6 +189,10 @@ def test_an_in_progress_screening_is_not_a_resource(client, token):
         "patient=Encounter/123",
         "_cursor=garbage",
         "status=completed&status=amended",
+        "_lastUpdated=%D9%A2%D9%A0%D9%A2%D9%A6-01-01",  # Arabic-Indic digits: \\d takes them
+        "_lastUpdated=2026-01-01T09:%D9%A3%D9%A0:00Z",
+        "_cursor=abc:%D9%A1",
+        "_lastUpdated=ge2026-01-01&_lastUpdated=lt2026-02-01&_lastUpdated=lt2026-03-01",
     ],
 )
 def test_bad_search_parameters_are_400_saying_what_is_wrong(client, token, query):
@@ -339,3 +343,205 @@ def test_an_unexpected_failure_is_a_500_operation_outcome_without_details(
     body = outcome(response, 500)
     assert "Jordan" not in response.get_data(as_text=True)
     assert body["issue"][0]["code"] == "exception"
+
+
+# -- QA of the API's edges -------------------------------------------------------------------
+
+STAFF_ID = "dOvJ_9MA5rF9OUYEIToacw"  # as the staff pages and the audit trail show it
+
+
+@pytest.fixture
+def underscored(screening: Screening) -> Screening:
+    """The screening, with a public id holding `_` (a random one does only now and then)."""
+    db.session.execute(
+        Screening.__table__.update().where(Screening.id == screening.id).values(public_id=STAFF_ID)
+    )
+    db.session.commit()
+    db.session.refresh(screening)
+    return screening
+
+
+def _diagnostics(response, status: int) -> str:
+    return outcome(response, status)["issue"][0]["diagnostics"]
+
+
+def _links(response) -> dict[str, str]:
+    return {link["relation"]: link["url"] for link in response.get_json(force=True)["link"]}
+
+
+def test_an_id_copied_from_the_staff_side_reads_the_same_resources(client, token, underscored):
+    fhir = STAFF_ID.replace("_", ".")
+    for path, expected in (
+        (f"Patient/{STAFF_ID}", fhir),
+        (f"Observation/{STAFF_ID}-phq2", f"{fhir}-phq2"),
+    ):
+        response = get(client, f"/fhir/{path}", token)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        assert response.get_json(force=True)["id"] == expected  # the proper FHIR id
+    assert [r["id"] for r in _entries(get(client, f"/fhir/Patient?_id={STAFF_ID}", token))] == [
+        fhir
+    ]
+    for patient in (STAFF_ID, f"Patient/{STAFF_ID}"):
+        found = _entries(get(client, f"/fhir/RiskAssessment?patient={patient}", token))
+        assert [r["id"] for r in found] == [fhir]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "times", "says"),
+    [
+        ("_lastUpdated", "ge2026-01-01", 500, "at most twice"),
+        ("_id", "abc", 101, "at most 100"),
+        ("status", "completed", 101, "at most 100"),
+    ],
+)
+def test_a_parameter_given_too_often_is_a_400_not_a_500(client, token, name, value, times, says):
+    if name == "_lastUpdated":
+        query = "&".join([f"{name}={value}"] * times)
+    else:
+        query = f"{name}=" + ",".join([value] * times)
+    assert says in _diagnostics(get(client, f"/fhir/QuestionnaireResponse?{query}", token), 400)
+
+
+def test_at_most_100_codes(client, token):
+    codes = ",".join(f"http://loinc.org|{n}" for n in range(101))
+    assert "at most 100" in _diagnostics(get(client, f"/fhir/Observation?code={codes}", token), 400)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/fhir/metadata",
+        "/fhir/Questionnaire/miss-screening",
+        "/fhir/Patient/{id}",
+        "/fhir/Patient",
+    ],
+)
+def test_one_format_rule_on_every_endpoint(client, token, screening, path):
+    url = path.format(id=fid(screening))
+    for fmt in ("xml", "application/fhir%2Bxml", "", "html"):
+        diagnostics = _diagnostics(get(client, f"{url}?_format={fmt}", token), 406)
+        assert "only JSON" in diagnostics
+    for accept in ("application/fhir+xml", "application/xml, text/xml;q=0.5", "text/html"):
+        assert "only JSON" in _diagnostics(get(client, url, token, Accept=accept), 406)
+    for fmt in ("json", "application/json", "application/fhir%2Bjson", "application/fhir+json"):
+        # The last one: an unencoded + reads as a space, and can only mean fhir+json.
+        assert get(client, f"{url}?_format={fmt}", token).status_code == 200, fmt
+    for accept in (
+        "*/*",
+        "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        "application/fhir+xml;q=1.0, application/fhir+json;q=0.9",
+        "application/fhir+json; fhirVersion=4.0",
+        "application/json",
+    ):
+        assert get(client, url, token, Accept=accept).status_code == 200, accept
+
+
+def test_a_time_zone_plus_left_unencoded_is_explained(client, token):
+    url = "/fhir/Patient?_lastUpdated=ge2026-11-01T09:30:00+01:00"
+    assert "%2B" in _diagnostics(get(client, url, token), 400)
+    encoded = "/fhir/Patient?_lastUpdated=ge2026-11-01T09:30:00%2B01:00"
+    assert get(client, encoded, token).status_code == 200
+
+
+@pytest.mark.parametrize("method", ["TRACE", "PROPFIND", "OPTIONS", "POST", "DELETE", "PATCH"])
+@pytest.mark.parametrize(
+    "path", ["/fhir", "/fhir/", "/fhir/metadata", "/fhir/Patient", "/fhir/Patient/x", "/fhir/a/b"]
+)
+def test_any_other_method_is_a_405_operation_outcome(client, token, method, path):
+    response = client.open(path, method=method, headers={"Authorization": f"Bearer {token}"})
+    assert response.headers["Allow"] == "GET, HEAD"
+    assert method in _diagnostics(response, 405)
+
+
+def test_the_base_itself_points_to_the_metadata(client, token):
+    for path in ("/fhir", "/fhir/", "/fhir?_lastUpdated=ge2026-01-01"):
+        assert "http://localhost/fhir/metadata" in _diagnostics(get(client, path, token), 404)
+    assert client.head("/fhir/metadata").status_code == 200
+
+
+def test_a_doubled_slash_is_redirected_as_fhir_json(client):
+    response = client.get("/fhir//metadata")
+    assert response.status_code == 308 and response.mimetype == FHIR_JSON
+    assert response.headers["Location"].endswith("/fhir/metadata")
+    validate_r4b(response.get_json(force=True))
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("status=", "in-progress, completed, amended"),
+        ("status=bogus", "in-progress, completed, amended"),
+        ("status=completed,", "in-progress, completed, amended"),
+        ("patient=Patient/", "not a Patient id"),
+        ("patient=Patient/{id}/", "not a Patient id"),
+        ("patient=http://other.example/fhir/Patient/{id}", "http://localhost/fhir/Patient/<id>"),
+        ("patient=http://localhost/Patient/{id}", "not a Patient of this server"),
+    ],
+)
+def test_odd_filter_values_are_400(client, token, screening, query, says):
+    url = f"/fhir/QuestionnaireResponse?{query.format(id=fid(screening))}"
+    assert says in _diagnostics(get(client, url, token), 400)
+
+
+def test_absolute_patient_references_on_this_server_match(client, token, screening):
+    for base in ("http://localhost/fhir", "HTTPS://clinic.example/fhir/"):  # served, canonical
+        url = f"/fhir/QuestionnaireResponse?patient={base}Patient/{fid(screening)}"
+        url = url.replace("fhirPatient", "fhir/Patient")
+        assert [r["id"] for r in _entries(get(client, url, token))] == [fid(screening)]
+    valid = _entries(get(client, "/fhir/Observation?status=cancelled,final&_count=100", token))
+    assert len(valid) == 11
+
+
+def test_a_code_with_no_system_matches_nothing(client, token, screening):
+    """In FHIR `|code` is a code with no system; every code here has one."""
+    assert _entries(get(client, "/fhir/Observation?code=|55758-7", token)) == []
+    mixed = _entries(get(client, "/fhir/Observation?code=|55758-7,http://loinc.org|70274-6", token))
+    assert [r["id"] for r in mixed] == [f"{fid(screening)}-gad2"]
+
+
+def test_links_carry_the_count_actually_used(app, client, token, screening):
+    _insert_submitted_copies(screening, 3)
+    app.config["FHIR_MAX_PAGE_SIZE"] = 2
+    response = get(client, "/fhir/Patient?_count=100000", token)
+    links = _links(response)
+    for relation in ("self", "next"):
+        counts = [p for p in urlsplit(links[relation]).query.split("&") if p.startswith("_count")]
+        assert counts == ["_count=2"], links[relation]
+
+
+def _refusals() -> list[tuple[str, str]]:
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "access_refused").order_by(AuditEvent.id)
+    ).all()
+    return [(e.actor, e.detail) for e in events]
+
+
+def test_a_refused_token_is_audited_without_the_token(client, token, screening):
+    path = f"/fhir/Patient/{fid(screening)}"
+    outcome(get(client, path, "miss_not-a-real-token"), 401)
+    outcome(client.get("/fhir/Observation", headers={"Authorization": "Basic dXNlcjpwYXNz"}), 401)
+    api_clients.revoke_client("EHR")
+    outcome(get(client, path, token), 401)
+    assert _refusals() == [
+        ("api:unknown-token", f"GET {path} (unknown token)"),
+        ("api:unknown-token", "GET /fhir/Observation (unknown token)"),
+        ("api:ehr", f"GET {path} (revoked token)"),
+    ]
+    stored = db.session.scalars(select(AuditEvent)).all()
+    assert not any(token in repr(vars(e)) or "not-a-real" in repr(vars(e)) for e in stored)
+    # Asking with no credentials at all is a 401 with no row (nobody to name).
+    outcome(client.get(path), 401)
+    assert len(_refusals()) == 3
+
+
+def test_head_sends_no_data_and_records_no_read(client, token, screening):
+    assert (
+        client.head("/fhir/Observation", headers={"Authorization": f"Bearer {token}"}).data == b""
+    )
+    response = client.head(
+        f"/fhir/Patient/{fid(screening)}", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200 and response.mimetype == FHIR_JSON
+    assert db.session.scalar(select(func.count()).where(AuditEvent.action == "fhir_read")) == 0
+    get(client, f"/fhir/Patient/{fid(screening)}", token)
+    assert db.session.scalar(select(func.count()).where(AuditEvent.action == "fhir_read")) == 1
