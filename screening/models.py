@@ -137,6 +137,11 @@ class Screening(db.Model):
     highest_triage: Mapped[str | None] = mapped_column(String(20))
     highest_triage_rank: Mapped[int | None] = mapped_column(Integer)
     highest_triage_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The triage rules and red flags that held at the highest level (those of every save at
+    # that level, together): a patient may take a warning answer back, and the clinician who
+    # must still acknowledge it needs to see what it was.
+    highest_triage_rules_json: Mapped[str | None] = mapped_column(Text)
+    highest_red_flags_json: Mapped[str | None] = mapped_column(Text)
     # When a warning (emergency or urgent) was first saved: the start of the safety figure.
     warning_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # When an unacknowledged emergency was escalated (once per level: cleared when it rises).

@@ -45,3 +45,38 @@ def test_history_keeps_its_triage_as_the_highest_and_is_not_escalated(
     once = _screening(["worker", "--once"], url)
     assert once.returncode == 0, once.stderr
     assert "queued by sweeps 0" in once.stdout
+
+
+FLAGGED = (
+    "INSERT INTO screening (public_id, status, answers_json, questionnaire_version, token_hash,"
+    " created_at, updated_at, dob_failures, triage, triage_rank, triage_rules_json,"
+    " red_flags_json, highest_triage, highest_triage_rank)"
+    " VALUES (?, 'in_progress', '{}', '2', ?, '2026-11-01 10:00:00.000000',"
+    " '2026-11-01 10:00:00.000000', 0, ?, ?, ?, ?, 'emergency', 0)"
+)
+
+
+def test_what_raised_the_highest_level_is_kept_where_it_still_holds(tmp_path: Path) -> None:
+    """c1a0e2f01701: a screening at its highest level now takes today's rules and flags as
+    what raised it; one whose warning was taken back has none to take (the page says so)."""
+    path = tmp_path / "flagged.db"
+    url = f"sqlite:///{path}"
+    before = _screening(["db", "upgrade", "c1a0e2f01603"], url)
+    assert before.returncode == 0, before.stderr
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            FLAGGED,
+            ("still", "h1", "emergency", 0, '["cauda_equina"]', '["saddle_numbness"]'),
+        )
+        conn.execute(FLAGGED, ("taken_back", "h2", "routine", 3, "[]", "[]"))
+    after = _screening(["db", "upgrade"], url)
+    assert after.returncode == 0, after.stderr
+    with sqlite3.connect(path) as conn:
+        rows = dict(
+            (row[0], row[1:])
+            for row in conn.execute(
+                "SELECT public_id, highest_triage_rules_json, highest_red_flags_json FROM screening"
+            )
+        )
+    assert rows["still"] == ('["cauda_equina"]', '["saddle_numbness"]')
+    assert rows["taken_back"] == (None, None)

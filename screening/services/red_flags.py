@@ -26,7 +26,12 @@ from sqlalchemy import func, select, update
 
 from screening import outbox
 from screening.evaluation import RULES_VERSION
-from screening.evaluation.catalogue import ACT_NOW_LEVELS, TRIAGE_RANK
+from screening.evaluation.catalogue import (
+    ACT_NOW_LEVELS,
+    RED_FLAGS,
+    TRIAGE_RANK,
+    TRIAGE_RULE_TITLES,
+)
 from screening.extensions import db
 from screening.models import (
     OutboxMessage,
@@ -140,18 +145,31 @@ def triage_values(
     """
     rank = TRIAGE_RANK[level]
     rule_ids = [getattr(rule, "id", rule) for rule in triage_rules]
+    flags = list(red_flags)
     values: dict[str, Any] = {
         "triage": level,
         "triage_rank": rank,
         "triage_rules_json": json.dumps(rule_ids),
-        "red_flags_json": json.dumps(list(red_flags)),
+        "red_flags_json": json.dumps(flags),
         "triage_assessed_at": now,
         "rules_version": RULES_VERSION,
     }
     highest_rank = screening.highest_triage_rank
     rises = highest_rank is None or rank < highest_rank
     if rises:
-        values.update(highest_triage=level, highest_triage_rank=rank, highest_triage_at=now)
+        values.update(
+            highest_triage=level,
+            highest_triage_rank=rank,
+            highest_triage_at=now,
+            highest_triage_rules_json=values["triage_rules_json"],
+            highest_red_flags_json=values["red_flags_json"],
+        )
+    elif rank == highest_rank:
+        # The same level again, perhaps for other answers: keep everything that held at it.
+        values.update(
+            highest_triage_rules_json=_together(screening.highest_triage_rules_json, rule_ids),
+            highest_red_flags_json=_together(screening.highest_red_flags_json, flags),
+        )
     alert_due = rises and is_act_now(level)
     if alert_due:
         if screening.warning_saved_at is None:
@@ -163,6 +181,11 @@ def triage_values(
                 flags_acknowledged_at=None, flags_acknowledged_by_id=None, escalated_at=None
             )
     return values, alert_due
+
+
+def _together(stored: str | None, now: Iterable[str]) -> str:
+    """The ids stored before and those holding now, in first-seen order, as JSON."""
+    return json.dumps(list(dict.fromkeys([*json.loads(stored or "[]"), *now])))
 
 
 def record_triage(
@@ -226,6 +249,44 @@ class ActionLine:
 
 
 @dataclass(frozen=True)
+class TakenBack:
+    """A warning the patient's answers no longer give: what it was, so the clinician who must
+    still acknowledge it can see why (the answers shown are today's)."""
+
+    level: str
+    at: datetime | None
+    # In the clinician's words; None for a screening flagged before they were kept.
+    rules: list[str] | None
+    red_flags: list[str] | None
+    level_now: str | None
+
+
+def taken_back(screening: Screening) -> TakenBack | None:
+    """The highest warning reached, when the answers now give a lower level, else None."""
+    highest, now = screening.highest_triage, screening.triage
+    if not is_act_now(highest) or (now in TRIAGE_RANK and TRIAGE_RANK[now] <= TRIAGE_RANK[highest]):
+        return None
+    known = screening.highest_triage_rules_json is not None
+    return TakenBack(
+        level=highest,
+        at=screening.highest_triage_at,
+        rules=[
+            _(TRIAGE_RULE_TITLES.get(rule, rule))
+            for rule in json.loads(screening.highest_triage_rules_json or "[]")
+        ]
+        if known
+        else None,
+        red_flags=[
+            _(RED_FLAGS.get(flag, flag))
+            for flag in json.loads(screening.highest_red_flags_json or "[]")
+        ]
+        if known
+        else None,
+        level_now=now,
+    )
+
+
+@dataclass(frozen=True)
 class RedFlagPanel:
     """What a clinician needs to act on a warning, for a submitted or unfinished screening."""
 
@@ -236,6 +297,7 @@ class RedFlagPanel:
     acknowledged: bool
     phones: list[tuple[str, str]]
     warning_answers: list[AnswerLine]
+    taken_back: TakenBack | None
     saves: list[tuple[datetime, str, str | None]]
     alerts: list[AlertLine]
     actions: list[ActionLine]
@@ -319,6 +381,7 @@ def panel(screening: Screening) -> RedFlagPanel:
         warning_answers=warning_answers(
             screening.answers, json.loads(screening.red_flags_json or "[]")
         ),
+        taken_back=taken_back(screening),
         saves=[(at, _section_title(section), level) for at, section, level in saves],
         alerts=[
             AlertLine(

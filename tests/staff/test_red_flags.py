@@ -317,6 +317,46 @@ def test_a_warning_answered_and_then_taken_back_stays_until_acknowledged(
     sign_in(client, make_user("clinician"))
     rows = queue_rows(client.get("/staff/").get_data(as_text=True))
     assert "Sam Turner" in rows[0] and "Emergency" in rows[0]
+    # The page says what the warning was, though today's answers no longer give it.
+    page = client.get(f"/staff/screenings/{screening.public_id}").get_data(as_text=True)
+    taken_back = page.split('<div class="taken-back">', 1)[1].split("</div>", 1)[0]
+    assert "Answers changed since the warning" in taken_back
+    assert "Possible cauda equina syndrome" in taken_back
+    assert "New saddle numbness" in taken_back
+    assert "they now give" in taken_back
+
+
+def test_a_warning_taken_back_after_another_at_the_same_level_shows_both(
+    app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Saddle numbness, then bladder instead, then neither: both were emergency answers."""
+    answers = example_answers("cauda_equina_warning")
+    patient = app.test_client()
+    token = save_warning_and_leave(patient, answers)
+    acknowledge_warning(patient, f"/s/{token}/warning")
+    bladder = {**answers, "saddle_numbness": False, "bladder_bowel_change": True}
+    post_step(patient, token, "warning_signs", bladder, action="later")
+    assert only_screening().triage == "emergency"
+    post_step(patient, token, "warning_signs", {**bladder, "bladder_bowel_change": False})
+    screening = only_screening()
+    assert screening.triage != "emergency"
+    assert json.loads(screening.highest_red_flags_json or "[]")[:2] == [
+        "saddle_numbness",
+        "bladder_bowel_change",
+    ]
+    client = app.test_client()
+    sign_in(client, make_user("clinician"))
+    page = client.get(f"/staff/screenings/{screening.public_id}").get_data(as_text=True)
+    taken_back = page.split('<div class="taken-back">', 1)[1].split("</div>", 1)[0]
+    assert "New saddle numbness" in taken_back and "New bladder or bowel change" in taken_back
+
+
+def test_a_warning_still_given_shows_no_taken_back_box(app: Flask, smtp_server: SmtpServer) -> None:
+    save_warning_and_leave(app.test_client(), example_answers("cauda_equina_warning"))
+    client = app.test_client()
+    sign_in(client, make_user("clinician"))
+    page = client.get(f"/staff/screenings/{only_screening().public_id}").get_data(as_text=True)
+    assert "Answers changed since the warning" not in page
 
 
 def test_smtp_down_then_up_the_alert_arrives_after_the_retry(
@@ -481,3 +521,23 @@ def test_the_queue_shows_median_and_longest_time_to_acknowledgement(
     desk = app.test_client()
     sign_in(desk, make_user("front_desk"))
     assert "Median" not in desk.get("/staff/").get_data(as_text=True)
+
+
+def test_a_warning_taken_back_before_its_answers_were_kept_says_so(
+    app: Flask, smtp_server: SmtpServer
+) -> None:
+    """Flagged before the upgrade that keeps what raised the highest level: the page does not
+    guess, and says the answers that gave it were not kept."""
+    screening = make_screening(
+        status="in_progress",
+        triage="routine",
+        highest_triage="urgent",
+        highest_triage_rank=1,
+        highest_triage_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC),
+    )
+    client = app.test_client()
+    sign_in(client, make_user("clinician"))
+    page = client.get(f"/staff/screenings/{screening.public_id}").get_data(as_text=True)
+    taken_back = page.split('<div class="taken-back">', 1)[1].split("</div>", 1)[0]
+    assert "Which answers gave it was not kept" in taken_back
+    assert "<li>" not in taken_back
