@@ -87,6 +87,15 @@ def _env_days(name: str, default: str) -> tuple[int, ...]:
 
 STAFF_ROLES = ("admin", "clinician", "front_desk")
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
+# The email channels of screening/outbox/channels.py (EMAIL_BACKENDS): any other MAIL_BACKEND
+# would leave every alert and email undelivered, so it stops the start.
+MAIL_BACKENDS = ("smtp", "console", "memory")
+# The paper sizes the PDF renderer knows (screening/summary/render.py PAGE_SIZES), by the
+# lower-case name it matches, spelled as they are written back.
+PDF_PAGE_SIZES = {"letter": "Letter", "a4": "A4"}
+DATABASE_URL_EXAMPLES = (
+    "postgresql://user:password@127.0.0.1:5432/screening or sqlite:////srv/screening/screening.db"
+)
 
 
 def _env_roles(name: str) -> tuple[str, ...]:
@@ -126,6 +135,63 @@ def _public_base_url(value: str | None) -> str | None:
             f"like https://screening.clinic.example, not {value!r}"
         )
     return value
+
+
+def _page_size(value: str | None) -> str:
+    """PDF_PAGE_SIZE as the renderer spells it, in any letter case: an unknown size would
+    only fail when a patient sends their answers (every summary PDF would fail to render)."""
+    text = (value or "").strip()
+    if not text:
+        return "Letter"
+    try:
+        return PDF_PAGE_SIZES[text.lower()]
+    except KeyError:
+        raise ConfigError(
+            f"PDF_PAGE_SIZE must be {' or '.join(PDF_PAGE_SIZES.values())}, not {value!r}"
+        ) from None
+
+
+def _mail_backend(value: str | None, smtp_host: str | None) -> str | None:
+    """MAIL_BACKEND in lower case, or None (chosen from SMTP_HOST). An unknown name, or smtp
+    without a relay, would keep every alert and email from going out, with no other sign."""
+    name = (value or "").strip().lower()
+    if not name:
+        return None
+    if name not in MAIL_BACKENDS:
+        raise ConfigError(
+            f"MAIL_BACKEND must be one of {', '.join(MAIL_BACKENDS)} "
+            f"(or unset: smtp when SMTP_HOST is set), not {value!r}"
+        )
+    if name == "smtp" and not smtp_host:
+        raise ConfigError("MAIL_BACKEND is smtp: set SMTP_HOST too (the mail relay's host name)")
+    return name
+
+
+def _check_database_url(url: str) -> None:
+    """A DATABASE_URL SQLAlchemy can read, for a database whose driver is installed: else
+    every command, even those that need no database, would end in a traceback."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        # The value itself is not repeated: it may hold a password.
+        raise ConfigError(
+            f"DATABASE_URL is not a database URL; it looks like {DATABASE_URL_EXAMPLES}"
+        ) from None
+    try:
+        parsed.get_dialect().import_dbapi()
+    except NoSuchModuleError:
+        raise ConfigError(
+            f"DATABASE_URL names a database this app does not support ({parsed.drivername}); "
+            f"use one like {DATABASE_URL_EXAMPLES}"
+        ) from None
+    except ImportError as exc:
+        raise ConfigError(
+            f"DATABASE_URL needs the Python driver {exc.name or parsed.drivername}, "
+            "which is not installed"
+        ) from None
 
 
 def _check_timezone(name: str) -> None:
@@ -203,7 +269,7 @@ class Config:
                 raise ConfigError(f"{name} must be a whole number of days, 1 or more")
 
         # The surgeon's PDF.
-        self.PDF_PAGE_SIZE = env("PDF_PAGE_SIZE", "Letter")
+        self.PDF_PAGE_SIZE = _page_size(env("PDF_PAGE_SIZE"))
 
         # Staff sessions.
         self.STAFF_IDLE_MINUTES = _env_int("STAFF_IDLE_MINUTES", 30, least=1, most=24 * 60)
@@ -284,9 +350,10 @@ class Config:
         self.SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", True)
         self.SMTP_TIMEOUT_SECONDS = _env_int("SMTP_TIMEOUT_SECONDS", 30, least=1, most=600)
         self.MAIL_FROM = _env_line("MAIL_FROM", "screening@localhost")
-        # "smtp" when SMTP_HOST is set; otherwise "console" outside production (the email is
-        # written to the worker's log). "memory" keeps emails in a list (tests).
-        self.MAIL_BACKEND = env("MAIL_BACKEND") or None
+        # Unset: "smtp" when SMTP_HOST is set; otherwise "console" outside production (the
+        # email is written to the worker's log). "memory" keeps emails in a list (tests; refused
+        # in production). Any other name stops the start (MAIL_BACKENDS), in any letter case.
+        self.MAIL_BACKEND = _mail_backend(env("MAIL_BACKEND"), self.SMTP_HOST)
         self.OUTBOX_POLL_SECONDS = _env_int("OUTBOX_POLL_SECONDS", 1, least=1, most=3600)
         # FHIR (branch fhir): the base of our canonical URLs (the Questionnaire's url, our code
         # systems). An identity, not a link: keep it stable once EHRs have stored responses.
@@ -365,6 +432,11 @@ class ProductionConfig(Config):
             from urllib.parse import urlsplit
 
             self.TRUSTED_HOSTS = [urlsplit(self.PUBLIC_BASE_URL).hostname or ""]
+        if self.MAIL_BACKEND == "memory":
+            raise ConfigError(
+                "MAIL_BACKEND=memory only keeps emails in a list for the tests: in production no "
+                "alert would ever be delivered. Use smtp (with SMTP_HOST), or leave it unset"
+            )
         if self.RATELIMIT_STORAGE_URI.startswith("memory://") and not (
             self.RATELIMIT_STORAGE_EXPLICIT
         ):
@@ -402,5 +474,7 @@ def load_config(name: str | None, instance_path: str) -> Config:
         config.SQLALCHEMY_DATABASE_URI = config.SQLALCHEMY_DATABASE_URI.replace(
             "postgresql://", "postgresql+psycopg://", 1
         )
+    if config.SQLALCHEMY_DATABASE_URI:
+        _check_database_url(config.SQLALCHEMY_DATABASE_URI)
     config.finalise(instance_path)
     return config

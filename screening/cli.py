@@ -27,10 +27,15 @@ COMMAND_MODULES: list[str] = [
 
 
 def register_commands(app: Flask) -> None:
+    """Add every project command to `app.cli`, each guarded (screening/commands/failures.py):
+    a database with no tables or out of reach, or output that cannot be written, ends in one
+    line saying what to fix and exit status 1, never a traceback."""
+    from screening.commands.failures import guard
+
     for module_name in COMMAND_MODULES:
         module = importlib.import_module(module_name)
         for command in module.COMMANDS:
-            app.cli.add_command(command)
+            app.cli.add_command(guard(command))
 
 
 def _create_app() -> Flask:
@@ -41,7 +46,15 @@ def _create_app() -> Flask:
 
 class ScreeningGroup(FlaskGroup):
     """Flask's command group, saying what is wrong with a setting without a traceback when
-    `screening --help` cannot load the app (Flask prints the whole traceback there)."""
+    `screening --help` cannot load the app (Flask prints the whole traceback there), and what
+    is wrong with the database when one of Flask's or Flask-Migrate's own commands cannot use
+    it (`screening db upgrade` with the server down), as the project's commands do."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from screening.commands.failures import plain_errors
+
+        with plain_errors():
+            return super().invoke(ctx)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         from flask.cli import ScriptInfo

@@ -187,3 +187,79 @@ def test_a_wrong_setting_stops_the_command_line_with_its_message_not_a_traceback
     assert "Error: REMINDER_HOUR must be an hour of the day, 0 to 23" in ran.stderr
     assert "Traceback" not in ran.stderr + ran.stdout
     assert ran.returncode == (0 if args == ["--help"] else 2)
+
+
+def test_mail_backend_is_one_the_outbox_knows_in_any_letter_case(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An unknown MAIL_BACKEND was accepted, then no alert was ever delivered and the worker
+    blamed SMTP_HOST, which was set."""
+    from config import MAIL_BACKENDS
+    from screening.outbox.channels import EMAIL_BACKENDS
+
+    assert set(MAIL_BACKENDS) == set(EMAIL_BACKENDS)
+    monkeypatch.setenv("SMTP_HOST", "mail.clinic.example")
+    monkeypatch.setenv("MAIL_BACKEND", " SMTP ")
+    assert load_config("development", str(tmp_path)).MAIL_BACKEND == "smtp"
+    monkeypatch.setenv("MAIL_BACKEND", "bogus")
+    with pytest.raises(ConfigError, match="MAIL_BACKEND must be one of smtp, console, memory"):
+        load_config("development", str(tmp_path))
+    monkeypatch.delenv("SMTP_HOST")
+    monkeypatch.setenv("MAIL_BACKEND", "smtp")
+    with pytest.raises(ConfigError, match="MAIL_BACKEND is smtp: set SMTP_HOST"):
+        load_config("development", str(tmp_path))
+    monkeypatch.setenv("MAIL_BACKEND", "")
+    assert load_config("development", str(tmp_path)).MAIL_BACKEND is None
+
+
+def test_production_refuses_the_test_only_memory_mail_backend(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/screening")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://screening.clinic.example")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("MAIL_BACKEND", "Memory")
+    with pytest.raises(ConfigError, match="MAIL_BACKEND=memory"):
+        load_config("production", str(tmp_path))
+
+
+def test_pdf_page_size_is_one_the_renderer_knows_in_any_letter_case(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """PDF_PAGE_SIZE=Tabloid was accepted, then every patient's Send failed."""
+    from config import PDF_PAGE_SIZES
+    from screening.summary.render import PAGE_SIZES
+
+    assert set(PDF_PAGE_SIZES) == set(PAGE_SIZES)
+    monkeypatch.setenv("PDF_PAGE_SIZE", "a4")
+    assert load_config("development", str(tmp_path)).PDF_PAGE_SIZE == "A4"
+    monkeypatch.setenv("PDF_PAGE_SIZE", "LETTER")
+    assert load_config("development", str(tmp_path)).PDF_PAGE_SIZE == "Letter"
+    monkeypatch.setenv("PDF_PAGE_SIZE", "Tabloid")
+    with pytest.raises(ConfigError, match="PDF_PAGE_SIZE must be Letter or A4, not 'Tabloid'"):
+        load_config("development", str(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("garbage", "DATABASE_URL is not a database URL; it looks like postgresql://"),
+        ("nosuchdb://host/name", "DATABASE_URL names a database this app does not support"),
+    ],
+)
+def test_an_unreadable_database_url_stops_the_start(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, url: str, says: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(ConfigError, match=says):
+        load_config("development", str(tmp_path))
+
+
+def test_a_garbage_database_url_is_named_even_by_commands_that_need_no_database(
+    tmp_path: Path,
+) -> None:
+    ran = _screening(["evaluate", str(tmp_path / "answers.json")], "garbage")
+    assert "Error: DATABASE_URL is not a database URL" in ran.stderr
+    assert "Traceback" not in ran.stderr + ran.stdout
+    assert ran.returncode == 2

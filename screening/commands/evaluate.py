@@ -34,12 +34,21 @@ from screening.questionnaire import (
 )
 
 INVALID_INPUT = 2
+# The largest answers file read: a real one is a few kilobytes (the web form takes 256 KB).
+MAX_ANSWERS_BYTES = 5 * 1024 * 1024
+# The earliest --as-of date: the questionnaire's surgery years start in 1940 (the item "year"
+# in screening/questionnaire/definition.py); before it, ages and years mean nothing.
+EARLIEST_AS_OF = date(1940, 1, 1)
 
 
 class IsoDate(click.ParamType):
-    """A real calendar date written YYYY-MM-DD; anything else is a usage error."""
+    """A real calendar date written YYYY-MM-DD, not before `earliest`; anything else is a
+    usage error."""
 
     name = "YYYY-MM-DD"
+
+    def __init__(self, earliest: date | None = None) -> None:
+        self.earliest = earliest
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         if isinstance(value, date):
@@ -51,10 +60,17 @@ class IsoDate(click.ParamType):
                 param,
                 ctx,
             )
+        if self.earliest and parsed < self.earliest:
+            self.fail(
+                f"{value} is before {self.earliest.isoformat()}: give the day the answers are "
+                f"counted on (ages, years since surgery), from {self.earliest.isoformat()} on.",
+                param,
+                ctx,
+            )
         return parsed
 
 
-AS_OF_DATE = IsoDate()
+AS_OF_DATE = IsoDate(earliest=EARLIEST_AS_OF)
 
 as_of_option = click.option(
     "--as-of",
@@ -86,12 +102,23 @@ def load_answers(path: str, as_of: date) -> dict[str, Any]:
 
     On any problem every error goes to standard error as "error: item: what is wrong".
     """
+    name = "standard input" if path == "-" else path
     try:
-        # click.open_file: "-" is standard input, which it leaves open afterwards.
+        # click.open_file: "-" is standard input, which it leaves open afterwards. One byte
+        # more than the limit tells a file that is too large (or endless: /dev/zero).
         with click.open_file(path, "rb") as handle:
-            raw = handle.read()
+            raw = handle.read(MAX_ANSWERS_BYTES + 1)
     except OSError as exc:
         _fail([f"cannot read {path}: {exc.strerror or exc}"])
+    if len(raw) > MAX_ANSWERS_BYTES:
+        _fail(
+            [
+                f"{name} is larger than {MAX_ANSWERS_BYTES // (1024 * 1024)} MB: "
+                "an answers file is a few kilobytes of JSON"
+            ]
+        )
+    if not raw.strip():
+        _fail([f"{name} is empty: it should hold the answers as JSON"])
     validated = _from_questionnaire_response(raw, as_of) or parse_answer_json(raw, as_of)
     if not validated.ok:
         _fail([str(error) for error in validated.errors])

@@ -23,7 +23,10 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 
+from screening.commands.output_files import check_output_file, kind_of
 from screening.services import screenings
+
+OPTION = "'-o' / '--output'"
 
 _DATE_ALONE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -82,7 +85,7 @@ def export_command(output_format: str, output: str | None, since: datetime | Non
     if output_format == "fhir":
         _export_fhir(output, since)
         return
-    if output or since:
+    if output is not None or since:
         raise click.UsageError("-o and --since go with --format fhir.")
     exported: list[str] = []
     records = screenings.iter_export_records()
@@ -98,13 +101,24 @@ def export_command(output_format: str, output: str | None, since: datetime | Non
 
 
 def _export_fhir(output: str | None, since: datetime | None) -> None:
+    from screening.fhir.naming import RESOURCE_TYPES
     from screening.services.fhir_records import export_ndjson
 
-    if not output:
+    if output is None:
         raise click.UsageError("--format fhir writes one file per resource type: give -o DIR.")
+    if not output.strip():
+        raise click.BadParameter(
+            "the folder name is empty: give the folder to write to.", param_hint=OPTION
+        )
     folder = Path(output)
     if folder.exists() and not folder.is_dir():
-        raise click.UsageError(f"{output} is a file, not a folder.")
+        raise click.BadParameter(
+            f"{output} is {kind_of(output) or 'a file'}, not a folder.", param_hint=OPTION
+        )
+    # Each file is written under a temporary name and renamed into place, which would replace a
+    # symbolic link, a pipe or a device of that name (not write through it).
+    for resource_type in ("Questionnaire", *RESOURCE_TYPES):
+        check_output_file(str(folder / f"{resource_type}.ndjson"), option=OPTION)
     try:
         counts = export_ndjson(folder, since)
     except OSError as exc:

@@ -8,9 +8,11 @@ from __future__ import annotations
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
+from screening.commands.failures import NO_TABLES, database_problem
 from screening.services import staff as staff_service
 
 CREATE_ADMIN = ".venv/bin/screening create-user you@example.org --role admin"
+UPGRADE_COMMAND = ".venv/bin/screening db upgrade"
 
 
 def login_url(host: str, port: int) -> str:
@@ -24,16 +26,34 @@ def login_url(host: str, port: int) -> str:
 
 @click.command("staff-hint")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Where the app serves.")
-@click.option("--port", default=5000, show_default=True, type=int, help="Its port.")
+@click.option(
+    "--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Its port."
+)
 def staff_hint_command(host: str, port: int) -> None:
     """Say how to sign in to the staff portal, and how to make the first account if none exists."""
+    problem = None
     try:
         users = staff_service.count_users()
-    except SQLAlchemyError:
+    except SQLAlchemyError as error:
+        # Only a hint: it says what is wrong and carries on (`make run` goes on to serve).
         users = 0
+        problem = database_problem(error) or f"the database cannot be read ({type(error).__name__})"
     click.echo("")
+    if problem == NO_TABLES:
+        click.echo("The database has no tables yet. First make them:")
+        click.echo("")
+        click.echo(f"    {UPGRADE_COMMAND}")
+        click.echo("")
+    elif problem:
+        click.echo(f"Note: {problem}")
+        click.echo("")
     if users == 0:
-        click.echo("No staff account exists yet. To make the first (admin) one, run:")
+        if problem == NO_TABLES:
+            click.echo("Then, to make the first (admin) staff account, run:")
+        elif problem:
+            click.echo("Once it is fixed, if no staff account exists yet, make the first one:")
+        else:
+            click.echo("No staff account exists yet. To make the first (admin) one, run:")
         click.echo("")
         click.echo(f"    {CREATE_ADMIN}")
         click.echo("")

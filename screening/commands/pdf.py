@@ -20,6 +20,7 @@ import click
 from flask import current_app, has_app_context
 
 from screening.commands.evaluate import INVALID_INPUT, as_of_option, load_answers
+from screening.commands.output_files import check_output_file
 
 DEFAULT_CLINIC_NAME = "Spine Clinic"
 CANNOT_WRITE = 1
@@ -54,7 +55,8 @@ def write_atomically(path: Path, data: bytes) -> None:
     "output",
     required=True,
     metavar="SUMMARY.pdf",
-    help="Where to write the PDF (replaced only when rendering succeeds); - for standard output.",
+    help="Where to write the PDF (replaced only when rendering succeeds; a new file or a "
+    "regular one, never the answers file); - for standard output.",
 )
 @as_of_option
 @click.option(
@@ -73,6 +75,8 @@ def pdf_command(answers_file: str, output: str, as_of: date | None, page_size: s
     from screening.summary.render import PageSizeError, render_pdf
     from screening.summary.view_model import build_summary
 
+    if output != "-":
+        check_output_file(output, option="'-o' / '--output'", inputs=[answers_file])
     as_of = as_of or date.today()
     answers = load_answers(answers_file, as_of)
     evaluation = evaluate(answers, as_of).to_dict()
@@ -89,6 +93,8 @@ def pdf_command(answers_file: str, output: str, as_of: date | None, page_size: s
         click.echo(f"error: {exc}", err=True)
         raise click.exceptions.Exit(INVALID_INPUT) from exc
     if output == "-":  # the usual name for standard output (`screening pdf a.json -o - | lpr`)
+        # A write that fails (`> /dev/full`, a closed pipe) is said in one line by the
+        # command's guard (screening/commands/failures.py).
         with click.open_file("-", "wb") as stdout:
             stdout.write(pdf)
         return

@@ -27,6 +27,31 @@ def _configure_logging() -> None:
     logging.getLogger("screening.outbox").setLevel(logging.INFO)
 
 
+def _check_tables() -> None:
+    """Stop at once, saying so, when the database has no outbox table (never migrated): the
+    worker would otherwise log a failed cycle every second for ever. A database that cannot be
+    reached is only logged: it may be starting, and the worker waits for it."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from screening.commands.failures import NO_TABLES, NOT_UP_TO_DATE, database_problem
+    from screening.extensions import db
+    from screening.models import OutboxMessage
+
+    try:
+        db.session.execute(select(OutboxMessage.id).limit(1)).all()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        problem = database_problem(error)
+        if problem in (NO_TABLES, NOT_UP_TO_DATE):
+            raise  # said in one line by the command's guard (screening/commands/failures.py)
+        logging.getLogger("screening.outbox").warning(
+            "%s; trying again every cycle", problem or type(error).__name__
+        )
+    finally:
+        db.session.remove()
+
+
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
 def worker_command(once: bool) -> None:
@@ -44,6 +69,7 @@ def worker_command(once: bool) -> None:
             f"left for the next cycle {report.handed_back}"
         )
         return
+    _check_tables()
     stop = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:

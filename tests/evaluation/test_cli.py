@@ -185,7 +185,7 @@ def test_an_unreadable_file(runner: FlaskCliRunner, tmp_path: Path) -> None:
     ("content", "first_error"),
     [
         (b"[]", "error: answers: "),
-        (b"", "error: answers: Not valid JSON"),
+        (b"", "error: {path} is empty: it should hold the answers as JSON"),
         (b"\xff\xfe\x00garbage", "error: answers: Not valid JSON"),
         (b'{"back_pain_nrs": NaN}', "error: answers: Not valid JSON"),
         (b'{"not_an_item": 1}', "error: first_name: "),
@@ -198,7 +198,7 @@ def test_not_an_answer_set(
     path.write_bytes(content)
     result = runner.invoke(args=["evaluate", str(path), "--as-of", "2026-11-21"])
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr.startswith(first_error)
+    assert result.stderr.startswith(first_error.format(path=path))
 
 
 def test_every_error_is_reported_on_its_own_line(runner: FlaskCliRunner, tmp_path: Path) -> None:
