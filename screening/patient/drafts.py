@@ -17,7 +17,11 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from screening.patient.parsing import parse_number, parse_whole_number
+from screening.patient.parsing import (
+    height_from_feet_boxes,
+    number_in_unit,
+    read_feet,
+)
 from screening.patient.posted_names import entry_position
 from screening.patient.shaping import Shaped
 from screening.patient.units import (
@@ -154,10 +158,13 @@ def height_as_shown(fields: Mapping[str, Any], stored: float | None, unit: str) 
     is stored, else converted; `unit` when the draft has none."""
     typed_unit = fields.get("height_unit") or unit
     if typed_unit == "ft_in":
-        feet = parse_whole_number(str(fields.get("height_ft") or "0"))
-        inches = parse_number(str(fields.get("height_in") or "0"))
-        typed = height_cm_from(feet, inches) if feet is not None and inches is not None else None
-        if stored is None or typed == stored:
+        feet_text = str(fields.get("height_ft") or "")
+        typed_feet = height_from_feet_boxes(feet_text, str(fields.get("height_in") or ""))
+        typed = height_cm_from(*typed_feet) if typed_feet is not None else None
+        # 5'10" typed in the Feet box alone comes back as 5 and 10, each in its box.
+        feet_read = read_feet(feet_text) if feet_text.strip() else None
+        one_box = feet_read is not None and feet_read[1] is not None
+        if stored is None or (typed == stored and not one_box):
             return {k: fields[k] for k in HEIGHT_FIELDS if k in fields} | {"height_unit": "ft_in"}
         feet_text, inches_text = feet_and_inches(stored)
         return {"height_unit": "ft_in", "height_ft": feet_text, "height_in": inches_text}
@@ -170,7 +177,7 @@ def weight_as_shown(fields: Mapping[str, Any], stored: float | None, unit: str) 
     """The weight fields to show, by the same rule as height_as_shown."""
     typed_unit = fields.get("weight_unit") or unit
     text = fields.get("weight_kg")
-    number = parse_number(str(text)) if text is not None else None
+    number = number_in_unit(str(text), typed_unit) if text is not None else None
     if stored is None or (number is not None and weight_kg_from(number, typed_unit) == stored):
         return {"weight_unit": typed_unit} | ({"weight_kg": text} if text is not None else {})
     if typed_unit == "lb":

@@ -12,12 +12,12 @@ import math
 from typing import Any
 
 from screening.patient.forms import (
-    CM_PER_INCH,
     KG_PER_POUND,
     Shaped,
     StepForm,
     field_errors_for_path,
 )
+from screening.patient.shaping import height_range_message
 from screening.questionnaire import QUESTIONNAIRE, AnswerError, Section
 from screening.translations_cache import gettext as _
 
@@ -56,18 +56,7 @@ def _place_error(error: AnswerError, shaped: Shaped) -> tuple[str, str]:
     message = _(error.template) % dict(error.params) if error.params else _(error.template)
     item = QUESTIONNAIRE.item(error.item_id) if _known_item(error.item_id) else None
     if error.item_id == "height_cm" and shaped.height_in_feet and item is not None:
-        low, high = (
-            math.ceil(item.min_value / CM_PER_INCH),
-            math.floor(item.max_value / CM_PER_INCH),
-        )
-        return "height_ft", _(
-            "Enter a height from %(min_ft)d feet %(min_in)d inches to %(max_ft)d feet "
-            "%(max_in)d inches.",
-            min_ft=low // 12,
-            min_in=low % 12,
-            max_ft=high // 12,
-            max_in=high % 12,
-        )
+        return "height_ft", height_range_message()
     if error.item_id == "weight_kg" and shaped.weight_in_pounds and item is not None:
         return "weight_kg", _(
             "Enter a weight from %(min)d to %(max)d pounds.",

@@ -12,7 +12,7 @@ from typing import Any
 from flask_babel import format_date, format_decimal
 
 from screening.patient.drafts import height_as_shown, weight_as_shown
-from screening.patient.parsing import parse_number
+from screening.patient.parsing import read_measure
 from screening.questionnaire import QUESTIONNAIRE, Item, ItemType, parse_iso_date
 from screening.translations_cache import gettext as _
 
@@ -25,8 +25,8 @@ def typed_measures(draft: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _number(text: Any) -> str:
-    """A number as the patient's language writes it (79,8 in Spanish)."""
-    number = parse_number(str(text))
+    """A number as the patient's language writes it (79,8 in Spanish; "70 kg" typed: 70)."""
+    number, _unit = read_measure(str(text))
     return format_decimal(number) if number is not None else str(text)
 
 

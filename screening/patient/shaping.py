@@ -2,21 +2,37 @@
 
 Turns the posted strings into the types of the canonical answer set (whole numbers, numbers,
 true/false, ISO dates, cm and kg) and says so plainly when a value cannot be read. Whether an
-answer is allowed (codes, limits, what is required, what applies) is the service's job, with the
-same validator the CLI uses.
+answer is allowed (codes, limits, what is required) is the service's job, with the same
+validator the CLI uses. An item that does not apply, given the answers posted before it and the
+other steps' stored answers, is not read at all: the service drops it on save, so what is typed
+in a block the page hides must never stop the step. Height and weight are read with a matching
+unit typed after them ("70 kg" with Kilograms chosen); a unit that conflicts with the one chosen
+is refused with what to do, never converted unasked. Feet and inches are checked as a height
+(inches 0 to under 12, feet within the height item's limits).
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from wtforms import FieldList
 
 from screening.patient.fields import StepForm
-from screening.patient.parsing import parse_date_typed, parse_number, parse_whole_number
+from screening.patient.parsing import (
+    number_in_unit,
+    parse_date_typed,
+    parse_feet_and_inches,
+    parse_number,
+    parse_whole_number,
+    read_feet,
+    read_measure,
+)
 from screening.patient.posted_names import MAX_GROUP_ENTRIES_POSTED
 from screening.patient.units import (
+    CM_PER_INCH,
     KG_PER_POUND,
     height_cm_from,
     other_unit_likely,
@@ -72,7 +88,16 @@ def _shape_value(item: Item, value: Any, field_id: str, out: Shaped) -> Any:
         return str(value)
     if item.type is T.INTEGER:
         number = parse_whole_number(str(value))
-        if number is None:
+        if number is None and item.id == "year":
+            # "'19", "about 2015", "not sure": the year is needed; a guess is fine.
+            out.add_error(
+                field_id,
+                _(
+                    "Type the year as 4 numbers, like 2015. If you are not sure, type your "
+                    "best guess."
+                ),
+            )
+        elif number is None:
             out.add_error(field_id, _("Enter a whole number."))
         return number
     if item.type is T.NUMBER:
@@ -84,6 +109,27 @@ def _shape_value(item: Item, value: Any, field_id: str, out: Shaped) -> Any:
     raise ValueError(item.type)  # pragma: no cover
 
 
+def height_range_in_feet() -> tuple[int, int, int, int]:
+    """The height item's limits in feet and inches: (min feet, min inches, max feet, max
+    inches), the nearest whole inches inside the limits (3 ft 4 in to 8 ft 2 in)."""
+    item = QUESTIONNAIRE.item("height_cm")
+    low = math.ceil(item.min_value / CM_PER_INCH)
+    high = math.floor(item.max_value / CM_PER_INCH)
+    return low // 12, low % 12, high // 12, high % 12
+
+
+def height_range_message() -> str:
+    min_ft, min_in, max_ft, max_in = height_range_in_feet()
+    return _(
+        "Enter a height from %(min_ft)d feet %(min_in)d inches to %(max_ft)d feet "
+        "%(max_in)d inches.",
+        min_ft=min_ft,
+        min_in=min_in,
+        max_ft=max_ft,
+        max_in=max_in,
+    )
+
+
 def _shape_height(form: StepForm, out: Shaped) -> None:
     cm_text = form.height_cm.data or ""
     ft_text, in_text = form.height_ft.data or "", form.height_in.data or ""
@@ -92,22 +138,74 @@ def _shape_height(form: StepForm, out: Shaped) -> None:
     if not use_feet:
         if not _blank(cm_text):
             out.answered.add("height_cm")
-            value = _shape_value(QUESTIONNAIRE.item("height_cm"), cm_text, "height_cm", out)
-            if value is not None:
-                out.answers["height_cm"] = value
+            number = _centimeters(cm_text, out)
+            if number is not None:
+                out.answers["height_cm"] = round(number, 1)
         return
     out.answered.add("height_cm")
-    feet = parse_whole_number(ft_text) if not _blank(ft_text) else 0
-    inches = parse_number(in_text) if not _blank(in_text) else 0.0
+    feet_read = read_feet(ft_text) if not _blank(ft_text) else (0, None)
+    inches: float | None = 0.0
+    if not _blank(in_text):
+        inches = number_in_unit(in_text, "in")
+    elif feet_read is not None and feet_read[1] is not None:
+        inches = feet_read[1]  # 5'10" typed in the Feet box, the Inches box left empty
     # Said of their box: both boxes' messages are shown together, above the pair.
-    if feet is None:
+    if feet_read is None or (feet_read[1] is not None and not _blank(in_text)):
         out.add_error("height_ft", _("Enter the feet as a whole number, for example 5."))
+        feet_read = None
     if inches is None:
         out.add_error("height_in", _("Enter the inches as a number, for example 7."))
-    if feet is None or inches is None:
+    elif not 0 <= inches < 12:
+        # 5 ft 25 in or 5 ft -2 in: the inches of a height are 0 to 11 (11.5 is fine).
+        out.add_error("height_in", _("Enter the inches as a number from 0 to 11."))
+        inches = None
+    if feet_read is not None:
+        min_ft, _min_in, max_ft, _max_in = height_range_in_feet()
+        if not min_ft <= feet_read[0] <= max_ft:
+            out.add_error("height_ft", height_range_message())
+            feet_read = None
+    if feet_read is None or inches is None:
         return
-    out.answers["height_cm"] = height_cm_from(feet, inches)
+    out.answers["height_cm"] = height_cm_from(feet_read[0], inches)
     out.height_in_feet = True
+
+
+def _centimeters(text: str, out: Shaped) -> float | None:
+    """The centimeters box: a number, bare or with "cm". Feet, inches or meters typed there
+    are refused with what to do instead (never converted without asking)."""
+    number, unit = read_measure(text)
+    if number is not None and unit in (None, "cm"):
+        return number
+    feet_and_inches = parse_feet_and_inches(text)
+    if feet_and_inches is not None and feet_and_inches[1] is not None:
+        out.add_error(
+            "height_cm",
+            _(
+                "This box is for centimeters. For feet and inches, choose Feet and inches, "
+                "then type %(feet)s in Feet and %(inches)s in Inches.",
+                feet=feet_and_inches[0],
+                inches=plain_number(feet_and_inches[1]),
+            ),
+        )
+    elif feet_and_inches is not None or unit in ("ft", "in"):
+        out.add_error(
+            "height_cm",
+            _(
+                "This box is for centimeters, like 170. For feet and inches, choose "
+                "Feet and inches."
+            ),
+        )
+    elif unit == "m":
+        out.add_error(
+            "height_cm",
+            _("Type your height in centimeters, not meters. For example, type 170, not 1.70."),
+        )
+    else:
+        out.add_error(
+            "height_cm",
+            _("Type only the number of centimeters, like 170. Or choose Feet and inches."),
+        )
+    return None
 
 
 def weight_signature(text: str, unit: str) -> str:
@@ -120,11 +218,17 @@ def _shape_weight(form: StepForm, out: Shaped) -> None:
     if _blank(text):
         return
     out.answered.add("weight_kg")
-    number = parse_number(text)
-    if number is None:
-        out.add_error("weight_kg", _("Enter a number."))
-        return
     unit = "lb" if form.weight_unit.data == "lb" else "kg"
+    number, typed_unit = read_measure(text)
+    if typed_unit in ("kg", "lb") and typed_unit != unit:
+        # "154 lbs" with Kilograms chosen is never read as 154 kg, nor converted unasked.
+        out.add_error("weight_kg", _other_weight_unit_message(typed_unit))
+        return
+    if number is None or typed_unit not in (None, unit):
+        out.add_error(
+            "weight_kg", _("Type only the number, like 70. Then choose Kilograms or Pounds.")
+        )
+        return
     out.weight_in_pounds = unit == "lb"
     weight_kg = weight_kg_from(number, unit)
     signature = weight_signature(text, unit)
@@ -137,6 +241,18 @@ def _shape_weight(form: StepForm, out: Shaped) -> None:
         out.add_error("weight_kg", _unlikely_weight_message(number, unit, weight_kg))
         return
     out.answers["weight_kg"] = weight_kg
+
+
+def _other_weight_unit_message(typed_unit: str) -> str:
+    if typed_unit == "lb":
+        return _(
+            "You typed pounds, but Kilograms is chosen. Choose Pounds, or type your weight "
+            "in kilograms."
+        )
+    return _(
+        "You typed kilograms, but Pounds is chosen. Choose Kilograms, or type your weight "
+        "in pounds."
+    )
 
 
 def _unlikely_weight_message(number: float, unit: str, weight_kg: float) -> str:
@@ -182,11 +298,24 @@ def _shape_group(item: Item, form_field: FieldList, out: Shaped) -> None:
     out.entry_fields[item.id] = positions
 
 
-def shape_answers(section: Section, form: StepForm) -> Shaped:
-    """Turn a posted step form into canonical-typed answers, noting unreadable values."""
+def shape_answers(
+    section: Section, form: StepForm, stored: Mapping[str, Any] | None = None
+) -> Shaped:
+    """Turn a posted step form into canonical-typed answers, noting unreadable values.
+
+    An item that does not apply, given the answers posted on the step before it and the
+    `stored` answers of the other steps, is skipped: not read, not checked, not an answer
+    (a surgery year left typed in the hidden block after "No" must not stop the save). It is
+    the same rule the service uses to drop such answers when it stores the step.
+    """
     out = Shaped()
+    others = {k: v for k, v in (stored or {}).items() if k not in section.item_id_set}
     for item in section.items:
         if item.id == "consent_confirm":
+            continue
+        # Items that others depend on come first in each section, so the answers shaped so
+        # far are all a rule needs (tests/questionnaire checks the order).
+        if not item.applies({**others, **out.answers}):
             continue
         if item.id == "height_cm":
             _shape_height(form, out)

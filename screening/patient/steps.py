@@ -193,7 +193,9 @@ def _warning_if_saved(
     saved, for a page that cannot save them (its form token expired: a phone left open
     overnight). The advice must not wait for a second press the patient may never make.
     Nothing is saved and no alert goes out, so the words do not say the clinic was told."""
-    checked = screenings.check_section(screening, section.id, shape_answers(section, form).answers)
+    checked = screenings.check_section(
+        screening, section.id, shape_answers(section, form, screening.answers).answers
+    )
     answers = {**screening.answers, **checked.answers}
     assessment = screenings.assessment_of(answers)
     if assessment is None:
@@ -210,7 +212,7 @@ def _draft_errors(
     Only the answers waiting in the draft are marked; a blank one is not an error yet.
     """
     unsaved = set(draft.get("unsaved") or ())
-    shaped = shape_answers(section, form)
+    shaped = shape_answers(section, form, screening.answers)
     shaped.errors = {k: v for k, v in shaped.errors.items() if draft_item(k) in unsaved}
     errors = [
         e
@@ -251,7 +253,7 @@ def _post_step(
     going_back = "back" in formdata
     finishing_later = "later" in formdata
     partial = going_back or finishing_later or switching_language
-    shaped = shape_answers(section, form)
+    shaped = shape_answers(section, form, screening.answers)
     checked = screenings.check_section(screening, section.id, shaped.answers)
     errors = checked.errors
     if partial:

@@ -119,7 +119,7 @@ BAD_VALUES = [
     ("about", {"date_of_birth": "14th of March"}, "Enter a date like 1975-03-14", "date_of_birth"),
     ("about", {"date_of_birth": "2015-01-01"}, "aged 18 or over", "date_of_birth"),
     ("about", {"date_of_birth": "1980-02-30"}, "Enter a real date", "date_of_birth"),
-    ("about", {"height_cm": "tall"}, "Enter a number.", "height_cm"),
+    ("about", {"height_cm": "tall"}, "Type only the number of centimeters", "height_cm"),
     ("about", {"height_cm": "300"}, "Enter a number from 100 to 250 cm.", "height_cm"),
     ("about", {"weight_kg": "10"}, "Enter a number from 25 to 350 kg.", "weight_kg"),
     ("about", {"sex": "robot"}, "Choose one of the options given", "sex"),
@@ -254,7 +254,7 @@ def test_feet_must_be_a_whole_number(client: FlaskClient, token: str, stored: St
         token,
         stored,
         "about",
-        {"height_cm": None, "height_unit": "ft_in", "height_ft": "5.5", "height_in": "7 in"},
+        {"height_cm": None, "height_unit": "ft_in", "height_ft": "5.5", "height_in": "seven"},
     )
     # One message above both boxes, saying which box each part is about; both marked invalid.
     shown = re.search(r'<p class="field-error" id="height_ft-error">(.*?)</p>', html, re.S)
@@ -331,7 +331,7 @@ def test_surgery_year_must_be_a_whole_number(
     for name, value in [*pairs, ("surgeries-0-year", "twenty"), ("save", "1")]:
         data.setdefault(name, []).append(value)
     html = text(client.post(step_url(token, "surgery"), data=data))
-    assert "Enter a whole number." in html
+    assert "Type the year as 4 numbers, like 2015." in html
     assert 'id="surgeries-0-year-error"' in html
     assert stored(token) == {k: v for k, v in answers.items() if k != "surgeries"}
 
@@ -413,7 +413,7 @@ def test_back_refuses_invalid_typed_values_and_keeps_them(
     )
     assert response.status_code == 200
     html = text(response)
-    assert "Enter a number." in html
+    assert "Type only the number of centimeters, like 170." in html
     assert 'value="tall"' in html
     assert stored(token) == {"first_name": "Ann"}, "the valid answer is stored"
 
