@@ -29,7 +29,6 @@ from screening.patient.form_data import form_data_from_answers
 from screening.patient.parsing import (
     DECIMAL_NUMBER,
     ISO_DATE,
-    US_DATE,
     WHOLE_NUMBER,
     parse_date_typed,
     parse_number,
@@ -57,7 +56,6 @@ __all__ = [
     "ISO_DATE",
     "KG_PER_POUND",
     "MAX_GROUP_ENTRIES_POSTED",
-    "US_DATE",
     "WEIGHT_UNITS",
     "WHOLE_NUMBER",
     "MultiCheckboxField",

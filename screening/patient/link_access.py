@@ -23,6 +23,7 @@ from wtforms.widgets import DateInput
 
 from screening.extensions import limiter
 from screening.forms_base import ClinicForm
+from screening.i18n import current_locale
 from screening.models import Screening
 from screening.patient import language
 from screening.patient.blueprint import (
@@ -34,6 +35,7 @@ from screening.patient.blueprint import (
 from screening.patient.forms import (
     parse_date_typed,
 )
+from screening.patient.parsing import AMBIGUOUS_DATE, AmbiguousDate
 from screening.public_links import public_url
 from screening.questionnaire import QUESTIONNAIRE, parse_iso_date
 from screening.routes import patient_link, public
@@ -254,7 +256,15 @@ def confirm(token: str) -> Response:
     if not (form.date_of_birth.data or "").strip():
         form.date_of_birth.errors = [_("Enter your date of birth.")]
         return _page("patient/confirm.html", form=form)
-    typed = parse_iso_date(parse_date_typed(form.date_of_birth.data or "") or "")
+    try:
+        read = parse_date_typed(form.date_of_birth.data or "", day_first=current_locale() != "en")
+    except AmbiguousDate:
+        # Asked again, not counted as a try: a guess could lock the patient out.
+        form.date_of_birth.errors = [
+            _(AMBIGUOUS_DATE, typed=(form.date_of_birth.data or "").strip())
+        ]
+        return _page("patient/confirm.html", form=form)
+    typed = parse_iso_date(read or "")
     if typed is None:
         form.date_of_birth.errors = [_("Enter a date like 1975-03-14 (year, month, day).")]
         return _page("patient/confirm.html", form=form)

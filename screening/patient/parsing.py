@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 import re
 
+from screening.questionnaire.model import N_
+
 # A full stop after a whole number ends a sentence ("2019."); it is not a decimal point.
 WHOLE_NUMBER = re.compile(r"^[+-]?\d{1,9}\.?$")
 DECIMAL_NUMBER = re.compile(r"^[+-]?(\d{1,9}([.,]\d{0,6})?|[.,]\d{1,6})$")
-US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -30,18 +31,93 @@ def parse_number(text: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def parse_date_typed(text: str) -> str | None:
-    """YYYY-MM-DD (what date pickers send) or MM/DD/YYYY (typed), as YYYY-MM-DD text.
+# Month names a patient may type, English and Spanish, whole or cut short ("Mar", "sept."),
+# compared in lower case without accents.
+MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        ("january", "jan", "enero", "ene"),
+        ("february", "feb", "febrero"),
+        ("march", "mar", "marzo"),
+        ("april", "apr", "abril", "abr"),
+        ("may", "mayo"),
+        ("june", "jun", "junio"),
+        ("july", "jul", "julio"),
+        ("august", "aug", "agosto", "ago"),
+        ("september", "sep", "sept", "septiembre", "setiembre", "set"),
+        ("october", "oct", "octubre"),
+        ("november", "nov", "noviembre"),
+        ("december", "dec", "diciembre", "dic"),
+    ),
+    start=1,
+):
+    MONTHS.update(dict.fromkeys(_names, _number))
+# Words around a written date that say nothing: "14 de marzo de 1975", "the 14th of March".
+_DATE_FILLERS = frozenset({"de", "del", "of", "the", "el"})
+_DATE_WORDS = re.compile(r"[a-z]+|[0-9]+")
+_NUMERIC_DATE = re.compile(r"^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})$")
+_ACCENTS = str.maketrans("áéíóúü", "aeiouu")
 
-    The calendar check (30 February) is left to the validator so its message is used.
+
+# What a patient is told about an AmbiguousDate (translated where it is shown).
+AMBIGUOUS_DATE = N_(
+    "%(typed)s could be two different days. Please write the month in words, like 14 March 1975."
+)
+
+
+class AmbiguousDate(ValueError):
+    """A date like 04/03/1975 that reads as two different days on a page whose readers may
+    write the day first (Spanish) or the month first: asked again rather than guessed."""
+
+
+def _written_date(text: str) -> str | None:
+    """A date with its month in words ("March 14, 1975", "14 de marzo de 1975"), or None."""
+    words = _DATE_WORDS.findall(text.lower().translate(_ACCENTS))
+    month = day = year = None
+    for word in words:
+        if word.isdigit():
+            if len(word) == 4 and year is None:
+                year = int(word)
+            elif len(word) <= 2 and day is None:
+                day = int(word)
+            else:
+                return None
+        elif word in MONTHS and month is None:
+            month = MONTHS[word]
+        elif word in ("st", "nd", "rd", "th") or word in _DATE_FILLERS:
+            continue
+        else:
+            return None
+    if month is None or day is None or year is None:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def parse_date_typed(text: str, *, day_first: bool = False) -> str | None:
+    """A typed date as YYYY-MM-DD text: YYYY-MM-DD (what date pickers send), a date with its
+    month in words in English or Spanish (the form's own example, "March 14, 1975"), or
+    numbers with slashes, dots or dashes.
+
+    Numbers are read month first (03/14/1975), as in the United States, unless only the other
+    way makes a date (14/03/1975). With `day_first` (a Spanish page, whose readers may write
+    either way) a date that reads as two different days (04/03/1975) raises AmbiguousDate
+    rather than being guessed: a wrong guess is a wrong date of birth, or a failed try at the
+    link's date-of-birth check. The calendar check (30 February) is left to the validator so
+    its message is used.
     """
     text = text.strip()
     if ISO_DATE.match(text):
         return text
-    match = US_DATE.match(text)
+    match = _NUMERIC_DATE.match(text)
     if match:
-        month, day, year = (int(part) for part in match.groups())
-        return f"{year:04d}-{month:02d}-{day:02d}"
+        first, second, year = (int(part) for part in match.groups())
+        if day_first and first <= 12 and second <= 12 and first != second:
+            raise AmbiguousDate(text)
+        if first > 12 >= second:  # only day first makes a date
+            first, second = second, first
+        return f"{year:04d}-{first:02d}-{second:02d}"
+    if any(character.isalpha() for character in text):
+        return _written_date(text)
     return None
 
 

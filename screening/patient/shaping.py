@@ -20,8 +20,11 @@ from typing import Any
 
 from wtforms import FieldList
 
+from screening.i18n import current_locale
 from screening.patient.fields import StepForm
 from screening.patient.parsing import (
+    AMBIGUOUS_DATE,
+    AmbiguousDate,
     number_in_unit,
     parse_date_typed,
     parse_feet_and_inches,
@@ -75,7 +78,11 @@ def _shape_value(item: Item, value: Any, field_id: str, out: Shaped) -> Any:
             return None
         return value.replace("\r\n", "\n").replace("\r", "\n")
     if item.type is T.DATE:
-        parsed = parse_date_typed(str(value))
+        try:
+            parsed = parse_date_typed(str(value), day_first=current_locale() != "en")
+        except AmbiguousDate:
+            out.add_error(field_id, _(AMBIGUOUS_DATE, typed=str(value).strip()))
+            return None
         if parsed is None:
             out.add_error(field_id, _("Enter a date like 1975-03-14 (year, month, day)."))
         return parsed
