@@ -56,6 +56,7 @@ from screening.services.invitation_messages import (
     link_secrets,
     queue_invitation_email,
 )
+from screening.services.locking import lock_for_update
 from screening.services.screenings import (
     OPEN_STATUSES,
     expected_birth_date,
@@ -377,8 +378,26 @@ def edit_invitation(
     return changed
 
 
+def can_revoke(screening: Screening) -> bool:
+    """Only a link still waiting for the patient is revoked. Once the form is sent the link
+    shows the patient only their confirmation, handout and warning signs (nothing to stop, and
+    a submitted screening gets no new link), so revoking it would only take those away."""
+    return screening.status in OPEN_STATUSES
+
+
 def revoke(screening: Screening, *, actor: str, ip: str | None = None) -> None:
-    """Stop the private link working at once (the answers stay stored); no more reminders."""
+    """Stop the private link working at once (the answers stay stored); no more reminders.
+    Refused (InvitationError) once the screening is submitted: see `can_revoke`. The status
+    is read again under a write lock, so a patient sending the form at that moment is seen."""
+    lock_for_update(screening)
+    if not can_revoke(screening):
+        db.session.rollback()  # the lock ends with the transaction
+        raise InvitationError(
+            _(
+                "This screening is already submitted, so its link was not revoked: it now shows "
+                "the patient only their confirmation, handout and warning signs."
+            )
+        )
     if screening.revoked_at is None:
         screening.revoked_at = datetime.now(UTC)
     screening.link_seed = None

@@ -107,6 +107,8 @@ class QueueRow:
     # Issue 12: when the warning was first saved (clinicians), and the front desk's marker.
     warning_saved_at: datetime | None = None
     callback_needed: bool = False
+    # The private link was revoked (the status alone would still read "Invited").
+    link_revoked: bool = False
 
     @property
     def flagged(self) -> bool:
@@ -263,6 +265,7 @@ def queue_query(
         Screening.submitted_at,
         Screening.reviewed_at,
         _NEEDS_CLINICIAN.label("callback_needed"),
+        Screening.revoked_at,
     ]
     if clinical:
         columns += [
@@ -340,6 +343,8 @@ def queue_page(
                 flags_acknowledged_by=mapping["acknowledged_by"] if clinical else None,
                 warning_saved_at=mapping["warning_saved_at"] if clinical else None,
                 callback_needed=bool(mapping["callback_needed"]),
+                link_revoked=mapping["revoked_at"] is not None
+                and mapping["status"] in (ScreeningStatus.INVITED, ScreeningStatus.IN_PROGRESS),
             )
         )
     return QueuePage(rows=rows, total=total, page=page, per_page=per_page, filters=filters)

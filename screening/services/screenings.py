@@ -90,14 +90,29 @@ def today() -> date:
     return clinic_date()
 
 
+# Apostrophes as phones and keyboards type them (O'Connor, O’Connor, Oʼ Connor...): left out of
+# the search key, so every spelling, and "oconnor", is the same name. Hyphens (and dashes)
+# separate words: "Smith-Jones" is found by "jones" and by "smith jones".
+NAME_APOSTROPHES = "'’‘ʼʹ`´′＇"
+NAME_HYPHENS = "-‐‑‒–—―－"
+_NAME_FOLD = str.maketrans(
+    {**dict.fromkeys(NAME_APOSTROPHES, ""), **dict.fromkeys(NAME_HYPHENS, " ")}
+)
+
+
 def name_search_key(first: str | None, last: str | None) -> str | None:
-    """Lower-case, accent-free "first last" so staff can search names however they type them."""
+    """Lower-case, accent-free "first last" so staff can search names however they type them
+    (apostrophes left out, hyphens as spaces). For matching only: names are stored as typed.
+
+    Stored in `patient_name_search`; migration c1a0e2f01801 recomputed it when apostrophes and
+    hyphens were first folded (keep its copy of this function in step with any change here).
+    """
     text = " ".join(part for part in (first, last) if part)
     if not text:
         return None
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_NAME_FOLD))
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(plain.casefold().split())[:210]
+    return " ".join(plain.casefold().translate(_NAME_FOLD).split())[:210] or None
 
 
 def is_invited(screening: Screening) -> bool:

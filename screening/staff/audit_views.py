@@ -62,16 +62,21 @@ def audit_trail():  # type: ignore[no-untyped-def]
         for name in audit.ACTIONS
         if clinical or name not in audit.NEUTRAL_NAMES
     ]
-    criteria = audit.AuditFilter()
-    if form.validate():
-        criteria = audit.AuditFilter(
-            actor=form.actor.data or None,
-            action=form.action.data or None,
-            screening_public_id=form.screening.data or None,
-            since=form.date_from.data,
-            until=form.date_to.data,
-            zone=clinic_zone(),
-        )
+    form.validate()
+
+    def valid(field: Any) -> Any:
+        # As in the queue: a filter with an error (shown beside it) is left out and the others
+        # still apply, so "From after To" says so instead of silently matching nothing.
+        return None if field.errors else field.data
+
+    criteria = audit.AuditFilter(
+        actor=valid(form.actor) or None,
+        action=valid(form.action) or None,
+        screening_public_id=valid(form.screening) or None,
+        since=valid(form.date_from),
+        until=valid(form.date_to),
+        zone=clinic_zone(),
+    )
     try:
         page = max(1, min(int(request.args.get("page", "1")), 1_000_000))
     except ValueError:

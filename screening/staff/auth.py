@@ -29,6 +29,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Response
 
 from screening.extensions import db, limiter
@@ -42,6 +44,9 @@ from screening.staff.blueprint import bp
 from screening.staff.forms import ActionForm, SecondStepForm, SignInForm
 
 SIGN_IN_FAILED = N_("Email or password is not right.")  # translated when shown
+NOT_SENT_WHILE_SIGNED_OUT = N_(
+    "What you sent while you were signed out was not saved. Please do it again."
+)
 TEMPORARY_PASSWORD_EXPIRED = N_(
     "This temporary password has expired. Ask an administrator for a new one."
 )
@@ -65,6 +70,42 @@ def safe_next(target: str | None) -> str | None:
     if "/../" in parts.path or parts.path.endswith("/.."):
         return None
     return target
+
+
+def landing_page(target: str | None) -> tuple[str, bool]:
+    """Where sign-in leads for a safe `next` (see `safe_next`), and whether what the member
+    was sending when they were signed out was lost.
+
+    `next` is the page that asked for sign-in; when that was a form's POST (a red-flag note
+    typed while the session ran out), following it would GET a POST-only address ("405 Not
+    allowed"). Such a target leads to its screening's page for /staff/screenings/<id>/...,
+    else to the queue; an address that matches no page leads to the queue too.
+    """
+    queue = url_for("staff.queue")
+    if not target:
+        return queue, False
+    parts = urlsplit(target)
+    path, query = parts.path, parts.query
+    adapter = current_app.url_map.bind("localhost")
+    try:
+        adapter.match(path, method="GET", query_args=query)
+    except RequestRedirect:
+        return target, False  # a slash added: the page is there
+    except MethodNotAllowed:
+        try:
+            endpoint, values = adapter.match(path, method="POST")
+        except HTTPException:
+            return queue, True
+        if endpoint == "staff.logout":
+            return queue, False  # nothing to do again
+        public_id = values.get("public_id")
+        if isinstance(public_id, str):
+            page = url_for("staff.screening_detail", public_id=public_id)
+            return page + ("#red-flags" if endpoint == "staff.acknowledge" else ""), True
+        return queue, True
+    except HTTPException:
+        return queue, False
+    return target, False
 
 
 KNOWN_DEVICE_COOKIE = "staff_device"
@@ -206,7 +247,10 @@ def _finish_sign_in(user: StaffUser, next_url: str | None) -> Response | None:
     if principal is None:
         return None
     login_user(principal)
-    return _remember_device(redirect(next_url or url_for("staff.queue")), user.id)
+    page, lost = landing_page(next_url)
+    if lost:
+        flash(_(NOT_SENT_WHILE_SIGNED_OUT), "info")
+    return _remember_device(redirect(page), user.id)
 
 
 def _pending_user() -> tuple[StaffUser, datetime] | None:

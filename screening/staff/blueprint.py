@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response
 
+from screening.routes import access_for
 from screening.services.screenings import clinic_zone
 from screening.staff.access import configure_login_manager
 from screening.staff.audit_labels import action_label
@@ -93,8 +96,20 @@ def clinic_date(value: datetime | date | None) -> str:
 
 
 @bp.errorhandler(CSRFError)
-def form_expired(error: CSRFError) -> tuple[str, int]:
-    """A staff form posted without a valid CSRF token: usually a page left open too long."""
+def form_expired(error: CSRFError) -> tuple[str, int] | Response:
+    """A staff form posted without a valid CSRF token: usually a page left open too long.
+
+    When the browser is signed out (the session was ended in another tab, or ran out), that
+    is the reason, and it is said so: sign in again, back to where the form was (see
+    auth.landing_page). The sign-in page's own forms keep the plain message.
+    """
+    access = access_for(current_app, request.endpoint or "")
+    if access is not None and access.kind == "staff" and not current_user.is_authenticated:
+        if request.endpoint == "staff.logout":
+            flash(_("You are signed out."), "success")
+            return redirect(url_for("staff.login"))
+        flash(_("You were signed out, so the form was not sent. Sign in to continue."), "info")
+        return redirect(url_for("staff.login", next=request.path))
     return (
         render_template(
             "errors/error.html",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -85,14 +85,39 @@ def _summary(screening: Screening) -> dict | None:
 @bp.get("/screenings/<public_id>")
 @staff_only()
 def screening_detail(public_id: str):  # type: ignore[no-untyped-def]
-    return _detail_page(screening_or_404(public_id))
+    return detail_page(screening_or_404(public_id))
 
 
-def _detail_page(
+def reissue_offered(screening: Screening) -> bool:
+    """The page offers "Reissue link and code" (front desk and admin): the screening is still
+    being filled in, and a date of birth protects the new link."""
+    return (
+        current_user.role in (StaffRole.FRONT_DESK, StaffRole.ADMIN)
+        and invitation_service.can_reissue(screening)
+        and screening_service.expected_birth_date(screening) is not None
+    )
+
+
+def shown_birth_date(screening: Screening, clinical: bool) -> date | None:
+    """The date of birth the page heads with, beside the name: the one the clinic entered
+    (every role sees it), or for clinicians the one a self-starting patient typed."""
+    if screening.invited_date_of_birth is not None:
+        return screening.invited_date_of_birth
+    if not clinical:
+        return None
+    typed = screening.answers.get("date_of_birth")
+    try:
+        return date.fromisoformat(typed) if isinstance(typed, str) else None
+    except ValueError:
+        return None
+
+
+def detail_page(
     screening: Screening,
     *,
     red_flag_form_posted: RedFlagActionForm | None = None,
     review_form_posted: ReviewForm | None = None,
+    reissue_form_posted: ReissueForm | None = None,
 ):  # type: ignore[no-untyped-def]
     """The screening's page, audited as a view. A form posted with something to fix comes
     back as it was typed, its errors beside it (status 422), so a note is never lost."""
@@ -124,6 +149,8 @@ def _detail_page(
         reissue_needs_birth_date=invitation_service.can_reissue(screening)
         and screening_service.expected_birth_date(screening) is None,
         can_edit_invitation=invitation_service.can_edit(screening),
+        can_revoke=invitation_service.can_revoke(screening),
+        birth_date=shown_birth_date(screening, clinical),
         can_show_letter=invitation_service.is_open(screening, datetime.now(UTC))
         and screening.link_seed is not None,
         differences=invitation_service.details_differ(screening),
@@ -134,9 +161,9 @@ def _detail_page(
         callback_needed=red_flags.callback_needed(screening),
         review_form=review_form_posted or ReviewForm(),
         action_form=ActionForm(),
-        reissue_form=ReissueForm(),
+        reissue_form=reissue_form_posted or ReissueForm(),
     )
-    posted = red_flag_form_posted or review_form_posted
+    posted = red_flag_form_posted or review_form_posted or reissue_form_posted
     return page, 422 if posted is not None else 200
 
 
@@ -191,8 +218,8 @@ def review(public_id: str):  # type: ignore[no-untyped-def]
             return redirect(url_for("staff.screening_detail", public_id=public_id))
     # The page shows the review form only while the screening waits for review.
     if screening.status != ScreeningStatus.SUBMITTED:
-        return _refused_without_form(form, url_for("staff.screening_detail", public_id=public_id))
-    return _detail_page(screening, review_form_posted=form)
+        return refused_without_form(form, url_for("staff.screening_detail", public_id=public_id))
+    return detail_page(screening, review_form_posted=form)
 
 
 @bp.post("/screenings/<public_id>/acknowledge")
@@ -218,11 +245,11 @@ def acknowledge(public_id: str):  # type: ignore[no-untyped-def]
             return redirect(url_for("staff.screening_detail", public_id=public_id) + "#red-flags")
     # The page shows the red-flag form only while the screening is flagged.
     if not red_flags.is_flagged(screening):
-        return _refused_without_form(form, url_for("staff.screening_detail", public_id=public_id))
-    return _detail_page(screening, red_flag_form_posted=form)
+        return refused_without_form(form, url_for("staff.screening_detail", public_id=public_id))
+    return detail_page(screening, red_flag_form_posted=form)
 
 
-def _refused_without_form(form: StaffForm, page: str) -> Response:
+def refused_without_form(form: StaffForm, page: str) -> Response:
     """A post the page can no longer show its form for (the screening moved on): its
     messages at the top of the page instead."""
     for errors in form.errors.values():

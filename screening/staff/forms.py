@@ -24,7 +24,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from screening.forms_base import ClinicForm
-from screening.models import StaffRole
+from screening.models import RedFlagOutcome, StaffRole
 from screening.questionnaire.text_input import (
     CONTROL_CHARACTERS_MESSAGE,
     has_control_characters,
@@ -86,6 +86,35 @@ class StaffForm(ClinicForm):
         return clean
 
 
+def typed_length(text: str) -> int:
+    """The length of a typed text as the person sees it (a line break counts once, though the
+    browser sends it as two characters)."""
+    return len(text.replace("\r\n", "\n").strip())
+
+
+class TextLimit:
+    """At most `limit` characters, refused with the count (as the patient's forms say it):
+    "Please keep this to 2000 characters or fewer (it has 2126)."
+
+    Unlike WTForms' Length it sets no `maxlength` flag: with that attribute a browser silently
+    cuts a pasted note at the limit, mid-word, and sends what is left as if it were complete.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    def __call__(self, form: Any, field: Any) -> None:
+        count = typed_length(field.data or "")
+        if count > self.limit:
+            raise ValidationError(
+                _l(
+                    "Please keep this to %(max)d characters or fewer (it has %(count)d).",
+                    max=self.limit,
+                    count=count,
+                )
+            )
+
+
 class SignInForm(StaffForm):
     email = EmailField(
         _l("Email"), validators=[DataRequired(_l("Enter your email.")), Length(max=254)]
@@ -114,25 +143,30 @@ class ReissueForm(StaffForm):
     )
     reissue_note = StringField(
         _l("Details (needed for another reason)"),
-        validators=[
-            Optional(),
-            Length(max=REISSUE_NOTE_MAX, message=_l("Keep the details under 120 characters.")),
-        ],
+        validators=[TextLimit(REISSUE_NOTE_MAX)],
     )
 
     def validate_reissue_reason(self, field: SelectField) -> None:
         if field.data not in REISSUE_REASONS:
             raise ValidationError(_l("Choose why the link is being reissued."))
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        # "Another reason" needs the details: said beside them (the service refuses it too).
+        if self.reissue_reason.data == "other" and not (self.reissue_note.data or "").strip():
+            self.reissue_note.errors = [
+                *self.reissue_note.errors,
+                str(_l("Say why the link is being reissued.")),
+            ]
+            valid = False
+        return valid
+
+
+NOTE_MAX = 2000
+
 
 class ReviewForm(StaffForm):
-    note = TextAreaField(
-        _l("Note (optional)"),
-        validators=[
-            Optional(),
-            Length(max=2000, message=_l("Keep the note under 2,000 characters.")),
-        ],
-    )
+    note = TextAreaField(_l("Note (optional)"), validators=[TextLimit(NOTE_MAX)])
 
 
 class InvitationForm(StaffForm):
@@ -361,6 +395,10 @@ class AuditFilterForm(StaffForm):
     date_from = DateField(_l("From"), validators=[Optional(), plausible_filter_date])
     date_to = DateField(_l("To"), validators=[Optional(), plausible_filter_date])
 
+    def validate_date_to(self, field: DateField) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date must be on or after the start date."))
+
 
 # redflag: what a clinician did about a screening's red flags.
 class RedFlagActionForm(StaffForm):
@@ -372,10 +410,19 @@ class RedFlagActionForm(StaffForm):
         validators=[DataRequired(message=_l("Choose what was done."))],
     )
     # Not "note": the review form on the same page has one (ids must be unique).
-    action_note = TextAreaField(
-        _l("What happened"),
-        validators=[
-            Optional(),
-            Length(max=2000, message=_l("Keep the note under 2,000 characters.")),
-        ],
-    )
+    action_note = TextAreaField(_l("What happened"), validators=[TextLimit(NOTE_MAX)])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        # "Other" needs the note: said beside the note, where the error summary links (the
+        # service refuses it too, for any other caller).
+        if (
+            self.outcome.data == RedFlagOutcome.OTHER.value
+            and not (self.action_note.data or "").strip()
+        ):
+            self.action_note.errors = [
+                *self.action_note.errors,
+                str(_l("Say in the note what was done.")),
+            ]
+            valid = False
+        return valid

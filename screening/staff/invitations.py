@@ -26,7 +26,12 @@ from screening.services import invitations as invitation_service
 from screening.services import staff as staff_service
 from screening.staff.access import client_ip, current_staff_user
 from screening.staff.blueprint import bp, clinic_zone
-from screening.staff.detail import screening_or_404
+from screening.staff.detail import (
+    detail_page,
+    refused_without_form,
+    reissue_offered,
+    screening_or_404,
+)
 from screening.staff.forms import ActionForm, EditInvitationForm, InvitationForm, ReissueForm
 
 INVITERS = ("front_desk", "admin")
@@ -219,8 +224,12 @@ def edit_invitation(public_id: str):  # type: ignore[no-untyped-def]
 def revoke_invitation(public_id: str) -> Response:
     screening = screening_or_404(public_id)
     if ActionForm().validate_on_submit():
-        invitation_service.revoke(screening, actor=current_user.email, ip=client_ip())
-        flash(_("The private link no longer works. Reissue it to send a new one."), "success")
+        try:
+            invitation_service.revoke(screening, actor=current_user.email, ip=client_ip())
+        except invitation_service.InvitationError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("The private link no longer works. Reissue it to send a new one."), "success")
     return redirect(url_for("staff.screening_detail", public_id=public_id))
 
 
@@ -230,10 +239,15 @@ def reissue_invitation(public_id: str) -> Response:
     screening = screening_or_404(public_id)
     form = ReissueForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "error")
-        return redirect(url_for("staff.screening_detail", public_id=public_id))
+        if reissue_offered(screening):
+            # Back in its form as posted (the reason chosen, the details typed), each error
+            # beside its field.
+            return detail_page(screening, reissue_form_posted=form)
+        # The page no longer offers a reissue (the patient sent the form meanwhile): why not.
+        if not invitation_service.can_reissue(screening):
+            flash(_("This screening is already submitted; it needs no new link."), "error")
+            return redirect(url_for("staff.screening_detail", public_id=public_id))
+        return refused_without_form(form, url_for("staff.screening_detail", public_id=public_id))
     try:
         invitation_service.reissue(
             screening,

@@ -118,3 +118,78 @@ def test_a_patient_page_in_a_staff_browser_offers_to_sign_out(
     assert page.url.endswith("/staff/login")
     page.goto(live_server.url + "/start")
     assert page.get_by_role("heading", level=1).inner_text() == "Before your spine visit"
+
+
+# 100 letters without a space: the longest name the forms take, as a QA pass typed it.
+LONG_NAME = ("Wolfeschlegelsteinhausenbergerdorff" * 3)[:100]
+SECOND_COLUMN_IN_VIEW = """(text) => {
+  const row = [...document.querySelectorAll('tbody tr')].find(r => r.textContent.includes(text));
+  const cells = row.querySelectorAll('th, td');
+  return cells[1].getBoundingClientRect().left < window.innerWidth;
+}"""
+
+
+def test_the_patients_name_comes_first_and_long_names_wrap_on_a_phone(
+    open_context: Any, live_server: LiveServer, live_app: Flask
+) -> None:
+    """On a phone the side column (red flags and the phone number, Revoke and Reissue) stacks
+    above the summary: the patient's name heads the page above it, so nobody acts on the wrong
+    patient. A 100-letter name without a space wraps: the letter page stays phone-wide, and
+    the queue's and Users' other columns stay in view."""
+    from datetime import UTC, date, datetime, time, timedelta
+
+    from screening.models import StaffUser
+    from screening.services import invitations
+    from screening.services.screenings import find_by_token
+    from tests.browser.seed import answered_through, answers_with
+
+    doctor = staff_user(live_app, "clinician", "dr.ng@clinic.example", "Dr Ng")
+    desk = staff_user(live_app, "front_desk", "desk@clinic.example", "Dee Desk")
+    admin = staff_user(live_app, "admin", "admin@clinic.example", LONG_NAME)
+    token, _ = answered_through(live_app, answers_with("cauda_equina_warning"), "warning_signs")
+    with live_app.app_context():
+        flagged = find_by_token(token)
+        flagged_id = flagged.public_id
+        clinician = StaffUser.query.filter_by(email=doctor).one()
+        front_desk = StaffUser.query.filter_by(email=desk).one()
+        day = datetime.now(UTC).date() + timedelta(days=2)
+        long_named = invitations.create_invitation(
+            invitations.PatientDetails(LONG_NAME, LONG_NAME, date(1961, 3, 4)),
+            contact=invitations.ContactDetails(phone="555-010-0123"),
+            appointment_at=datetime.combine(day, time(15), tzinfo=UTC),
+            clinician_id=clinician.id,
+            invited_by=front_desk,
+            secret_key=live_app.config["SECRET_KEY"],
+            expiry_days=7,
+        ).public_id
+
+    phone = open_context(viewport=NARROW, is_mobile=True, has_touch=True).new_page()
+    sign_in(phone, live_server, doctor)
+    phone.goto(f"{live_server.url}/staff/screenings/{flagged_id}")
+    name = phone.locator("h1.patient-name").bounding_box()
+    assert name is not None and name["y"] + name["height"] <= NARROW["height"]
+    red_flags = phone.locator("#red-flags").bounding_box()
+    assert red_flags is not None and name["y"] + name["height"] <= red_flags["y"]
+    screenshot(phone, "staff-detail-red-flags-320")
+
+    phone = open_context(viewport=NARROW, is_mobile=True, has_touch=True).new_page()
+    sign_in(phone, live_server, desk)
+    phone.goto(f"{live_server.url}/staff/")  # loaded, stylesheets and all, before measuring
+    assert phone.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    assert phone.evaluate(SECOND_COLUMN_IN_VIEW, LONG_NAME[:20]), "queue"
+    phone.goto(f"{live_server.url}/staff/screenings/{long_named}")
+    name = phone.locator("h1.patient-name").bounding_box()
+    revoke = phone.get_by_role("button", name="Revoke link").bounding_box()
+    assert name is not None and revoke is not None
+    assert name["y"] + name["height"] <= revoke["y"]
+    assert phone.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    phone.goto(f"{live_server.url}/staff/screenings/{long_named}/invitation")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= NARROW["width"], f"the letter page is {width} px wide"
+    screenshot(phone, "staff-letter-long-name-320")
+
+    phone = open_context(viewport=NARROW, is_mobile=True, has_touch=True).new_page()
+    sign_in(phone, live_server, admin)
+    phone.goto(f"{live_server.url}/staff/users")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    assert phone.evaluate(SECOND_COLUMN_IN_VIEW, LONG_NAME[:20]), "users"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -184,3 +185,17 @@ def test_audit_command_prints_json_lines(app, runner):
     ]
     bad = runner.invoke(args=["audit", "--since", "01/01/2021"])
     assert bad.exit_code == 2 and "2026-01-31" in bad.output
+
+
+def test_from_after_to_says_so_beside_the_dates(client, app):
+    """As the queue does: not a silent "No events match", but the message beside To (and the
+    other filters still applied)."""
+    sign_in(client, make_user("admin"))
+    today = datetime.now(ZoneInfo(app.config["CLINIC_TIMEZONE"])).date()  # the clinic's day
+    response = client.get(
+        f"/staff/audit?date_from={today}&date_to={today - timedelta(days=1)}&action=sign_in"
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "The end date must be on or after the start date." in html
+    assert "No events match" not in html  # the admin's own sign-in, today

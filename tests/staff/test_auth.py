@@ -255,3 +255,95 @@ class TestRateLimit:
     def test_the_form_page_itself_is_not_limited(self, client, app):
         for _ in range(15):
             assert client.get("/staff/login").status_code == 200
+
+
+def _next_of(location: str) -> str:
+    from urllib.parse import parse_qs, urlsplit
+
+    return parse_qs(urlsplit(location).query)["next"][0]
+
+
+@pytest.mark.parametrize(
+    ("action", "landing"),
+    [
+        ("acknowledge", "{page}#red-flags"),
+        ("review", "{page}"),
+        ("revoke", "{page}"),
+        ("reissue", "{page}"),
+        ("invitation/email", "{page}"),
+    ],
+)
+def test_a_form_sent_after_the_session_ran_out_leads_back_to_its_screening(
+    client, app, action, landing
+):
+    """A red-flag note typed while the session timed out: after signing in again the clinician
+    lands on the screening's page (not a "405 Not allowed" from the form's POST-only address),
+    told that what they sent was not saved."""
+    from tests.staff.helpers import make_screening
+
+    screening = make_screening(status="submitted", triage="emergency")
+    page = f"/staff/screenings/{screening.public_id}"
+    asked = client.post(
+        f"{page}/{action}", data={"outcome": "other", "action_note": "Spoke to her."}
+    )
+    assert asked.status_code == 302
+    target = _next_of(asked.headers["Location"])
+    assert target == f"{page}/{action}"
+    response = sign_in(client, make_user("clinician"), next_url=target)
+    assert response.status_code == 302
+    assert response.headers["Location"] == landing.format(page=page)
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "What you sent while you were signed out was not saved" in html
+
+
+@pytest.mark.parametrize(
+    ("target", "landing"),
+    [
+        ("/staff/logout", "/staff/"),
+        ("/staff/users/1/deactivate", "/staff/"),
+        ("/staff/no-such-page", "/staff/"),
+        ("/staff/audit?action=sign_in", "/staff/audit?action=sign_in"),
+        ("/staff/screenings/abc", "/staff/screenings/abc"),
+    ],
+)
+def test_next_leads_only_to_a_page_that_can_be_opened(client, app, target, landing):
+    response = sign_in(client, make_user("admin"), next_url=target)
+    assert response.headers["Location"] == landing
+
+
+class TestSignedOutInAnotherTab:
+    @pytest.fixture
+    def app_config(self):
+        return {"WTF_CSRF_ENABLED": True}
+
+    def test_a_form_sent_after_signing_out_elsewhere_says_to_sign_in_again(self, client, app):
+        """The session ended in another tab (its token went with it): the form's post is not a
+        stale page ("The form expired") but a signed-out browser, and it is told so."""
+        from flask import g
+
+        from tests.staff.helpers import csrf_token_from, make_screening
+
+        screening = make_screening(status="submitted", triage="emergency")
+        page = f"/staff/screenings/{screening.public_id}"
+        token = csrf_token_from(client.get("/staff/login").get_data(as_text=True))
+        user = make_user("clinician")
+        client.post(
+            "/staff/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+        )
+        # The test's app context outlives requests: the token Flask-WTF keeps on `g` would be
+        # the signed-out one, so the page makes its own, as for a browser.
+        g.pop("csrf_token", None)
+        form_token = csrf_token_from(client.get(page).get_data(as_text=True))
+        client.post("/staff/logout", data={"csrf_token": form_token})  # the other tab
+        sent = client.post(
+            f"{page}/acknowledge",
+            data={"csrf_token": form_token, "outcome": "other", "action_note": "Called."},
+        )
+        assert sent.status_code == 302
+        assert _next_of(sent.headers["Location"]) == f"{page}/acknowledge"
+        login = client.get(sent.headers["Location"]).get_data(as_text=True)
+        assert "You were signed out, so the form was not sent." in login
+        assert "The form expired" not in login
+        # Signing out again in this tab: already done, and said so.
+        again = client.post("/staff/logout", data={"csrf_token": form_token})
+        assert again.status_code == 302 and again.headers["Location"] == "/staff/login"

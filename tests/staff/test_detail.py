@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from screening.extensions import db
+from screening.models import RedFlagAction
 from tests.staff.helpers import make_screening, make_user, sign_in, submitted_example
 
 
@@ -85,7 +86,9 @@ def test_a_note_that_is_too_long_is_refused(client, app, emergency):
         data={"note": "x" * 2001},
         follow_redirects=True,
     )
-    assert "under 2,000 characters" in response.get_data(as_text=True)
+    assert "Please keep this to 2000 characters or fewer (it has 2001)." in response.get_data(
+        as_text=True
+    )
     db.session.refresh(emergency)
     assert emergency.status == "submitted"
 
@@ -208,10 +211,84 @@ def test_a_refused_review_note_comes_back_in_its_form(client, app, emergency):
     too_long = client.post(detail + "/review", data={"note": "Seen. " + "x" * 2000})
     assert too_long.status_code == 422
     html = too_long.get_data(as_text=True)
-    assert "under 2,000 characters" in html and "Seen. xxxx" in html
+    assert "2000 characters or fewer (it has 2006)" in html and "Seen. xxxx" in html
     early = client.post(detail + "/review", data={"note": "Plan: MRI first."})
     html = early.get_data(as_text=True)
     assert early.status_code == 422
     assert "Plan: MRI first." in html and "error-summary" in html
     db.session.refresh(emergency)
     assert emergency.status == "submitted"
+
+
+def test_other_without_a_note_is_said_beside_the_note(client, app, emergency):
+    sign_in(client, make_user("clinician"))
+    response = client.post(
+        f"/staff/screenings/{emergency.public_id}/acknowledge",
+        data={"outcome": "other", "action_note": "  ", "seen_level": "emergency"},
+    )
+    assert response.status_code == 422
+    form = _red_flag_form_of(response.get_data(as_text=True))
+    # The summary's link leads to the note box, and the message stands beside it.
+    assert 'href="#action_note"' in form
+    assert 'href="#outcome"' not in form
+    error = form[form.index('id="action_note-error"') :]
+    assert "Say in the note what was done." in error[: error.index("</p>")]
+    assert '<input checked id="outcome-4" name="outcome" type="radio" value="other">' in form
+    db.session.refresh(emergency)
+    assert emergency.flags_acknowledged_at is None
+
+
+def test_a_red_flag_note_over_the_limit_is_refused_with_its_count_and_kept(client, app, emergency):
+    """Not cut at 2,000 characters mid-word (the browser's maxlength did that silently)."""
+    sign_in(client, make_user("clinician"))
+    page = client.get(f"/staff/screenings/{emergency.public_id}").get_data(as_text=True)
+    assert "maxlength" not in _red_flag_form_of(page)
+    # 2,123 characters, a line break (sent as two, counted as one as it is seen) and "End.".
+    note = ("Spoke to her at length. " + "word " * 420).strip() + "\r\nEnd.\r\n"
+    response = client.post(
+        f"/staff/screenings/{emergency.public_id}/acknowledge",
+        data={"outcome": "called_reached", "action_note": note, "seen_level": "emergency"},
+    )
+    assert response.status_code == 422
+    form = _red_flag_form_of(response.get_data(as_text=True))
+    assert "Please keep this to 2000 characters or fewer (it has 2128)." in form
+    assert "word word End." not in form and "word\r\nEnd." in form  # kept as typed
+    db.session.refresh(emergency)
+    assert emergency.flags_acknowledged_at is None
+    assert db.session.query(RedFlagAction).count() == 0
+
+
+def _position(html: str, text: str) -> int:
+    assert text in html, text
+    return html.index(text)
+
+
+def test_the_patients_name_and_birth_date_head_the_page_before_any_action(client, app):
+    """Above the red-flag panel (phone, buttons) and the link's Revoke and Reissue, at every
+    width (the grid stacks the side column first on a phone): shown once, as the heading."""
+    flagged = submitted_example(
+        "cauda_equina_warning", invited_date_of_birth=datetime(1979, 1, 15).date()
+    )
+    name = f"{flagged.patient_first_name} {flagged.patient_last_name}"
+    sign_in(client, make_user("clinician"))
+    html = client.get(f"/staff/screenings/{flagged.public_id}").get_data(as_text=True)
+    heading = _position(html, f'<h1 class="patient-name" dir="auto">{name}</h1>')
+    assert heading < _position(html, 'id="red-flags"') and heading < _position(html, "tel:")
+    assert html.count("<h1") == 1
+    assert heading < _position(html, "Date of birth: <strong>15 Jan 1979</strong>")
+    assert 'class="detail-main same-name"' in html  # the summary's own name line is not shown
+
+    desk = app.test_client()
+    waiting = make_screening(
+        status="invited",
+        first_name="Nina",
+        last_name="Park",
+        invited_date_of_birth=datetime(1961, 3, 4).date(),
+        link_seed="seed",
+    )
+    sign_in(desk, make_user("front_desk"))
+    html = desk.get(f"/staff/screenings/{waiting.public_id}").get_data(as_text=True)
+    heading = _position(html, '<h1 class="patient-name" dir="auto">Nina Park</h1>')
+    assert heading < _position(html, "Revoke link") and heading < _position(html, "Reissue link")
+    assert html.count("04 Mar 1961") == 1 and heading < html.index("04 Mar 1961")
+    assert html.count("Nina Park") == 2  # the heading and the page's title

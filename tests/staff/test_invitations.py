@@ -225,3 +225,104 @@ def test_a_revoked_link_stops_working_for_the_patient(client, app, clinician, de
     client.post(f"/staff/screenings/{screening.public_id}/revoke")
     response = app.test_client().get(link.removeprefix(app.config["PUBLIC_BASE_URL"]))
     assert response.status_code == 410
+
+
+@pytest.mark.parametrize("status", ["submitted", "reviewed"])
+def test_a_sent_screenings_link_is_not_revoked(client, app, desk, status):
+    """Revoking after the patient sent the form would replace their confirmation, handout and
+    warning signs with "This link no longer works", and no reissue could bring them back."""
+    screening = make_screening(
+        status=status,
+        invited_date_of_birth=date(1961, 3, 4),
+        appointment_at=datetime.now(UTC) + timedelta(days=2),
+    )
+    response = client.post(f"/staff/screenings/{screening.public_id}/revoke")
+    assert response.status_code == 302
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "already submitted, so its link was not revoked" in html
+    assert "The private link no longer works" not in html
+    assert "Revoke link" not in html and "Reissue link and code" not in html
+    db.session.refresh(screening)
+    assert screening.revoked_at is None
+    actions = db.session.scalars(select(AuditEvent.action)).all()
+    assert "revoke_invitation" not in actions
+    patient = app.test_client().get(f"/s/{screening.test_token}")
+    assert patient.status_code != 410
+
+
+def test_a_revoked_invitation_says_so_in_the_queue_and_on_its_page(client, app, desk):
+    revoked = make_screening(
+        status="invited",
+        first_name="Rex",
+        last_name="Revoked",
+        appointment_at=datetime.now(UTC) + timedelta(days=1),
+        invited_date_of_birth=date(1961, 3, 4),
+        revoked_at=datetime.now(UTC),
+    )
+    make_screening(
+        status="invited",
+        first_name="Wes",
+        last_name="Waiting",
+        appointment_at=datetime.now(UTC) + timedelta(days=1),
+    )
+    queue = client.get("/staff/").get_data(as_text=True)
+    assert queue.count("Link revoked") == 1
+    row = queue[queue.index("Rex Revoked") :]
+    assert row.index("Link revoked") < row.index("</tr>")
+    page = client.get(f"/staff/screenings/{revoked.public_id}").get_data(as_text=True)
+    assert "Link revoked" in page
+
+
+def _reissue_form_of(html: str) -> str:
+    start = html.index('class="reissue-form"')
+    return html[start : html.index("</form>", start)]
+
+
+@pytest.mark.parametrize(
+    ("note", "message"),
+    [
+        ("", "Say why the link is being reissued."),
+        ("   ", "Say why the link is being reissued."),
+        ("Moved house " + "x" * 118, "Please keep this to 120 characters or fewer (it has 130)."),
+    ],
+)
+def test_a_refused_reissue_keeps_the_reason_and_details_beside_the_error(
+    client, app, desk, note, message
+):
+    screening = make_screening(
+        status="invited",
+        invited_date_of_birth=date(1961, 3, 4),
+        appointment_at=datetime.now(UTC) + timedelta(days=2),
+    )
+    old = screening.token_hash
+    response = client.post(
+        f"/staff/screenings/{screening.public_id}/reissue",
+        data={"reissue_reason": "other", "reissue_note": note},
+    )
+    assert response.status_code == 422
+    form = _reissue_form_of(response.get_data(as_text=True))
+    assert '<option selected value="other">' in form
+    assert f'value="{note}"' in form
+    error = form[form.index('id="reissue_note-error"') :]
+    assert message in error[: error.index("</p>")]
+    assert 'href="#reissue_note"' in form  # the summary leads to the details box
+    assert "maxlength" not in form  # a browser would cut longer details silently
+    db.session.refresh(screening)
+    assert screening.token_hash == old
+
+
+def test_already_invited_knows_a_name_typed_with_a_curly_apostrophe(client, app, clinician, desk):
+    """O'Connor typed on a keyboard, O’Connor on a phone: the same patient, asked about first;
+    each invitation keeps the name as it was typed."""
+    _create(client, clinician, first_name="Ann", last_name="O'Connor")
+    asked = client.post(
+        "/staff/invitations/new", data=_form(clinician, first_name="Ann", last_name="O’Connor")
+    )
+    assert asked.status_code == 200 and "Already invited?" in asked.get_data(as_text=True)
+    made = client.post(
+        "/staff/invitations/new",
+        data=_form(clinician, first_name="Ann", last_name="O’Connor", confirm_duplicate="yes"),
+    )
+    assert made.status_code == 302
+    names = db.session.scalars(select(Screening.patient_last_name).order_by(Screening.id)).all()
+    assert names == ["O'Connor", "O’Connor"]

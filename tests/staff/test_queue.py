@@ -273,3 +273,25 @@ def test_a_mistyped_filter_leaves_the_others_applied(client, app, mistake):
     response = client.get(f"/staff/?triage=urgent&{mistake}")
     assert response.status_code == 200
     assert set(_names_in_order(response.get_data(as_text=True))) == {"Urgent Later"}
+
+
+def test_name_search_ignores_apostrophes_as_typed_and_reads_hyphens_as_spaces(client, app):
+    """A phone types O’Connor (a curly apostrophe), a keyboard O'Connor: one name, found by
+    either, or by "oconnor"; the names are shown as typed."""
+    make_screening(first_name="Ann", last_name="O’Connor")
+    make_screening(first_name="Ann", last_name="O'Connor")
+    make_screening(first_name="Bea", last_name="Oʼneil")
+    make_screening(first_name="Cy", last_name="Smith-Jones")
+    sign_in(client, make_user("clinician"))
+
+    def names(q: str) -> set[str]:
+        return set(_names_in_order(client.get("/staff/", query_string={"q": q}).get_data(True)))
+
+    both = {"Ann O’Connor", "Ann O&#39;Connor"}
+    assert names("oconnor") == both
+    assert names("O'Connor") == both
+    assert names("o’connor") == both
+    assert names("ann o‘conn") == both
+    assert names("O'Neil") == {"Bea Oʼneil"}
+    assert names("jones") == {"Cy Smith-Jones"}
+    assert names("smith-jones") == names("smith jones") == {"Cy Smith-Jones"}
