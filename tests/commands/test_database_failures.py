@@ -7,9 +7,6 @@ and exit status 1 (guarded once, centrally: screening/commands/failures.py).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +18,7 @@ from sqlalchemy import text
 from screening import create_app
 from screening.extensions import db
 from tests.outbox.servers import free_port
+from tests.test_config_and_migrations import _screening
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 STRONG = "plum river 77 lantern\n"
@@ -124,16 +122,7 @@ def test_a_database_server_that_is_down_is_named_without_its_password() -> None:
 def test_flasks_own_commands_are_guarded_too(tmp_path: Path) -> None:
     """`screening db upgrade` (Flask-Migrate's) with the database out of reach."""
     url = f"sqlite:///{tmp_path / 'missing' / 'screening.db'}"
-    env = {**os.environ, "DATABASE_URL": url, "SCREENING_ENV": "development", "SECRET_KEY": "x"}
-    ran = subprocess.run(
-        [sys.executable, "-m", "screening.cli", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    ran = _screening(["db", "upgrade"], url, SECRET_KEY="x")
     assert ran.returncode == 1
     assert f"Error: cannot reach the database at {url}: " in ran.stderr
     assert "Traceback" not in ran.stderr + ran.stdout

@@ -7,28 +7,14 @@ All through HTTP, as a browser posts them (see helpers.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
 from screening.questionnaire import QUESTIONNAIRE, Item, ItemType
-from tests.patient.helpers import example_answers, post_step, step_post_data, step_url
-
-Stored = Callable[[str], dict[str, Any]]
-
-FULL = example_answers("disc_herniation")
-AFTER_FUSION = example_answers("after_fusion")
-
-
-def section_answers(section_id: str, answers: dict[str, Any] = FULL) -> dict[str, Any]:
-    ids = QUESTIONNAIRE.section(section_id).item_ids
-    return {k: v for k, v in answers.items() if k in ids}
-
-
-def text(response: Any) -> str:
-    return response.get_data(as_text=True)
+from tests.patient.helpers import post_step, step_post_data, step_url
+from tests.patient.test_steps import AFTER_FUSION, FULL, Stored, section_answers, text
 
 
 def post_pairs(

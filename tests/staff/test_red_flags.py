@@ -77,6 +77,13 @@ def save_warning_and_leave(client: FlaskClient, answers: dict[str, Any]) -> str:
     return token
 
 
+def taken_back_box(client: FlaskClient, public_id: str) -> str:
+    """The "Answers changed since the warning" box of a screening's page, as a clinician sees
+    it (IndexError when the page has none)."""
+    page = client.get(f"/staff/screenings/{public_id}").get_data(as_text=True)
+    return page.split('<div class="taken-back">', 1)[1].split("</div>", 1)[0]
+
+
 def only_screening() -> Screening:
     db.session.expire_all()
     return db.session.scalars(select(Screening)).one()
@@ -318,8 +325,7 @@ def test_a_warning_answered_and_then_taken_back_stays_until_acknowledged(
     rows = queue_rows(client.get("/staff/").get_data(as_text=True))
     assert "Sam Turner" in rows[0] and "Emergency" in rows[0]
     # The page says what the warning was, though today's answers no longer give it.
-    page = client.get(f"/staff/screenings/{screening.public_id}").get_data(as_text=True)
-    taken_back = page.split('<div class="taken-back">', 1)[1].split("</div>", 1)[0]
+    taken_back = taken_back_box(client, screening.public_id)
     assert "Answers changed since the warning" in taken_back
     assert "Possible cauda equina syndrome" in taken_back
     assert "New saddle numbness" in taken_back
@@ -346,8 +352,7 @@ def test_a_warning_taken_back_after_another_at_the_same_level_shows_both(
     ]
     client = app.test_client()
     sign_in(client, make_user("clinician"))
-    page = client.get(f"/staff/screenings/{screening.public_id}").get_data(as_text=True)
-    taken_back = page.split('<div class="taken-back">', 1)[1].split("</div>", 1)[0]
+    taken_back = taken_back_box(client, screening.public_id)
     assert "New saddle numbness" in taken_back and "New bladder or bowel change" in taken_back
 
 
@@ -537,7 +542,6 @@ def test_a_warning_taken_back_before_its_answers_were_kept_says_so(
     )
     client = app.test_client()
     sign_in(client, make_user("clinician"))
-    page = client.get(f"/staff/screenings/{screening.public_id}").get_data(as_text=True)
-    taken_back = page.split('<div class="taken-back">', 1)[1].split("</div>", 1)[0]
+    taken_back = taken_back_box(client, screening.public_id)
     assert "Which answers gave it was not kept" in taken_back
     assert "<li>" not in taken_back
