@@ -101,7 +101,9 @@ def test_a_reissue_without_a_reason_is_refused(app, client, desk, data):
     screening = _emergency_in_progress()
     before = screening.token_hash
     response = client.post(f"/staff/screenings/{screening.public_id}/reissue", data=data)
-    assert response.status_code == 302
+    # The page comes back with the form and what to fix (nothing is reissued).
+    assert response.status_code == 422
+    assert 'name="reissue_reason"' in response.get_data(as_text=True)
     db.session.refresh(screening)
     assert screening.token_hash == before
     assert not screening.birth_date_required
