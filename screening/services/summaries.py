@@ -10,6 +10,7 @@ found at submission, only laid out anew.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -28,9 +29,10 @@ from screening.translations_cache import gettext as _
 
 # Bump whenever templates/pdf, templates/summary or screening/summary/pdf.css change what a
 # stored PDF looks like; `rerender-summaries` (no option) re-renders the older ones.
-# 6: when warning signs began, "no spine surgery", blank lists "not answered"; 5: footer
-# wraps a name with no space; 4: pain chart beside its facts.
-TEMPLATE_VERSION = "6"
+# 7: a warning the patient took back before sending; 6: when warning signs began, "no spine
+# surgery", blank lists "not answered"; 5: footer wraps a name with no space; 4: pain chart
+# beside its facts.
+TEMPLATE_VERSION = "7"
 
 
 class SummaryError(LookupError):
@@ -72,11 +74,30 @@ def summary_for(
         clinician=_clinician_name(screening),
         questionnaire_version=screening.questionnaire_version,
         zone=clinic_zone(),
+        warning_during_form=_highest_warning(screening),
     )
     answered_in = _answered_in(screening.patient_locale)
     if answered_in:
         summary["answered_in"] = answered_in
     return summary
+
+
+def _highest_warning(screening: Screening) -> dict[str, Any] | None:
+    """The highest level the screening reached while it was filled in, with the rules and red
+    flags that held then (None where they were not kept), for the summary to show when the
+    sent answers no longer give it (the view model decides)."""
+    if screening.highest_triage is None:
+        return None
+
+    def kept(column: str | None) -> list[str] | None:
+        return None if column is None else list(json.loads(column))
+
+    return {
+        "level": screening.highest_triage,
+        "at": screening.highest_triage_at,
+        "triage_rules": kept(screening.highest_triage_rules_json),
+        "red_flags": kept(screening.highest_red_flags_json),
+    }
 
 
 def _answered_in(locale: str | None) -> str | None:

@@ -28,7 +28,13 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from screening.evaluation import risk_factors_present
-from screening.evaluation.catalogue import RED_FLAGS, TRIAGE_RULE_TITLES, TRIAGE_TITLES
+from screening.evaluation.catalogue import (
+    ACT_NOW_LEVELS,
+    RED_FLAGS,
+    TRIAGE_RANK,
+    TRIAGE_RULE_TITLES,
+    TRIAGE_TITLES,
+)
 from screening.evaluation.facts import months_since
 from screening.evaluation.topics import SCREEN_POSITIVE
 from screening.questionnaire import QUESTIONNAIRE, parse_iso_date
@@ -310,6 +316,62 @@ def _triage(evaluation: Mapping[str, Any], answers: Mapping[str, Any], _: Transl
             {"text": _(ONSET_LINES[onset]), "flag": onset in ONSET_MARKED}
             if onset in ONSET_LINES
             else None
+        ),
+    }
+
+
+def _warning_changed(
+    warning: Mapping[str, Any] | None,
+    level_now: str,
+    zone: tzinfo | None,
+    _: Translate,
+) -> dict | None:
+    """A warning the patient's answers gave while filling in the form and no longer give.
+
+    A patient told to go to an emergency department may change the answer before sending
+    (it was a misread question, or they were frightened). The banner shows only what the sent
+    answers give, so without this the surgeon's record would hold no trace of a warning the
+    clinic was alerted to and had to act on. `warning` is what the screening kept at its
+    highest level (`level`, `at`, and the `triage_rules` and `red_flags` that held then, None
+    for a screening flagged before they were kept); `level_now` is the sent answers' level.
+    Only the levels acted on at once count: a "review" that came and went is not a warning
+    anyone was told about.
+    """
+    if not warning:
+        return None
+    level = warning.get("level")
+    if level not in ACT_NOW_LEVELS:
+        return None
+    if TRIAGE_RANK.get(level_now, len(TRIAGE_RANK)) <= TRIAGE_RANK[level]:
+        return None
+    rule_ids = warning.get("triage_rules")
+    flag_ids = warning.get("red_flags")
+    known = rule_ids is not None or flag_ids is not None
+    # The red flags in the catalogue's words only: the sent answers (which might add the
+    # cancer's status) are not the ones that gave the warning.
+    given = [
+        _(TRIAGE_RULE_TITLES.get(rule_id, rule_id))
+        for rule_id in rule_ids or []
+        if rule_id != "red_flags"
+    ]
+    flags = [_red_flag_text(flag_id, {}, _) for flag_id in flag_ids or []]
+    when = _fmt_datetime(warning.get("at"), zone)
+    level_title = _(TRIAGE_TITLES[level])
+    return {
+        "level": level,
+        "title": _("Warning during the form, since changed"),
+        "gave": (
+            _("At %(when)s the answers gave: %(level)s.", when=when, level=level_title)
+            if when
+            else _("While filling in the form, the answers gave: %(level)s.", level=level_title)
+        ),
+        "rules": given,
+        "red_flags": flags,
+        "known": known,
+        "now": _(
+            "The patient changed these answers before sending; they now give: %(level)s. "
+            "Ask about them at the visit.",
+            level=_(TRIAGE_TITLES.get(level_now, level_now)),
         ),
     }
 
@@ -659,13 +721,15 @@ def build_summary(
     clinician: str | None = None,
     questionnaire_version: str = QUESTIONNAIRE.version,
     zone: tzinfo | None = None,
+    warning_during_form: Mapping[str, Any] | None = None,
 ) -> dict:
     """The view model of one screening's summary (see the module docstring).
 
     `evaluation` is the stored evaluation dict (`Evaluation.to_dict()` as kept in JSON), of
     rules version 1 or 2. Wording goes through Flask-Babel's gettext, which also works without
     an app (the CLI). Times are written in `zone` (the clinic's, CLINIC_TIMEZONE), or as given
-    when it is None.
+    when it is None. `warning_during_form` is the highest warning the screening reached while
+    it was filled in (see `_warning_changed`); None where there is no screening (the CLI).
     """
     _ = gettext
     scores = evaluation.get("scores") or {}
@@ -697,6 +761,9 @@ def build_summary(
         "disclaimer": _("Decision support for the consultation, not a diagnosis."),
         "patient": patient,
         "triage": _triage(evaluation, answers, _),
+        "warning_changed": _warning_changed(
+            warning_during_form, evaluation.get("triage") or "routine", zone, _
+        ),
         "planning": _planning(answers, risky, _),
         "topics": _topics(evaluation, _),
         "pain": _pain(answers, scores, _),

@@ -29,8 +29,10 @@ from tests.patient.helpers import (
     acknowledge_warning,
     complete_screening,
     example_answers,
+    fill_steps,
     post_step,
     start,
+    submit,
 )
 from tests.staff.helpers import make_screening, make_user, sign_in
 
@@ -330,6 +332,35 @@ def test_a_warning_answered_and_then_taken_back_stays_until_acknowledged(
     assert "Possible cauda equina syndrome" in taken_back
     assert "New saddle numbness" in taken_back
     assert "they now give" in taken_back
+
+
+def test_a_warning_taken_back_before_sending_is_in_the_surgeons_pdf(
+    app: Flask, smtp_server: SmtpServer, pdftotext: Any
+) -> None:
+    """The PDF is the record the surgeon reads at the visit: it keeps the warning the clinic
+    was alerted to, though the sent answers no longer give it."""
+    answers = example_answers("cauda_equina_warning")
+    patient = app.test_client()
+    token = save_warning_and_leave(patient, answers)
+    acknowledge_warning(patient, f"/s/{token}/warning")
+    changed = {**answers, "saddle_numbness": False}
+    fill_steps(patient, token, changed)
+    assert submit(patient, token).status_code == 302
+    screening = only_screening()
+    assert screening.is_locked and screening.triage != "emergency"
+    assert screening.summary is not None
+    text = " ".join(pdftotext(screening.summary.pdf).split())
+    assert "Warning during the form, since changed" in text
+    assert "Emergency: send to an emergency department now" in text
+    assert "Possible cauda equina syndrome" in text and "New saddle numbness" in text
+    assert "The patient changed these answers before sending" in text
+    # The staff page's summary shows the same facts as the PDF.
+    client = app.test_client()
+    sign_in(client, make_user("clinician"))
+    page = client.get(f"/staff/screenings/{screening.public_id}").get_data(as_text=True)
+    summary = page.split('<section class="warning-changed', 1)[1].split("</section>", 1)[0]
+    assert "Warning during the form, since changed" in summary
+    assert "Possible cauda equina syndrome" in summary and "New saddle numbness" in summary
 
 
 def test_a_warning_taken_back_after_another_at_the_same_level_shows_both(

@@ -143,3 +143,64 @@ def test_marks_follow_the_rule_not_a_copy_of_it() -> None:
         if f["flag"]
     }
     assert marked == {"Opioids now", "BMI", "Diabetes"}
+
+
+WARNING_AT = datetime(2026, 11, 20, 3, 12, tzinfo=UTC)
+CAUDA_EQUINA_WARNING = {
+    "level": "emergency",
+    "at": WARNING_AT,
+    "triage_rules": ["cauda_equina"],
+    "red_flags": ["saddle_numbness", "cancer_history"],
+}
+
+
+def test_a_warning_taken_back_before_sending_is_kept_for_the_surgeon(pdftotext) -> None:
+    """The sent answers are routine, but the patient gave an emergency answer on the way: the
+    summary says what it was, when, and that the answers now give another level."""
+    from screening.summary.render import render_pdf
+
+    answers = example_answers("disc_herniation")
+    summary = make_summary(answers, warning_during_form=CAUDA_EQUINA_WARNING)
+    assert summary["triage"]["routine"]
+    changed = summary["warning_changed"]
+    assert changed["level"] == "emergency" and changed["known"]
+    assert changed["rules"] == ["Possible cauda equina syndrome"]
+    # The catalogue's words only: the sent answers' cancer status is not what gave it.
+    assert changed["red_flags"] == ["New saddle numbness", "History of cancer"]
+    assert "2026-11-20 03:12" in changed["gave"] and "Emergency" in changed["gave"]
+    assert "they now give: Routine" in changed["now"]
+    text = " ".join(pdftotext(render_pdf(summary)).split())
+    assert "Warning during the form, since changed" in text
+    assert "Possible cauda equina syndrome" in text
+    assert "Red flags then: New saddle numbness · History of cancer" in text
+    assert "Ask about them at the visit" in text
+
+
+def test_a_warning_still_given_or_never_acted_on_adds_nothing() -> None:
+    emergency = example_answers("cauda_equina_warning")
+    assert make_summary(emergency)["warning_changed"] is None  # no screening (the CLI)
+    assert (
+        make_summary(emergency, warning_during_form=CAUDA_EQUINA_WARNING)["warning_changed"] is None
+    )
+    routine = example_answers("disc_herniation")
+    # A review level that came and went was never a warning anyone was told about.
+    review = {**CAUDA_EQUINA_WARNING, "level": "review", "triage_rules": ["red_flags"]}
+    assert make_summary(routine, warning_during_form=review)["warning_changed"] is None
+    # An urgent warning, then an emergency one sent: the banner already says more.
+    urgent = {**CAUDA_EQUINA_WARNING, "level": "urgent", "triage_rules": ["both_legs"]}
+    assert make_summary(emergency, warning_during_form=urgent)["warning_changed"] is None
+    # An emergency taken back to urgent is still shown beneath the urgent banner.
+    assert make_summary(routine, warning_during_form=urgent)["warning_changed"]["level"] == (
+        "urgent"
+    )
+
+
+def test_a_warning_from_before_its_answers_were_kept_says_so(pdftotext) -> None:
+    from screening.summary.render import render_pdf
+
+    unknown = {**CAUDA_EQUINA_WARNING, "triage_rules": None, "red_flags": None}
+    summary = make_summary(example_answers("disc_herniation"), warning_during_form=unknown)
+    assert summary["warning_changed"]["known"] is False
+    text = " ".join(pdftotext(render_pdf(summary)).split())
+    assert "Which answers gave it was not kept" in text
+    assert "Red flags then" not in text
