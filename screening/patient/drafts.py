@@ -128,6 +128,14 @@ def step_draft(
         value = _posted(formdata, name)
         if value not in (None, ""):
             fields[name] = value
+    # A post with no unit chosen was read in kilograms, and in centimeters unless only the
+    # feet boxes were filled (shaping.py): keep that unit, so the draft is read back the same
+    # way, not in the clinic's default units.
+    if "weight_kg" in fields and "weight_unit" not in fields:
+        fields["weight_unit"] = "kg"
+    if "height_unit" not in fields and any(name in fields for name in HEIGHT_FIELDS):
+        feet_only = "height_cm" not in fields
+        fields["height_unit"] = "ft_in" if feet_only else "cm"
     if not fields:
         return {}
     return {"fields": fields, "unsaved": sorted(faulty)}

@@ -1,7 +1,17 @@
-"""The questionnaire steps: show a step from the definition, save it, add or remove entries."""
+"""The questionnaire steps: show a step from the definition, save it, add or remove entries.
+
+A step saved with mistakes is answered with a redirect to the step's own page (Post/Redirect/
+Get), which shows the errors again: what was right is already stored and what was typed wrong
+waits in the step's draft, so the page can be built from the database. Were the errors page the
+answer to the POST, the browser's Back button (after the patient fixed the step and went on)
+would offer to send that old form again, and sending it would save the older answers over the
+fixed ones. Which items to mark, the notice and whether the warning goes beside the errors are
+kept in the patient's session until they next save a step.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -11,6 +21,7 @@ from flask import (
     current_app,
     redirect,
     request,
+    session,
     url_for,
 )
 from werkzeug.datastructures import MultiDict
@@ -154,9 +165,14 @@ def step(token: str, section_id: str) -> Response:
     # An emergency warning not yet acknowledged comes before every page. A step's own post is
     # saved first, though: it is the patient's fix for the errors shown beside the warning (it
     # was dropped on the way to the warning page, and the fix with it); its redirect then
-    # lands on the warning. Sending the form still waits for "I understand".
-    if screenings.needs_acknowledgement(screening) and (
-        request.method == "GET" or section.id == REVIEW_STEP
+    # lands on the warning. Sending the form still waits for "I understand". The one page shown
+    # before it is the step whose save just found mistakes: its errors come back with the
+    # warning beside them, above the errors, where focus goes first.
+    marks = _marks_for(screening, section) if request.method == "GET" else None
+    if (
+        screenings.needs_acknowledgement(screening)
+        and (request.method == "GET" or section.id == REVIEW_STEP)
+        and marks is None
     ):
         return redirect(url_for(".warning", token=token, next=section.id))
     if section.id == REVIEW_STEP:
@@ -176,11 +192,24 @@ def step(token: str, section_id: str) -> Response:
             current_app.config.get("MEASUREMENT_UNITS"),
         )
         form = form_class(data=data, return_to=_return_to(request.args.get("from")))
-        draft = screening.draft.get(section.id)
-        if has_unsaved(draft):
-            summary, group_errors = _draft_errors(screening, section, form, draft)
+        draft = screening.draft.get(section.id) or {}
+        if has_unsaved(draft) or marks is not None:
+            marked = (marks or {}).get("items") or ()
+            summary, group_errors = _draft_errors(screening, section, form, draft, marked)
             return _render_step(
-                token, screening, section, form, summary=summary, group_errors=group_errors
+                token,
+                screening,
+                section,
+                form,
+                summary=summary,
+                group_errors=group_errors,
+                notice=_marks_notice(marks),
+                warning=(
+                    words_for(screening)
+                    if marks is not None
+                    and (marks.get("warn") or screenings.needs_acknowledgement(screening))
+                    else None
+                ),
             )
         return _render_step(token, screening, section, form)
     return _post_step(token, screening, section, form_class)
@@ -205,13 +234,18 @@ def _warning_if_saved(
 
 
 def _draft_errors(
-    screening: Screening, section: Section, form: StepForm, draft: dict[str, Any]
+    screening: Screening,
+    section: Section,
+    form: StepForm,
+    draft: dict[str, Any],
+    marked: Iterable[str] = (),
 ) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
     """Coming back to a step whose typed text could not be saved: say again what to fix.
 
-    Only the answers waiting in the draft are marked; a blank one is not an error yet.
+    Only the answers waiting in the draft are marked, and those the save just made was told
+    about (`marked`: a required answer left blank); a blank one is not an error otherwise.
     """
-    unsaved = set(draft.get("unsaved") or ())
+    unsaved = set(draft.get("unsaved") or ()) | {str(item) for item in marked}
     shaped = shape_answers(section, form, screening.answers)
     shaped.errors = {k: v for k, v in shaped.errors.items() if draft_item(k) in unsaved}
     errors = [
@@ -226,6 +260,54 @@ def _return_to(value: str | None) -> str:
     return REVIEW_STEP if value == REVIEW_STEP else ""
 
 
+# -- the errors of a save, shown by the step's own page (Post/Redirect/Get) ------------------
+
+SESSION_MARKS = "step_marks"
+
+
+def _keep_marks(
+    screening: Screening, section: Section, items: set[str], notice: str | None, warn: bool
+) -> None:
+    """Remember, for the page the save redirects to, what to mark and say. Item ids and a
+    word only: no answer ever goes into the session cookie."""
+    session[SESSION_MARKS] = {
+        "screening": screening.public_id,
+        "step": section.id,
+        "items": sorted(items),
+        "notice": notice,
+        "warn": warn,
+    }
+
+
+def _marks_for(screening: Screening, section: Section) -> dict[str, Any] | None:
+    """This step's marks from the save just made, if that save was of this step."""
+    marks = session.get(SESSION_MARKS)
+    if (
+        isinstance(marks, dict)
+        and marks.get("screening") == screening.public_id
+        and marks.get("step") == section.id
+    ):
+        return marks
+    return None
+
+
+def _marks_notice(marks: dict[str, Any] | None) -> str | None:
+    """The words above the errors when the patient pressed Back or Save and finish later."""
+    kind = (marks or {}).get("notice")
+    if kind == "later":
+        return _("Please fix the answers marked below, or leave them blank, before you save.")
+    if kind == "back":
+        return _("Please fix the answers marked below before you go back. Blank answers are fine.")
+    return None
+
+
+def _step_again_url(token: str, section: Section, form: StepForm) -> str:
+    """The step's own page, still on its way back to the review when it came from there."""
+    if form.return_to.data == REVIEW_STEP:
+        return url_for(".step", token=token, section_id=section.id, **{"from": REVIEW_STEP})
+    return _step_url(token, section.id)
+
+
 def _post_step(
     token: str, screening: Screening, section: Section, form_class: type[StepForm]
 ) -> Response:
@@ -233,6 +315,8 @@ def _post_step(
     # Checked before a form is built from the names (see posted_names.allowed_names).
     if unknown_names(section, form_class, formdata):
         abort(400)
+    # Marks are for the page right after a save; this post decides anew.
+    session.pop(SESSION_MARKS, None)
     probe = form_class(formdata=formdata)
 
     if "add_surgery" in formdata or "remove_surgery" in formdata:
@@ -277,14 +361,21 @@ def _post_step(
     # From the save itself: the row is not read again to know whether to warn.
     warn = screenings.warning_due(section.id, saved.triage_before, saved.triage_after)
     if shaped.errors or errors:
-        summary, group_errors = place_errors(section, form, shaped, errors)
-        notice = None
-        if finishing_later:
-            notice = _("Please fix the answers marked below, or leave them blank, before you save.")
-        elif going_back:
-            notice = _(
-                "Please fix the answers marked below before you go back. Blank answers are fine."
+        notice_kind = "later" if finishing_later else "back" if going_back else None
+        if not saved.errors:
+            # Stored: what was right is in the answers, what was typed wrong in the draft.
+            _keep_marks(
+                screening,
+                section,
+                {draft_item(field_id) for field_id in shaped.errors}
+                | {error.item_id for error in errors},
+                notice_kind,
+                bool(warn),
             )
+            return redirect(_step_again_url(token, section, form), code=303)
+        # Nothing was stored (an error in what would have been kept): this page is the only
+        # place the typed answers are, so it answers the post itself.
+        summary, group_errors = place_errors(section, form, shaped, errors)
         return _render_step(
             token,
             screening,
@@ -292,7 +383,7 @@ def _post_step(
             form,
             summary=summary,
             group_errors=group_errors,
-            notice=notice,
+            notice=_marks_notice({"notice": notice_kind}),
             # Still beside the errors while the emergency waits for "I understand".
             warning=(
                 words_for(screening)

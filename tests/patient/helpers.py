@@ -103,13 +103,26 @@ def post_step(
     extra: list[tuple[str, str]] | None = None,
     action: str = "save",
 ) -> TestResponse:
-    """Open a step (for its CSRF token) and post `answers` on it with the given button."""
+    """Open a step (for its CSRF token) and post `answers` on it with the given button.
+
+    A step saved with mistakes answers with a 303 to its own page, which shows the errors;
+    that page is followed, as a browser does (its response's `history` holds the 303).
+    A successful save's 302 is returned as it is."""
     page = client.get(step_url(token, section_id))
     pairs = step_post_data(section_id, answers) + list(extra or []) + [(action, "1")]
     csrf = csrf_token_from(page.get_data(as_text=True))
     if csrf:
         pairs.append(("csrf_token", csrf))
-    return client.post(step_url(token, section_id), data=_multi(pairs))
+    return see_errors(client, client.post(step_url(token, section_id), data=_multi(pairs)))
+
+
+def see_errors(client: FlaskClient, response: TestResponse) -> TestResponse:
+    """Follow a save's 303 to the page that shows its errors (a browser would)."""
+    if response.status_code != 303:
+        return response
+    page = client.get(response.location)
+    page.history = (response,)
+    return page
 
 
 def _multi(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:

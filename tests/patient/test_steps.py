@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 
 from screening.questionnaire import QUESTIONNAIRE, validate_section
 from screening.services.screenings import today
-from tests.patient.helpers import example_answers, post_step, step_post_data, step_url
+from tests.patient.helpers import example_answers, post_step, see_errors, step_post_data, step_url
 
 Stored = Callable[[str], dict[str, Any]]
 
@@ -86,7 +86,7 @@ def _bad_post(
     data: dict[str, list[str]] = {}
     for name, value in [*pairs, ("save", "1")]:
         data.setdefault(name, []).append(value)
-    response = client.post(step_url(token, section), data=data)
+    response = see_errors(client, client.post(step_url(token, section), data=data))
     assert response.status_code == 200, response.status_code
     refused = refused or {UNIT_ITEMS.get(name, name) for name in changes}
     after = stored(token)
@@ -330,7 +330,7 @@ def test_surgery_year_must_be_a_whole_number(
     data: dict[str, list[str]] = {}
     for name, value in [*pairs, ("surgeries-0-year", "twenty"), ("save", "1")]:
         data.setdefault(name, []).append(value)
-    html = text(client.post(step_url(token, "surgery"), data=data))
+    html = text(see_errors(client, client.post(step_url(token, "surgery"), data=data)))
     assert "Type the year as 4 numbers, like 2015." in html
     assert 'id="surgeries-0-year-error"' in html
     assert stored(token) == {k: v for k, v in answers.items() if k != "surgeries"}

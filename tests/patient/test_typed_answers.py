@@ -13,7 +13,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from screening.questionnaire import QUESTIONNAIRE, Item, ItemType
-from tests.patient.helpers import post_step, step_post_data, step_url
+from tests.patient.helpers import post_step, see_errors, step_post_data, step_url
 from tests.patient.test_steps import AFTER_FUSION, FULL, Stored, section_answers, text
 
 
@@ -23,7 +23,7 @@ def post_pairs(
     data: dict[str, list[str]] = {}
     for name, value in pairs:
         data.setdefault(name, []).append(value)
-    return client.post(step_url(token, section_id), data=data)
+    return see_errors(client, client.post(step_url(token, section_id), data=data))
 
 
 # -- 1. answers that do not apply are not read ---------------------------------------------

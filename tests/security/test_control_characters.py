@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, StatementError
 from screening.extensions import db
 from screening.models import AuditEvent, Screening, StaffUser
 from screening.questionnaire import QUESTIONNAIRE, ItemType
-from tests.patient.helpers import start, step_url
+from tests.patient.helpers import see_errors, start, step_url
 from tests.staff.helpers import PASSWORD, make_screening, make_user, sign_in
 
 MARKER = "Zelda"  # synthetic "patient data": it must not reach the logs or the database
@@ -62,7 +62,7 @@ def test_every_patient_text_field_refuses_control_characters(app, client, all_lo
         data = {name: _dirty(control), "save": "1"}
         if name.startswith("surgeries-"):
             data["prior_spine_surgery"] = "yes"
-        response = client.post(step_url(token, section_id), data=data)
+        response = see_errors(client, client.post(step_url(token, section_id), data=data))
         assert response.status_code in (200, 302), (name, response.status_code)
         if response.status_code == 200 and name in ("first_name", "visit_reason"):
             assert MESSAGE in response.get_data(as_text=True), name
