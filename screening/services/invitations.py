@@ -385,6 +385,15 @@ def can_revoke(screening: Screening) -> bool:
     return screening.status in OPEN_STATUSES
 
 
+def revoke_refused() -> str:
+    """Why a sent screening's link is not revoked (said by `revoke`, and by the staff page
+    before it asks anyone to confirm)."""
+    return _(
+        "This screening is already submitted, so its link was not revoked: it now shows "
+        "the patient only their confirmation, handout and warning signs."
+    )
+
+
 def revoke(screening: Screening, *, actor: str, ip: str | None = None) -> None:
     """Stop the private link working at once (the answers stay stored); no more reminders.
     Refused (InvitationError) once the screening is submitted: see `can_revoke`. The status
@@ -392,12 +401,7 @@ def revoke(screening: Screening, *, actor: str, ip: str | None = None) -> None:
     lock_for_update(screening)
     if not can_revoke(screening):
         db.session.rollback()  # the lock ends with the transaction
-        raise InvitationError(
-            _(
-                "This screening is already submitted, so its link was not revoked: it now shows "
-                "the patient only their confirmation, handout and warning signs."
-            )
-        )
+        raise InvitationError(revoke_refused())
     if screening.revoked_at is None:
         screening.revoked_at = datetime.now(UTC)
     screening.link_seed = None

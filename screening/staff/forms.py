@@ -130,6 +130,21 @@ class ActionForm(StaffForm):
     """A button that changes something (sign out, revoke, reissue): only the CSRF token."""
 
 
+# What a confirmation page's "Yes" button posts as `confirm` (see screening.staff.confirm).
+CONFIRMED = "yes"
+
+
+class ConfirmForm(ActionForm):
+    """A button one mis-tap should not act on (deactivate, a new temporary password, revoke a
+    patient's link): posted without `confirm=yes` the view changes nothing and asks first."""
+
+    confirm = HiddenField()
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirm.data == CONFIRMED
+
+
 class ReissueForm(StaffForm):
     """Reissuing a patient's link: why (recorded in the audit trail with who did it)."""
 

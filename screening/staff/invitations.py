@@ -25,14 +25,22 @@ from screening.services import invitation_messages as messages
 from screening.services import invitations as invitation_service
 from screening.services import staff as staff_service
 from screening.staff.access import client_ip, current_staff_user
-from screening.staff.blueprint import bp, clinic_zone
+from screening.staff.blueprint import bp, clinic_date, clinic_datetime, clinic_zone
+from screening.staff.confirm import Confirmation, confirmation_page
 from screening.staff.detail import (
     detail_page,
     refused_without_form,
     reissue_offered,
     screening_or_404,
+    shown_birth_date,
 )
-from screening.staff.forms import ActionForm, EditInvitationForm, InvitationForm, ReissueForm
+from screening.staff.forms import (
+    ActionForm,
+    ConfirmForm,
+    EditInvitationForm,
+    InvitationForm,
+    ReissueForm,
+)
 
 INVITERS = ("front_desk", "admin")
 
@@ -221,16 +229,61 @@ def edit_invitation(public_id: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/screenings/<public_id>/revoke")
 @staff_only(*INVITERS)
-def revoke_invitation(public_id: str) -> Response:
+def revoke_invitation(public_id: str) -> Response | str:
+    """Asked first: one mis-tap would cut a patient off from their form."""
     screening = screening_or_404(public_id)
-    if ActionForm().validate_on_submit():
-        try:
-            invitation_service.revoke(screening, actor=current_user.email, ip=client_ip())
-        except invitation_service.InvitationError as error:
-            flash(str(error), "error")
-        else:
-            flash(_("The private link no longer works. Reissue it to send a new one."), "success")
-    return redirect(url_for("staff.screening_detail", public_id=public_id))
+    form = ConfirmForm()
+    page = url_for("staff.screening_detail", public_id=public_id)
+    if not form.validate_on_submit():
+        return redirect(page)
+    if not invitation_service.can_revoke(screening):
+        # The service's own refusal, said before anyone is asked to confirm it.
+        flash(invitation_service.revoke_refused(), "error")
+        return redirect(page)
+    if screening.revoked_at is not None:
+        flash(_("This link is already revoked; nothing changed."))
+        return redirect(page)
+    if not form.confirmed:
+        return confirmation_page(_revoke_confirmation(screening))
+    try:
+        invitation_service.revoke(screening, actor=current_user.email, ip=client_ip())
+    except invitation_service.InvitationError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("The private link no longer works. Reissue it to send a new one."), "success")
+    return redirect(page)
+
+
+def _revoke_confirmation(screening: Screening) -> Confirmation:
+    """Whose link it is (the name, then the date of birth and appointment to tell two patients
+    of one name apart), and what revoking does to it."""
+    name = " ".join(
+        part for part in (screening.patient_first_name, screening.patient_last_name) if part
+    )
+    facts: list[tuple[str, str]] = []
+    born = shown_birth_date(screening, clinical=current_user.sees_clinical)
+    if born is not None:
+        facts.append((_("Date of birth"), clinic_date(born)))
+    facts.append(
+        (_("Appointment"), clinic_datetime(screening.appointment_at) or _("None (self-started)"))
+    )
+    consequence = _(
+        "The link and code stop working at once: the patient can no longer open or finish the "
+        "form, and no more reminders are sent. Their answers so far are kept."
+    )
+    if reissue_offered(screening):
+        consequence += " " + _("To let them in again, reissue a new link and code.")
+    return Confirmation(
+        title=_("Revoke the private link?"),
+        question=_("Revoke the private link for %(name)s?", name=name)
+        if name
+        else _("Revoke the private link of this screening? The patient has not given a name."),
+        consequence=consequence,
+        yes=_("Yes, revoke the link"),
+        action=url_for("staff.revoke_invitation", public_id=screening.public_id),
+        cancel=url_for("staff.screening_detail", public_id=screening.public_id),
+        facts=tuple(facts),
+    )
 
 
 @bp.post("/screenings/<public_id>/reissue")

@@ -19,7 +19,8 @@ from screening.services import audit
 from screening.services import staff as staff_service
 from screening.staff.access import client_ip
 from screening.staff.blueprint import bp
-from screening.staff.forms import ActionForm, NewUserForm
+from screening.staff.confirm import Confirmation, confirmation_page
+from screening.staff.forms import ActionForm, ConfirmForm, NewUserForm
 
 # The largest id a database row can have (a signed 64-bit integer): a longer number in the
 # address is a 404, not an overflow in the database driver.
@@ -88,14 +89,39 @@ def _temporary_password_page(user: StaffUser, password: str, *, reset: bool) -> 
 
 @bp.post(f"/users/<int(max={MAX_ROW_ID}):user_id>/reset-password")
 @staff_only(ADMIN)
-def reset_password(user_id: int) -> Response:
-    """A new temporary password for someone who lost theirs (audited, shown to every admin)."""
+def reset_password(user_id: int) -> Response | str:
+    """A new temporary password for someone who lost theirs (audited, shown to every admin).
+    Asked first (its old password stops working and it is signed out everywhere)."""
     user = _user_or_404(user_id)
-    if not ActionForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         return redirect(url_for("staff.users"))
     if user.id == current_user.user_id:
         flash(_("Change your own password from your account page."), "error")
         return redirect(url_for("staff.users"))
+    if not form.confirmed:
+        return confirmation_page(
+            Confirmation(
+                title=_("Give a new temporary password?"),
+                question=_(
+                    "Give %(name)s (%(email)s) a new temporary password?",
+                    name=user.display_name,
+                    email=user.email,
+                )
+                if user.display_name
+                else _("Give %(email)s a new temporary password?", email=user.email),
+                consequence=_(
+                    "Their current password stops working at once and they are signed out "
+                    "everywhere. The next page shows the temporary password once: give it to "
+                    "them privately. They must choose their own password when they next sign in."
+                ),
+                yes=_("Yes, give a new temporary password"),
+                action=url_for("staff.reset_password", user_id=user.id),
+                cancel=url_for("staff.users"),
+                facts=_account_facts(user),
+                danger=False,
+            )
+        )
     password = staff_service.reset_password(user, actor=current_user.email, ip=client_ip())
     return _temporary_password_page(user, password, reset=True)
 
@@ -107,13 +133,43 @@ def _user_or_404(user_id: int) -> StaffUser:
     return user
 
 
+def _account_facts(user: StaffUser) -> tuple[tuple[str, str], ...]:
+    """Beside the name and email the question gives: the account's role."""
+    return ((_("Role"), _(staff_service.ROLE_LABELS.get(user.role, user.role))),)
+
+
 @bp.post(f"/users/<int(max={MAX_ROW_ID}):user_id>/deactivate")
 @staff_only(ADMIN)
-def deactivate_user(user_id: int) -> Response:
+def deactivate_user(user_id: int) -> Response | str:
+    """Asked first: one mis-tap would lock a colleague out in the middle of their work."""
     user = _user_or_404(user_id)
-    if ActionForm().validate_on_submit():
+    form = ConfirmForm()
+    if form.validate_on_submit():
         if user.id == current_user.user_id:
             flash(_("You cannot deactivate your own account."), "error")
+        elif not user.active:
+            flash(_("%(email)s is already deactivated; nothing changed.", email=user.email))
+        elif not form.confirmed:
+            return confirmation_page(
+                Confirmation(
+                    title=_("Deactivate an account?"),
+                    question=_(
+                        "Deactivate %(name)s (%(email)s)?",
+                        name=user.display_name,
+                        email=user.email,
+                    )
+                    if user.display_name
+                    else _("Deactivate %(email)s?", email=user.email),
+                    consequence=_(
+                        "They will be signed out at once and cannot sign in until an admin "
+                        "reactivates them."
+                    ),
+                    yes=_("Yes, deactivate"),
+                    action=url_for("staff.deactivate_user", user_id=user.id),
+                    cancel=url_for("staff.users"),
+                    facts=_account_facts(user),
+                )
+            )
         else:
             staff_service.set_active(user, False, actor=current_user.email, ip=client_ip())
             flash(_("%(email)s can no longer sign in.", email=user.email), "success")

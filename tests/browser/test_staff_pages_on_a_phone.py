@@ -193,3 +193,72 @@ def test_the_patients_name_comes_first_and_long_names_wrap_on_a_phone(
     phone.goto(f"{live_server.url}/staff/users")
     assert phone.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
     assert phone.evaluate(SECOND_COLUMN_IN_VIEW, LONG_NAME[:20]), "users"
+
+
+def test_confirmation_pages_fit_a_320_pixel_phone_and_work_without_javascript(
+    open_context: Any, live_server: LiveServer, live_app: Flask
+) -> None:
+    """Deactivate and Revoke link ask first, on a page naming who it is for (a 100-letter name
+    wraps): nothing past the edge, axe-clean. Cancel leaves things as they were; "Yes" acts,
+    also in a browser with JavaScript off."""
+    from datetime import date
+
+    from playwright.sync_api import expect
+
+    from tests.staff.helpers import make_screening
+
+    admin = staff_user(live_app, "admin", "admin@clinic.example", "Ada Admin")
+    colleague = staff_user(live_app, "clinician", "ana.ng@clinic.example", LONG_NAME)
+    desk = staff_user(live_app, "front_desk", "desk@clinic.example", "Dee Desk")
+    with live_app.app_context():
+        first, second = (
+            make_screening(
+                status="invited",
+                first_name=first_name,
+                last_name=LONG_NAME,
+                invited_date_of_birth=date(1961, 3, 4),
+            ).public_id
+            for first_name in ("Rosa", "Ines")
+        )
+
+    def asked(page: Any, question: str) -> None:
+        """The confirmation page, loaded (stylesheets and all) before it is measured."""
+        expect(page.get_by_role("heading", level=1)).to_have_text(question)
+        page.wait_for_load_state("load")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= NARROW["width"], f"{question}: the page is {width} px wide"
+        assert not page.evaluate(CUT_AT_THE_EDGE), question
+
+    phone = open_context(viewport=NARROW, is_mobile=True, has_touch=True).new_page()
+    sign_in(phone, live_server, admin)
+    phone.goto(f"{live_server.url}/staff/users")
+    phone.get_by_role("button", name=f"Deactivate {colleague}").click()
+    asked(phone, f"Deactivate {LONG_NAME} ({colleague})?")
+    check_accessibility(phone, "deactivate: confirmation")
+    screenshot(phone, "staff-confirm-deactivate-320")
+    phone.get_by_role("link", name="Cancel").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Staff accounts")
+    phone.get_by_role("button", name=f"Deactivate {colleague}").click()
+    phone.get_by_role("button", name="Yes, deactivate").click()
+    expect(phone.get_by_text(f"{colleague} can no longer sign in.")).to_be_visible()
+    expect(phone.get_by_role("button", name=f"Reactivate {colleague}")).to_be_visible()
+
+    phone = open_context(viewport=NARROW, is_mobile=True, has_touch=True).new_page()
+    sign_in(phone, live_server, desk)
+    phone.goto(f"{live_server.url}/staff/screenings/{first}")
+    phone.get_by_role("button", name="Revoke link").click()
+    asked(phone, f"Revoke the private link for Rosa {LONG_NAME}?")
+    check_accessibility(phone, "revoke: confirmation")
+    screenshot(phone, "staff-confirm-revoke-320")
+
+    # With JavaScript off the confirmation is plain HTML: a form that posts, a link back.
+    phone = open_context(
+        viewport=NARROW, is_mobile=True, has_touch=True, java_script_enabled=False
+    ).new_page()
+    sign_in(phone, live_server, desk)
+    phone.goto(f"{live_server.url}/staff/screenings/{second}")
+    phone.get_by_role("button", name="Revoke link").click()
+    asked(phone, f"Revoke the private link for Ines {LONG_NAME}?")
+    phone.get_by_role("button", name="Yes, revoke the link").click()
+    expect(phone.get_by_text("The private link no longer works.")).to_be_visible()
+    assert phone.url == f"{live_server.url}/staff/screenings/{second}"

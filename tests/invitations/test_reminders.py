@@ -101,7 +101,7 @@ def test_no_reminder_after_revoking_or_expiry(
     app: Flask, client: FlaskClient, clinician: StaffUser, desk: StaffUser, smtp_server: SmtpServer
 ) -> None:
     revoked = invite(clinician, desk, appointment=APPOINTMENT, now=INVITED_AT)
-    client.post(f"/staff/screenings/{revoked.public_id}/revoke")
+    client.post(f"/staff/screenings/{revoked.public_id}/revoke", data={"confirm": "yes"})
     expired = invite(clinician, desk, appointment=APPOINTMENT + timedelta(hours=1), now=INVITED_AT)
     expired.expires_at = utc("2027-03-12T00:00")
     db.session.commit()

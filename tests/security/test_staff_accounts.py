@@ -162,7 +162,7 @@ def test_an_admin_reset_gives_a_temporary_password_and_is_audited(app, client):
     clinician = make_user("clinician")
     admin = make_user("admin")
     sign_in(client, admin)
-    response = client.post(f"/staff/users/{clinician.id}/reset-password")
+    response = client.post(f"/staff/users/{clinician.id}/reset-password", data={"confirm": "yes"})
     temporary = _temporary_password(response.get_data(as_text=True))
     db.session.refresh(clinician)
     assert clinician.must_change_password

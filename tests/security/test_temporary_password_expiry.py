@@ -75,7 +75,9 @@ def test_admins_see_the_expiry_and_a_new_password_works_again(app, client):
     html = client.get("/staff/users").get_data(as_text=True)
     assert "Temporary password expired: give a new one" in html
 
-    reset = client.post(f"/staff/users/{user.id}/reset-password").get_data(as_text=True)
+    confirmed = {"confirm": "yes"}
+    reset = client.post(f"/staff/users/{user.id}/reset-password", data=confirmed)
+    reset = reset.get_data(as_text=True)
     assert "It stops working after 7 days" in reset
     fresh = _temporary_password(reset)
     client.post("/staff/logout")

@@ -22,6 +22,9 @@ from screening.services.access import hash_token, new_public_id, new_token
 from screening.services.screenings import name_search_key
 
 PASSWORD = "correct horse battery staple"
+# What a confirmation page's "Yes" button adds to the post (deactivate, a new temporary
+# password, revoke): without it those actions only ask (screening/staff/confirm.py).
+CONFIRMED = {"confirm": "yes"}
 ROLES = ("admin", "clinician", "front_desk")
 TRIAGE_RANK = {"emergency": 0, "urgent": 1, "review": 2, "routine": 3}
 

@@ -12,7 +12,13 @@ from sqlalchemy import select
 from screening.extensions import db
 from screening.models import AuditEvent
 from screening.services import audit
-from tests.staff.helpers import make_screening, make_user, sign_in, store_synthetic_pdf
+from tests.staff.helpers import (
+    CONFIRMED,
+    make_screening,
+    make_user,
+    sign_in,
+    store_synthetic_pdf,
+)
 
 
 def _actions() -> list[str]:
@@ -82,7 +88,8 @@ def test_every_staff_action_leaves_one_row(client, app):
         "create_invitation"
     ]
     revoke = f"/staff/screenings/{invited.public_id}/revoke"
-    assert actions_for(lambda: client.post(revoke)) == ["revoke_invitation"]
+    assert actions_for(lambda: client.post(revoke)) == []  # asked first: nothing done
+    assert actions_for(lambda: client.post(revoke, data=CONFIRMED)) == ["revoke_invitation"]
     reissue = f"/staff/screenings/{invited.public_id}/reissue"
     reissued = {"reissue_reason": "lost"}
     assert actions_for(lambda: client.post(reissue, data=reissued)) == ["reissue_invitation"]
@@ -92,7 +99,10 @@ def test_every_staff_action_leaves_one_row(client, app):
     new_user = {"email": "new@clinic.example", "role": "clinician"}
     assert actions_for(lambda: client.post("/staff/users", data=new_user)) == ["create_user"]
     target = f"/staff/users/{desk.id}"
-    assert actions_for(lambda: client.post(target + "/deactivate")) == ["deactivate_user"]
+    assert actions_for(lambda: client.post(target + "/deactivate")) == []
+    assert actions_for(lambda: client.post(target + "/deactivate", data=CONFIRMED)) == [
+        "deactivate_user"
+    ]
     assert actions_for(lambda: client.post(target + "/reactivate")) == ["reactivate_user"]
     assert actions_for(lambda: client.get("/staff/audit")) == ["view_audit"]
 

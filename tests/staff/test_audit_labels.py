@@ -45,7 +45,7 @@ def test_the_users_page_names_account_changes_in_words(app, client) -> None:
     admin = make_user("admin")
     other = make_user("clinician")
     sign_in(client, admin)
-    client.post(f"/staff/users/{other.id}/deactivate")
+    client.post(f"/staff/users/{other.id}/deactivate", data={"confirm": "yes"})
     html = client.get("/staff/users").get_data(as_text=True)
     changes = html[html.index("Recent account changes") :]
     assert ">Deactivated an account<" in changes and "deactivate_user" not in changes

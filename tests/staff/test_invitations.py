@@ -143,7 +143,9 @@ def test_revoke_then_reissue(client, app, clinician, desk):
     screening = db.session.scalars(select(Screening)).one()
     old_hash = screening.token_hash
 
-    response = client.post(f"/staff/screenings/{screening.public_id}/revoke")
+    response = client.post(
+        f"/staff/screenings/{screening.public_id}/revoke", data={"confirm": "yes"}
+    )
     assert response.status_code == 302
     db.session.refresh(screening)
     assert screening.revoked_at is not None
@@ -222,7 +224,7 @@ def test_a_revoked_link_stops_working_for_the_patient(client, app, clinician, de
     html = _create(client, clinician)
     link, _ = _link_and_code(html)
     screening = db.session.scalars(select(Screening)).one()
-    client.post(f"/staff/screenings/{screening.public_id}/revoke")
+    client.post(f"/staff/screenings/{screening.public_id}/revoke", data={"confirm": "yes"})
     response = app.test_client().get(link.removeprefix(app.config["PUBLIC_BASE_URL"]))
     assert response.status_code == 410
 

@@ -43,7 +43,7 @@ def test_deactivate_and_reactivate(client, app):
     admin = make_user("admin")
     other = make_user("clinician")
     sign_in(client, admin)
-    client.post(f"/staff/users/{other.id}/deactivate")
+    client.post(f"/staff/users/{other.id}/deactivate", data={"confirm": "yes"})
     db.session.refresh(other)
     assert other.active is False
     assert "Deactivated" in client.get("/staff/users").get_data(as_text=True)
