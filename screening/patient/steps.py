@@ -205,9 +205,8 @@ def step(token: str, section_id: str) -> Response:
                 group_errors=group_errors,
                 notice=_marks_notice(marks),
                 warning=(
-                    words_for(screening)
+                    _warning_beside_errors(screening, bool(marks.get("warn")))
                     if marks is not None
-                    and (marks.get("warn") or screenings.needs_acknowledgement(screening))
                     else None
                 ),
             )
@@ -263,6 +262,14 @@ def _return_to(value: str | None) -> str:
 # -- the errors of a save, shown by the step's own page (Post/Redirect/Get) ------------------
 
 SESSION_MARKS = "step_marks"
+
+
+def _warning_beside_errors(screening: Screening, warn: bool) -> WarningWords | None:
+    """The advice shown above a step's errors: when the save that found them called for it
+    (`warn`), and still while an emergency waits for "I understand"."""
+    if warn or screenings.needs_acknowledgement(screening):
+        return words_for(screening)
+    return None
 
 
 def _keep_marks(
@@ -384,12 +391,7 @@ def _post_step(
             summary=summary,
             group_errors=group_errors,
             notice=_marks_notice({"notice": notice_kind}),
-            # Still beside the errors while the emergency waits for "I understand".
-            warning=(
-                words_for(screening)
-                if warn or screenings.needs_acknowledgement(screening)
-                else None
-            ),
+            warning=_warning_beside_errors(screening, bool(warn)),
         )
 
     if finishing_later or switching_language:

@@ -103,13 +103,7 @@ def reset_password(user_id: int) -> Response | str:
         return confirmation_page(
             Confirmation(
                 title=_("Give a new temporary password?"),
-                question=_(
-                    "Give %(name)s (%(email)s) a new temporary password?",
-                    name=user.display_name,
-                    email=user.email,
-                )
-                if user.display_name
-                else _("Give %(email)s a new temporary password?", email=user.email),
+                question=_("Give %(who)s a new temporary password?", who=_who(user)),
                 consequence=_(
                     "Their current password stops working at once and they are signed out "
                     "everywhere. The next page shows the temporary password once: give it to "
@@ -133,6 +127,14 @@ def _user_or_404(user_id: int) -> StaffUser:
     return user
 
 
+def _who(user: StaffUser) -> str:
+    """A colleague as a confirmation names them: the name and the email, which tells two
+    people of one name apart (the email alone when no name was given)."""
+    if user.display_name:
+        return f"{user.display_name} ({user.email})"
+    return user.email
+
+
 def _account_facts(user: StaffUser) -> tuple[tuple[str, str], ...]:
     """Beside the name and email the question gives: the account's role."""
     return ((_("Role"), _(staff_service.ROLE_LABELS.get(user.role, user.role))),)
@@ -153,13 +155,7 @@ def deactivate_user(user_id: int) -> Response | str:
             return confirmation_page(
                 Confirmation(
                     title=_("Deactivate an account?"),
-                    question=_(
-                        "Deactivate %(name)s (%(email)s)?",
-                        name=user.display_name,
-                        email=user.email,
-                    )
-                    if user.display_name
-                    else _("Deactivate %(email)s?", email=user.email),
+                    question=_("Deactivate %(who)s?", who=_who(user)),
                     consequence=_(
                         "They will be signed out at once and cannot sign in until an admin "
                         "reactivates them."
