@@ -263,9 +263,13 @@ def queue_invitation_email(
     """Add the invitation email to the outbox (same transaction) and audit it."""
     assert screening.invited_email and screening.link_seed
     email = render_invitation_email(screening, secret_key)
-    # New and updated invitations are keyed by the moment (a double click within the same
-    # minute sends one); the seed part changes on reissue.
-    key = f"invitation:{screening.public_id}:{screening.link_seed[:8]}:{reason}:{now:%Y%m%d%H%M}"
+    # Keyed by the moment, so a double click within the same minute sends one; the seed part
+    # changes on reissue. An update is a real change each time (an edit that changes nothing
+    # queues nothing), and it cancels the one still waiting: keyed to the microsecond, or a
+    # second edit within the minute would find the first's (cancelled) key taken and leave
+    # no invitation waiting at all.
+    moment = f"{now:%Y%m%d%H%M%S%f}" if reason == "updated" else f"{now:%Y%m%d%H%M}"
+    key = f"invitation:{screening.public_id}:{screening.link_seed[:8]}:{reason}:{moment}"
     if not queue_patient_email(screening, email, kind="invitation", dedupe_key=key, now=now):
         return
     audit.record(

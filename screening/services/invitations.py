@@ -61,6 +61,7 @@ from screening.services.screenings import (
     OPEN_STATUSES,
     expected_birth_date,
     issue_link,
+    name_columns,
     name_search_key,
 )
 
@@ -70,6 +71,13 @@ PATIENT_LANGUAGES: tuple[tuple[str, str], ...] = (("en", "English"), ("es", "Esp
 
 class InvitationError(ValueError):
     """The invitation cannot be made or changed; the message says why."""
+
+
+class InvitedNameMissing(InvitationError):
+    """The first or last name would print as nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(_("Enter the patient's first and last name."))
 
 
 class PossibleDuplicate(InvitationError):
@@ -123,6 +131,17 @@ class PatientDetails:
     first_name: str
     last_name: str
     date_of_birth: date
+
+
+def _clean_names(patient: PatientDetails) -> PatientDetails:
+    """Names as typed, minus direction overrides and extra spaces (the forms strip the
+    overrides too; this is the service's own guarantee for any other caller). InvitedNameMissing
+    when either would print as nothing."""
+    first = " ".join(without_bidi_controls(patient.first_name).split())
+    last = " ".join(without_bidi_controls(patient.last_name).split())
+    if is_blank_text(first) or is_blank_text(last):  # nothing that would print
+        raise InvitedNameMissing()
+    return PatientDetails(first, last, patient.date_of_birth)
 
 
 @dataclass(frozen=True)
@@ -232,6 +251,27 @@ def open_duplicates(
     ]
 
 
+def other_open_invitations(screening: Screening, now: datetime) -> list[Screening]:
+    """Open invitations, other than this one, for its name, date of birth and appointment
+    day: after a correction, the duplicate front desk made while this one was wrong."""
+    if (
+        screening.appointment_at is None
+        or screening.invited_date_of_birth is None
+        or not (screening.patient_first_name or screening.patient_last_name)
+    ):
+        return []
+    patient = PatientDetails(
+        screening.patient_first_name or "",
+        screening.patient_last_name or "",
+        screening.invited_date_of_birth,
+    )
+    return [
+        other
+        for other in open_duplicates(patient, screening.appointment_at, now)
+        if other.id != screening.id
+    ]
+
+
 def create_invitation(
     patient: PatientDetails,
     *,
@@ -250,16 +290,11 @@ def create_invitation(
     now = now or datetime.now(UTC)
     clinician = _clinician(clinician_id)
     check_appointment(appointment_at, now)
-    # Names as typed, minus direction overrides (the forms strip them too; this is the service's
-    # own guarantee for any other caller).
-    first = " ".join(without_bidi_controls(patient.first_name).split())
-    last = " ".join(without_bidi_controls(patient.last_name).split())
-    if is_blank_text(first) or is_blank_text(last):  # nothing that would print
-        raise InvitationError(_("Enter the patient's first and last name."))
+    cleaned = _clean_names(patient)
+    first, last = cleaned.first_name, cleaned.last_name
     contact = contact or ContactDetails(phone="")
     phone = clean_phone(contact.phone)
     email = clean_email(contact.email)
-    cleaned = PatientDetails(first, last, patient.date_of_birth)
     if not confirm_duplicate:
         existing = open_duplicates(cleaned, appointment_at, now)
         if existing:
@@ -309,6 +344,9 @@ class InvitationChanges:
     phone: str
     email: str | None
     locale: str | None
+    # The invited name and date of birth, to put a typing mistake right (None: left as they
+    # are). The date of birth is what the link asks for: see `edit_invitation`.
+    patient: PatientDetails | None = None
 
 
 def can_edit(screening: Screening) -> bool:
@@ -326,12 +364,20 @@ def edit_invitation(
     ip: str | None = None,
     now: datetime | None = None,
 ) -> list[str]:
-    """Change the appointment, clinician, contact details or language (one commit).
+    """Change the name, date of birth, appointment, clinician, contact details or language
+    (one commit).
 
     The link and code stay the same. A new appointment moves the expiry, and the reminders
     follow it (they are worked out from the appointment when due). When the appointment or the
     email address changes and the link still works, the patient is emailed the updated
     invitation. Returns the names of what changed (also audited, without the values).
+
+    A corrected name is the record's name (the queue shows and finds it; the old one no longer
+    finds it); a name the patient typed in the form stays in their answers and stays findable,
+    as when they typed it. A corrected date of birth is what the link asks for from now on,
+    and the wrong tries (and the lock) the old one caused are cleared, so the patient can try
+    again with the same link. Neither value goes into the audit trail, only that it changed.
+    Read again under a write lock, so a patient's try or save at that moment is not lost.
     """
     now = now or datetime.now(UTC)
     if not can_edit(screening):
@@ -340,10 +386,24 @@ def edit_invitation(
     phone = clean_phone(changes.phone)
     email = clean_email(changes.email)
     locale = clean_locale(changes.locale)
+    patient = _clean_names(changes.patient) if changes.patient is not None else None
     appointment_at = changes.appointment_at.astimezone(UTC)
+    lock_for_update(screening)
+    try:
+        if not can_edit(screening):  # sent meanwhile
+            raise InvitationError(
+                _("This screening is already sent; its invitation cannot change.")
+            )
+        if appointment_at != screening.appointment_at:
+            check_appointment(appointment_at, now)
+    except InvitationError:
+        db.session.rollback()  # the lock ends with the transaction
+        raise
     changed: list[str] = []
+    cleared: list[str] = []
+    if patient is not None:
+        changed, cleared = _correct_identity(screening, patient)
     if appointment_at != screening.appointment_at:
-        check_appointment(appointment_at, now)
         screening.appointment_at = appointment_at
         screening.expires_at = _expiry(appointment_at, now, expiry_days)
         changed.append("appointment")
@@ -357,6 +417,7 @@ def edit_invitation(
             setattr(screening, attribute, value)
             changed.append(name)
     if not changed:
+        db.session.rollback()  # nothing to write: the lock ends here
         return changed
     screening.updated_at = now
     audit.record(
@@ -364,18 +425,53 @@ def edit_invitation(
         actor=actor,
         screening_public_id=screening.public_id,
         ip=ip,
-        detail="changed: " + ", ".join(changed),
+        detail="; ".join(["changed: " + ", ".join(changed), *cleared]),
     )
     if "appointment" in changed:
         cancel(kind="reminder", screening_id=screening.id)
-    if {"appointment", "email"} & set(changed):
-        # An invitation still waiting goes to the old address or names the old appointment
-        # (a mistyped address got the working link): the updated one replaces it.
-        cancel(kind="invitation", screening_id=screening.id)
-        if email and is_open(screening, now):
+    resend = bool({"appointment", "email"} & set(changed))
+    if resend or "name" in changed:
+        # An invitation still waiting goes to the old address, names the old appointment (a
+        # mistyped address got the working link) or greets the patient by the wrong name: the
+        # updated one replaces it. A corrected name alone sends nothing new.
+        waiting = cancel(kind="invitation", screening_id=screening.id) > 0
+        if (resend or waiting) and email and is_open(screening, now):
             queue_invitation_email(screening, secret_key, now, actor=actor, ip=ip, reason="updated")
     db.session.commit()
     return changed
+
+
+def _correct_identity(screening: Screening, patient: PatientDetails) -> tuple[list[str], list[str]]:
+    """Put the invited name and date of birth right (not committed). Returns what changed
+    ("name", "date_of_birth") and what the correction cleared, in words for the audit trail
+    that hold neither value."""
+    changed: list[str] = []
+    cleared: list[str] = []
+    if (patient.first_name, patient.last_name) != (
+        screening.patient_first_name,
+        screening.patient_last_name,
+    ):
+        screening.patient_first_name = patient.first_name
+        screening.patient_last_name = patient.last_name
+        # The search key as the patient's own save would store it: the corrected name, and
+        # any name the patient typed in the form.
+        answers = screening.answers
+        for column, value in name_columns(
+            screening, answers.get("first_name"), answers.get("last_name")
+        ).items():
+            setattr(screening, column, value)
+        changed.append("name")
+    if patient.date_of_birth != screening.invited_date_of_birth:
+        screening.invited_date_of_birth = patient.date_of_birth
+        changed.append("date_of_birth")
+        # The wrong tries were against a date the patient could not know: they start again.
+        if screening.dob_failures:
+            cleared.append(f"wrong tries cleared ({screening.dob_failures})")
+        if screening.locked_at is not None:
+            cleared.append("link unlocked")
+        screening.dob_failures = 0
+        screening.locked_at = None
+    return changed, cleared
 
 
 def can_revoke(screening: Screening) -> bool:

@@ -232,29 +232,17 @@ class InvitationForm(StaffForm):
         _check_appointment(self, field)
 
     def validate_date_of_birth(self, field: DateField) -> None:
-        """In the past, and an age the questionnaire takes today (its own limits): a patient
-        invited with a date it refuses could never finish, since the date the clinic enters
-        is the one the link asks for and the form starts from."""
-        if not field.data:
-            return
-        if field.data >= date.today():
-            raise ValidationError(_l("The date of birth must be in the past."))
-        age = age_on(field.data, date.today())
-        if not MIN_AGE <= age <= MAX_AGE:
-            raise ValidationError(
-                _l(
-                    "This date of birth makes the patient %(age)d. The questionnaire is for "
-                    "adults aged %(min)d to %(max)d: check the date of birth.",
-                    age=age,
-                    min=MIN_AGE,
-                    max=MAX_AGE,
-                )
-            )
+        _check_date_of_birth(field)
 
 
 class EditInvitationForm(StaffForm):
-    """What front desk may change on an invitation; the link and code stay the same."""
+    """What front desk may change on an invitation; the link and code stay the same. The
+    name and date of birth are there to put a typing mistake right (the date of birth is what
+    the link asks for), checked as on a new invitation."""
 
+    first_name = InvitationForm.first_name
+    last_name = InvitationForm.last_name
+    date_of_birth = InvitationForm.date_of_birth
     appointment_date = InvitationForm.appointment_date
     appointment_time = InvitationForm.appointment_time
     clinician_id = InvitationForm.clinician_id
@@ -264,6 +252,8 @@ class EditInvitationForm(StaffForm):
     # The appointment stored now, set by the view: it may have passed, and stays allowed
     # while it is not changed (a new phone number after the visit, say).
     stored_appointment_at: datetime | None = None
+    # The date of birth stored now, set by the view: checked again only when corrected.
+    stored_date_of_birth: date | None = None
 
     def validate_phone(self, field: TelField) -> None:
         _check(clean_phone, field)
@@ -273,6 +263,32 @@ class EditInvitationForm(StaffForm):
 
     def validate_appointment_date(self, field: DateField) -> None:
         _check_appointment(self, field, unchanged=self.stored_appointment_at)
+
+    def validate_date_of_birth(self, field: DateField) -> None:
+        if field.data is not None and field.data == self.stored_date_of_birth:
+            return
+        _check_date_of_birth(field)
+
+
+def _check_date_of_birth(field: DateField) -> None:
+    """In the past, and an age the questionnaire takes today (its own limits): a patient
+    invited with a date it refuses could never finish, since the date the clinic enters
+    is the one the link asks for and the form starts from."""
+    if not field.data:
+        return
+    if field.data >= date.today():
+        raise ValidationError(_l("The date of birth must be in the past."))
+    age = age_on(field.data, date.today())
+    if not MIN_AGE <= age <= MAX_AGE:
+        raise ValidationError(
+            _l(
+                "This date of birth makes the patient %(age)d. The questionnaire is for "
+                "adults aged %(min)d to %(max)d: check the date of birth.",
+                age=age,
+                min=MIN_AGE,
+                max=MAX_AGE,
+            )
+        )
 
 
 @contextmanager

@@ -174,9 +174,13 @@ def edit_invitation(public_id: str):  # type: ignore[no-untyped-def]
         return redirect(url_for("staff.screening_detail", public_id=public_id))
     form = EditInvitationForm()
     form.stored_appointment_at = screening.appointment_at
+    form.stored_date_of_birth = screening.invited_date_of_birth
     _clinician_choices(form)
     if not form.is_submitted():
         assert screening.appointment_at is not None
+        form.first_name.data = screening.patient_first_name
+        form.last_name.data = screening.patient_last_name
+        form.date_of_birth.data = screening.invited_date_of_birth
         local = screening.appointment_at.astimezone(clinic_zone())
         form.appointment_date.data = local.date()
         form.appointment_time.data = local.time().replace(tzinfo=None)
@@ -186,10 +190,16 @@ def edit_invitation(public_id: str):  # type: ignore[no-untyped-def]
         form.locale.data = screening.invited_locale or "en"
     elif form.validate_on_submit():
         assert form.appointment_date.data and form.appointment_time.data
+        assert form.date_of_birth.data
         try:
             changed = invitation_service.edit_invitation(
                 screening,
                 invitation_service.InvitationChanges(
+                    patient=invitation_service.PatientDetails(
+                        first_name=form.first_name.data or "",
+                        last_name=form.last_name.data or "",
+                        date_of_birth=form.date_of_birth.data,
+                    ),
                     appointment_at=invitation_service.appointment_to_utc(
                         form.appointment_date.data, form.appointment_time.data, clinic_zone()
                     ),
@@ -203,15 +213,12 @@ def edit_invitation(public_id: str):  # type: ignore[no-untyped-def]
                 expiry_days=_config_int("INVITATION_EXPIRY_DAYS"),
                 ip=client_ip(),
             )
+        except invitation_service.InvitedNameMissing as error:
+            form.first_name.errors = [str(error)]
         except invitation_service.InvitationError as error:
             form.appointment_date.errors = [str(error)]
         else:
-            flash(
-                _("Invitation updated. The link and code stay the same.")
-                if changed
-                else _("Nothing changed."),
-                "success",
-            )
+            _flash_edited(screening, changed)
             return redirect(url_for("staff.screening_detail", public_id=public_id))
     audit.record_and_commit(
         "view_invitation_edit",
@@ -225,6 +232,37 @@ def edit_invitation(public_id: str):  # type: ignore[no-untyped-def]
         screening=screening,
         zone=current_app.config.get("CLINIC_TIMEZONE"),
     )
+
+
+def _flash_edited(screening: Screening, changed: list[str]) -> None:
+    """What the edit did, and what it means for the patient at their link."""
+    if not changed:
+        flash(_("Nothing changed."), "success")
+        return
+    now = datetime.now(UTC)
+    message = _("Invitation updated. The link and code stay the same.")
+    if "date_of_birth" in changed:
+        if invitation_service.is_open(screening, now):
+            message += " " + _(
+                "The link now asks for the corrected date of birth, and any wrong tries "
+                "are cleared. The patient can try again now."
+            )
+        else:
+            message += " " + _(
+                "The date of birth is corrected, but this link no longer works: reissue it to "
+                "let the patient in."
+            )
+    flash(message, "success")
+    if {"name", "date_of_birth"} & set(changed):
+        others = invitation_service.other_open_invitations(screening, now)
+        if others:
+            flash(
+                _(
+                    "Another open invitation has the same name, date of birth and appointment "
+                    "day. Revoke the one that is not needed, so the patient gets one link."
+                ),
+                "warning",
+            )
 
 
 @bp.post("/screenings/<public_id>/revoke")

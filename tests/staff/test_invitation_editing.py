@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from screening.extensions import db
-from screening.models import AuditEvent, Screening
+from screening.models import AuditEvent, OutboxMessage, Screening
 from screening.services import access
 from screening.services.screenings import find_by_token
 from tests.staff.helpers import make_screening, make_user
@@ -52,6 +52,10 @@ def _create(client, clinician, **changes) -> tuple[Screening, str, str]:
 def _edit_form(screening, clinician, **changes):
     local = screening.appointment_at.astimezone(ZONE)
     data = {
+        # The page posts the name and date of birth too (they can be corrected there).
+        "first_name": screening.patient_first_name,
+        "last_name": screening.patient_last_name,
+        "date_of_birth": screening.invited_date_of_birth.isoformat(),
         "appointment_date": local.date().isoformat(),
         "appointment_time": local.strftime("%H:%M"),
         "clinician_id": str(clinician.id),
@@ -198,6 +202,27 @@ def test_editing_keeps_the_link_and_code_and_moves_the_expiry(client, app, clini
         select(AuditEvent).where(AuditEvent.action == "email_invitation")
     ).one()
     assert emailed.detail == "invitation email queued (updated)"
+
+
+def test_two_edits_within_a_minute_leave_the_latest_invitation_waiting(
+    client, app, clinician, desk
+):
+    """The relay is down (nothing is delivered): each edit replaces the waiting email. The
+    second used to find the first's key taken, so no invitation was waiting at all."""
+    screening, _link, _code = _create(client, clinician, email="maria@example.org")
+    for address in ("maria.garcia@example.org", "m.garcia@example.org"):
+        response = client.post(
+            f"/staff/screenings/{screening.public_id}/invitation/edit",
+            data=_edit_form(screening, clinician, email=address),
+        )
+        assert response.status_code == 302
+        db.session.refresh(screening)
+    waiting = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.kind == "invitation", OutboxMessage.status == "pending"
+        )
+    ).all()
+    assert [row.recipient for row in waiting] == ["m.garcia@example.org"]
 
 
 @pytest.mark.parametrize("year_ahead", [3, "9999"])
