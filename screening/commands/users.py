@@ -16,7 +16,7 @@ import unicodedata
 
 import click
 
-from screening.models import StaffRole, StaffUser
+from screening.models import StaffUser
 from screening.questionnaire.text_input import has_broken_characters
 from screening.services import staff as staff_service
 
@@ -116,13 +116,12 @@ def deactivate_user_command(email: str) -> None:
         # Nothing to change: no audit row claiming a change that did not happen.
         click.echo(f"{user.email} is already deactivated; nothing changed.")
         return
-    if user.role == StaffRole.ADMIN and staff_service.active_admin_count() <= 1:
+    try:
+        staff_service.set_active(user, False, actor="cli")
+    except staff_service.AccountError as error:  # the last active admin
         raise click.ClickException(
-            f"{user.email} is the last active admin: nobody could manage accounts without one. "
-            "Make another admin first (screening create-user EMAIL --role admin). "
-            "Nothing changed."
-        )
-    staff_service.set_active(user, False, actor="cli")
+            f"{error} (An admin is made with: screening create-user EMAIL --role admin.)"
+        ) from None
     click.echo(f"Deactivated {user.email}; its sessions have ended.")
 
 

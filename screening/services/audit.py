@@ -235,6 +235,12 @@ ACCOUNT_ACTIONS: tuple[str, ...] = (
 )
 
 
+# -- role change (the Users page): its own lines, so merges with the lists above stay quiet --
+# Detail: "email from clinician to front_desk" (the old and the new role, nothing secret).
+ACTIONS = (*ACTIONS, "change_role")
+ACCOUNT_ACTIONS = (*ACCOUNT_ACTIONS, "change_role")
+
+
 def recent_account_changes(limit: int = 20) -> list[AuditEvent]:
     """The latest account changes, newest first, so one admin's doings are seen by the others."""
     return list(

@@ -31,7 +31,7 @@ from screening.questionnaire.text_input import (
     has_control_characters,
     printable_only,
 )
-from screening.services import audit, passwords
+from screening.services import audit, locking, passwords
 
 PASSWORD_MIN_LENGTH = passwords.MIN_LENGTH
 PASSWORD_MAX_LENGTH = passwords.MAX_LENGTH
@@ -272,8 +272,18 @@ def change_password(
 def set_active(
     user: StaffUser, active: bool, *, actor: str | None, ip: str | None = None
 ) -> StaffUser:
-    """Deactivate (ending every session at once) or reactivate an account; audited."""
+    """Deactivate (ending every session at once) or reactivate an account; audited.
+
+    The last active admin is not deactivated (AccountError, nothing changed): nobody could
+    manage accounts without one. Checked with the admins' rows locked, as a role change is,
+    so "A deactivates B" at the same instant as "B makes A a clinician" cannot leave none.
+    """
     now = datetime.now(UTC)
+    if not active:
+        _lock_roles(user)
+        if is_last_active_admin(user):
+            db.session.rollback()
+            raise AccountError(LAST_ACTIVE_ADMIN % {"email": user.email})
     user.active = active
     if not active:
         db.session.execute(
@@ -327,6 +337,83 @@ def active_admin_count() -> int:
         )
         or 0
     )
+
+
+def is_last_active_admin(user: StaffUser) -> bool:
+    """True for the clinic's only active admin: nobody could manage accounts without one, so
+    that account keeps its role (and stays active)."""
+    return bool(user.active) and user.role == StaffRole.ADMIN and active_admin_count() <= 1
+
+
+# Why a role change is refused: untranslated, with the account's email as %(email)s (the
+# Users page says them in the request's language; `change_role` raises them filled in).
+UNKNOWN_ROLE = N_("There is no such role; nothing changed.")
+LAST_ACTIVE_ADMIN = N_(
+    "%(email)s is the last active admin: nobody could manage accounts without one. Make "
+    "another colleague an admin first; nothing changed."
+)
+
+
+def role_change_refusal(user: StaffUser, role: str) -> str | None:
+    """Why `user` cannot be given `role` (one of the messages above), or None when they can.
+
+    The Users page asks this before its confirmation, so nobody confirms what will be refused;
+    `change_role` asks it again with the admins' rows locked.
+    """
+    if role not in ROLES:
+        return UNKNOWN_ROLE
+    if role != StaffRole.ADMIN and is_last_active_admin(user):
+        return LAST_ACTIVE_ADMIN
+    return None
+
+
+def _lock_roles(user: StaffUser) -> None:
+    """Take turns with any other role change until this transaction ends, and re-read `user`.
+
+    Two admins giving each other another role at the same instant would each count two admins
+    and leave none. PostgreSQL: every active admin's row is locked, in id order (so two
+    changes never wait on each other), then the account's own; the second change waits and
+    then counts what the first committed. SQLite: the database's write lock (`BEGIN
+    IMMEDIATE`, see services/locking.py) does the same.
+    """
+    db.session.scalars(
+        select(StaffUser.id)
+        .where(StaffUser.role == StaffRole.ADMIN, StaffUser.active.is_(True))
+        .order_by(StaffUser.id)
+        .with_for_update()
+    ).all()
+    locking.lock_for_update(user)
+
+
+def change_role(user: StaffUser, role: str, *, actor: str | None, ip: str | None = None) -> bool:
+    """Give an account another role, keeping the account: its audit history, its password and
+    its two-step sign-in stay as they are. Audited with the old and the new role; commits.
+
+    The role is read from the database on every request (screening.staff.access.load_staff),
+    so the change applies from the account's next request, on every device it is signed in
+    on: a clinician made front desk stops seeing clinical answers at once.
+
+    Returns False, writing nothing, when the account already has `role`. Raises AccountError
+    (nothing changed) for an unknown role or when it would leave no active admin.
+    """
+    if role not in ROLES:
+        raise AccountError(UNKNOWN_ROLE)
+    _lock_roles(user)
+    if user.role == role:
+        db.session.rollback()  # ends the transaction and its locks; nothing was written
+        return False
+    refusal = role_change_refusal(user, role)
+    if refusal is not None:
+        message = refusal % {"email": user.email}
+        db.session.rollback()
+        raise AccountError(message)
+    previous = user.role
+    user.role = role
+    audit.record(
+        "change_role", actor=actor, ip=ip, detail=f"{user.email} from {previous} to {role}"
+    )
+    db.session.commit()
+    return True
 
 
 def authenticate(email: str, password: str) -> StaffUser | None:

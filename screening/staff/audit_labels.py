@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "create_user": _l("Created an account"),
     "deactivate_user": _l("Deactivated an account"),
     "reactivate_user": _l("Reactivated an account"),
+    "change_role": _l("Gave an account another role"),
     "view_queue": _l("Opened the queue"),
     "view_screening": _l("Opened a summary"),
     "download_pdf": _l("Downloaded a summary PDF"),

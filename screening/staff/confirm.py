@@ -5,7 +5,8 @@ its view checks the role, then every refusal, and when the post does not carry
 `confirm=yes` (`ConfirmForm.confirmed`) it changes nothing, writes no audit row and answers
 with this page instead: what will happen, to whom (the colleague's name and email, the
 patient's name and date of birth), a "Yes, ..." button that posts the same action again with
-`confirm=yes` and the CSRF token, and Cancel back to the page the button was on.
+`confirm=yes`, the CSRF token and any choice the first post made, and Cancel back to the page
+the button was on.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class Confirmation:
     cancel: str  # back to the page the button was on
     facts: tuple[tuple[str, str], ...] = ()  # more to tell the person or patient apart
     danger: bool = True  # the button in the danger colour (it takes something away)
+    # What the "Yes" button posts besides the token and confirm=yes: what the first post
+    # chose (a role), so the action acts on exactly what was confirmed.
+    fields: tuple[tuple[str, str], ...] = ()
 
 
 def confirmation_page(confirmation: Confirmation) -> str:

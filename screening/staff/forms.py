@@ -389,6 +389,22 @@ class NewUserForm(StaffForm):
     )
 
 
+class ChangeRoleForm(ConfirmForm):
+    """A colleague's new role (a row of the Users page), asked first like Deactivate.
+
+    A role that is not one of these (a tampered post) does not validate: the view answers 400.
+    """
+
+    role = SelectField(
+        _l("New role"),
+        choices=[
+            SelectChoice(str(key), _l(ROLE_LABELS[key]))
+            for key in (StaffRole.FRONT_DESK, StaffRole.CLINICIAN, StaffRole.ADMIN)
+        ],
+        validators=[DataRequired()],
+    )
+
+
 def plausible_filter_date(form: StaffForm, field: DateField) -> None:
     """A date filter from 1900 to 2199: a date picker can send 9999-12-31, whose next day
     (the end of a day range) is past the end of Python's calendar."""

@@ -1,4 +1,5 @@
-"""Admin: staff accounts. Create one, deactivate (ending its sessions) or reactivate it.
+"""Admin: staff accounts. Create one, deactivate (ending its sessions) or reactivate it, or
+give it another role (the account, its history and its two-step sign-in stay).
 
 An admin never chooses anyone's password (issue 16): a new account, or a reset, gets a random
 temporary password shown once, which its owner must replace at first sign-in. Every account
@@ -7,26 +8,37 @@ change is listed on the page, so each admin sees what the others did.
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from screening.extensions import db
 from screening.models import StaffRole, StaffUser
 from screening.routes import staff_only
-from screening.services import audit
+from screening.services import audit, two_factor
 from screening.services import staff as staff_service
 from screening.staff.access import client_ip
 from screening.staff.blueprint import bp
 from screening.staff.confirm import Confirmation, confirmation_page
-from screening.staff.forms import ActionForm, ConfirmForm, NewUserForm
+from screening.staff.forms import ActionForm, ChangeRoleForm, ConfirmForm, NewUserForm
 
 # The largest id a database row can have (a signed 64-bit integer): a longer number in the
 # address is a 404, not an overflow in the database driver.
 MAX_ROW_ID = 2**63 - 1
 
 ADMIN = StaffRole.ADMIN
+CLINICIAN = StaffRole.CLINICIAN
+FRONT_DESK = StaffRole.FRONT_DESK
 
 
 def _users_page(form: NewUserForm):  # type: ignore[no-untyped-def]
@@ -40,6 +52,7 @@ def _users_page(form: NewUserForm):  # type: ignore[no-untyped-def]
         form=form,
         action_form=ActionForm(),
         role_labels=staff_service.ROLE_LABELS,
+        role_choices=ChangeRoleForm(formdata=None).role.choices,
         changes=audit.recent_account_changes(),
     )
 
@@ -167,8 +180,12 @@ def deactivate_user(user_id: int) -> Response | str:
                 )
             )
         else:
-            staff_service.set_active(user, False, actor=current_user.email, ip=client_ip())
-            flash(_("%(email)s can no longer sign in.", email=user.email), "success")
+            try:
+                staff_service.set_active(user, False, actor=current_user.email, ip=client_ip())
+            except staff_service.AccountError as error:  # the last active admin, meanwhile
+                flash(str(error), "error")
+            else:
+                flash(_("%(email)s can no longer sign in.", email=user.email), "success")
     return redirect(url_for("staff.users"))
 
 
@@ -179,4 +196,159 @@ def reactivate_user(user_id: int) -> Response:
     if ActionForm().validate_on_submit():
         staff_service.set_active(user, True, actor=current_user.email, ip=client_ip())
         flash(_("%(email)s can sign in again.", email=user.email), "success")
+    return redirect(url_for("staff.users"))
+
+
+# What a new role changes, from the old role to the new one, as its confirmation says it: what
+# they will no longer see or do, and what they will (only clinicians see clinical answers;
+# front desk and admins send invitations; only admins manage accounts and read the audit
+# trail). The flag says whether the change takes something away (the button's danger colour).
+ROLE_CHANGES = {
+    (FRONT_DESK, CLINICIAN): (
+        _l(
+            "From their next page they will read patients' answers, summaries and PDFs, review "
+            "screenings and acknowledge red flags. They can no longer send, change or revoke "
+            "invitations."
+        ),
+        True,
+    ),
+    (FRONT_DESK, ADMIN): (
+        _l(
+            "From their next page they will also manage staff accounts, yours included, and "
+            "read the audit trail. They keep the invitations and still do not see patients' "
+            "answers."
+        ),
+        False,
+    ),
+    (CLINICIAN, FRONT_DESK): (
+        _l(
+            "From their next page they can no longer see patients' answers, summaries or PDFs, "
+            "review screenings or acknowledge red flags. They will send and change invitations "
+            "and see where each screening stands."
+        ),
+        True,
+    ),
+    (CLINICIAN, ADMIN): (
+        _l(
+            "From their next page they can no longer see patients' answers, summaries or PDFs, "
+            "review screenings or acknowledge red flags. They will manage staff accounts, yours "
+            "included, read the audit trail and send invitations."
+        ),
+        True,
+    ),
+    (ADMIN, FRONT_DESK): (
+        _l(
+            "From their next page they can no longer manage staff accounts or read the audit "
+            "trail. They keep sending and changing invitations and still do not see patients' "
+            "answers."
+        ),
+        True,
+    ),
+    (ADMIN, CLINICIAN): (
+        _l(
+            "From their next page they can no longer manage staff accounts, read the audit "
+            "trail or send invitations. They will read patients' answers, summaries and PDFs, "
+            "review screenings and acknowledge red flags."
+        ),
+        True,
+    ),
+}
+
+
+def _role_label(role: str) -> str:
+    return _(staff_service.ROLE_LABELS.get(role, role))
+
+
+def _role_change_consequence(user: StaffUser, role: str) -> tuple[str, bool]:
+    """What giving `user` the `role` changes, in words, and whether it takes something away."""
+    words, takes_away = ROLE_CHANGES[(user.role, role)]
+    consequence = str(words)
+    required = two_factor.required_roles(current_app.config.get("STAFF_MFA_REQUIRED"))
+    if role in required and not two_factor.is_enabled(user):
+        consequence += " " + _(
+            "The new role needs two-step sign-in: they must set it up before any other page opens."
+        )
+    return consequence, takes_away
+
+
+def _nothing_changed(user: StaffUser) -> None:
+    flash(
+        _(
+            "%(email)s already has the role %(role)s; nothing changed.",
+            email=user.email,
+            role=_role_label(user.role),
+        )
+    )
+
+
+def _role_change_refused(user: StaffUser, role: str) -> str | None:
+    """Why the Users page refuses this change without asking (in words), or None."""
+    if user.id == current_user.user_id:
+        return _("You cannot change your own role: another admin can.")
+    if not user.active:
+        return _(
+            "%(email)s is deactivated: reactivate the account before changing its role; "
+            "nothing changed.",
+            email=user.email,
+        )
+    refusal = staff_service.role_change_refusal(user, role)
+    return None if refusal is None else _(refusal, email=user.email)
+
+
+@bp.post(f"/users/<int(max={MAX_ROW_ID}):user_id>/role")
+@staff_only(ADMIN)
+def change_role(user_id: int) -> Response | str:
+    """Give a colleague another role, keeping their account (its audit history, password and
+    two-step sign-in). Asked first: it changes what they see from their next page on.
+    Refused at once, without asking: your own role, a deactivated account, and the last
+    active admin's; the role they already have changes nothing."""
+    user = _user_or_404(user_id)
+    form = ChangeRoleForm()
+    if not form.validate_on_submit():
+        abort(400)  # not one of the roles: a tampered post (the CSRF token is checked before)
+    role = form.role.data or ""
+    refusal = _role_change_refused(user, role)
+    if refusal is not None:
+        flash(refusal, "error")
+    elif user.role == role:
+        _nothing_changed(user)
+    elif not form.confirmed:
+        consequence, takes_away = _role_change_consequence(user, role)
+        return confirmation_page(
+            Confirmation(
+                title=_("Change an account's role?"),
+                question=_(
+                    "Change the role of %(who)s to %(role)s?",
+                    who=_who(user),
+                    role=_role_label(role),
+                ),
+                consequence=consequence,
+                yes=_("Yes, change the role"),
+                action=url_for("staff.change_role", user_id=user.id),
+                cancel=url_for("staff.users"),
+                facts=((_("Role now"), _role_label(user.role)), (_("New role"), _role_label(role))),
+                danger=takes_away,
+                fields=(("role", role),),
+            )
+        )
+    else:
+        try:
+            changed = staff_service.change_role(
+                user, role, actor=current_user.email, ip=client_ip()
+            )
+        except staff_service.AccountError as error:
+            # Another admin's change came first (two admins giving each other another role).
+            flash(str(error), "error")
+        else:
+            if not changed:  # another admin gave the same role meanwhile
+                _nothing_changed(user)
+            else:
+                flash(
+                    _(
+                        "%(email)s now has the role %(role)s, from their next page.",
+                        email=user.email,
+                        role=_role_label(role),
+                    ),
+                    "success",
+                )
     return redirect(url_for("staff.users"))

@@ -262,3 +262,43 @@ def test_confirmation_pages_fit_a_320_pixel_phone_and_work_without_javascript(
     phone.get_by_role("button", name="Yes, revoke the link").click()
     expect(phone.get_by_text("The private link no longer works.")).to_be_visible()
     assert phone.url == f"{live_server.url}/staff/screenings/{second}"
+
+
+def test_changing_a_role_fits_a_320_pixel_phone(
+    open_context: Any, live_server: LiveServer, live_app: Flask
+) -> None:
+    """Each colleague's row has a role select and Change role beside Deactivate: at 320 px the
+    Users page still does not scroll sideways (the table scrolls inside its own box) and
+    nothing is cut at an edge. The confirmation names the colleague (a 100-letter name
+    wraps), says what changes, fits and is axe-clean; Yes gives the role."""
+    from playwright.sync_api import expect
+
+    admin = staff_user(live_app, "admin", "admin@clinic.example", "Ada Admin")
+    colleague = staff_user(live_app, "clinician", "ana.ng@clinic.example", LONG_NAME)
+    staff_user(live_app, "front_desk", "desk@clinic.example", "Dee Desk")
+
+    phone = open_context(viewport=NARROW, is_mobile=True, has_touch=True).new_page()
+    sign_in(phone, live_server, admin)
+    phone.goto(f"{live_server.url}/staff/users")
+    phone.wait_for_load_state("load")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= NARROW["width"], f"the Users page is {width} px wide"
+    assert not phone.evaluate(CUT_AT_THE_EDGE)
+    check_accessibility(phone, "users: the role control")
+    screenshot(phone, "staff-users-roles-320")
+
+    phone.get_by_label(f"New role for {colleague}").select_option("front_desk")
+    phone.get_by_role("button", name=f"Change role {colleague}").click()
+    question = f"Change the role of {LONG_NAME} ({colleague}) to Front desk?"
+    expect(phone.get_by_role("heading", level=1)).to_have_text(question)
+    phone.wait_for_load_state("load")
+    expect(phone.get_by_text("they can no longer see patients' answers")).to_be_visible()
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= NARROW["width"], f"the confirmation is {width} px wide"
+    assert not phone.evaluate(CUT_AT_THE_EDGE)
+    check_accessibility(phone, "change role: confirmation")
+    screenshot(phone, "staff-confirm-change-role-320")
+
+    phone.get_by_role("button", name="Yes, change the role").click()
+    expect(phone.get_by_text(f"{colleague} now has the role Front desk")).to_be_visible()
+    expect(phone.get_by_label(f"New role for {colleague}")).to_have_value("front_desk")

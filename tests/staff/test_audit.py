@@ -104,6 +104,11 @@ def test_every_staff_action_leaves_one_row(client, app):
         "deactivate_user"
     ]
     assert actions_for(lambda: client.post(target + "/reactivate")) == ["reactivate_user"]
+    to_clinician = {"role": "clinician"}
+    assert actions_for(lambda: client.post(target + "/role", data=to_clinician)) == []
+    assert actions_for(
+        lambda: client.post(target + "/role", data={**to_clinician, **CONFIRMED})
+    ) == ["change_role"]
     assert actions_for(lambda: client.get("/staff/audit")) == ["view_audit"]
 
     rows = list(db.session.scalars(select(AuditEvent)))
