@@ -14,6 +14,8 @@ import unicodedata
 from datetime import timedelta
 from pathlib import Path
 
+from limits import parse_many
+
 # Used when neither FHIR_CANONICAL_BASE nor PUBLIC_BASE_URL is set (branch fhir).
 DEFAULT_FHIR_CANONICAL_BASE = "https://miss-screening.example.org/fhir"
 
@@ -83,6 +85,20 @@ def _env_days(name: str, default: str) -> tuple[int, ...]:
     if any(day < 0 or day > 60 for day in days):
         raise ConfigError(f"{name} must list days between 0 and 60, like 3,1")
     return days
+
+
+def _env_rate_limit(name: str, default: str) -> str:
+    """A rate in Flask-Limiter's words, such as "10 per minute" (or "10/minute;50/hour"): a
+    typo would otherwise surface only at the first request it guards, and a 0 would hold every
+    request."""
+    value = (os.environ.get(name) or "").strip() or default
+    try:
+        rates = parse_many(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a rate such as '10 per minute', not {value!r}") from exc
+    if not rates or any(rate.amount < 1 for rate in rates):
+        raise ConfigError(f"{name} must allow at least 1 a period, like '10 per minute'")
+    return value
 
 
 STAFF_ROLES = ("admin", "clinician", "front_desk")
@@ -331,6 +347,10 @@ class Config:
             "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True
         )
         self.RATELIMIT_HEADERS_ENABLED = False
+        # Refused FHIR bearer tokens (unknown, mistyped, revoked) one address may send, counted
+        # like the limits above; past it, that address's refused tokens get 429 with Retry-After
+        # and no audit row each (a valid token is still served; see screening/fhir_api/throttle).
+        self.FHIR_TOKEN_REFUSAL_LIMIT = _env_rate_limit("FHIR_TOKEN_REFUSAL_LIMIT", "10 per minute")
 
         # Alerts and outgoing mail (the outbox and `screening worker`; see README "Alerts").
         # Links in alerts and emails are absolute, from PUBLIC_BASE_URL (the worker has no

@@ -8,18 +8,20 @@ for a search parameter we do not support, 405 with `Allow: GET, HEAD` for any ot
 for a format other than JSON, 500), never an HTML page, including for requests that match no
 route (`_routing_error`; a `//` in a path is a 308 whose body is an OperationOutcome). Every
 read of patient data is audited with the client's name, one row per screening whose data left (a
-HEAD sends no data, so it records none); every refused token is audited too.
+HEAD sends no data, so it records none); every refused token is audited too, until an address
+has had FHIR_TOKEN_REFUSAL_LIMIT of them: then it gets 429s (see `throttle`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import metadata
 from typing import Any, NoReturn
 
 from flask import Blueprint, Response, current_app, request, url_for
+from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -30,6 +32,7 @@ from screening.extensions import csrf, db
 from screening.fhir import QUESTIONNAIRE_ID, RESOURCE_TYPES, fhir_id
 from screening.fhir.capability import build_capability_statement
 from screening.fhir.resources import instant
+from screening.fhir_api import throttle
 from screening.fhir_api.search import SearchError, cursor_text, parse_search
 from screening.models import ApiClient, StaffRole
 from screening.routes import Access, View, audit_refusal, public
@@ -178,6 +181,30 @@ def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
     return operation_outcome(status, HTTP_ISSUES.get(status, "exception"), error.name)
 
 
+@bp.errorhandler(RateLimitExceeded)
+def _throttled(_error: RateLimitExceeded):  # type: ignore[no-untyped-def]
+    """Too many refused tokens from this address (`throttle`): 429, saying when to try again.
+    Only the first held request in a window is audited, so hammering adds no rows."""
+    wait = throttle.seconds_to_wait()
+    if throttle.first_held_in_window():
+        audit.record_and_commit(
+            "fhir_token_throttled",
+            actor="api:throttled",
+            ip=client_ip(),
+            detail=f"{request.method} {request.path}"[:100]
+            + " (throttled: too many refused tokens from this address)",
+        )
+    until = instant(datetime.now(UTC) + timedelta(seconds=wait))
+    return operation_outcome(
+        429,
+        "throttled",
+        f"Too many requests with a bearer token that is not valid came from this address: "
+        f"try again in {wait} seconds (after {until}). Check the token: it is unknown, "
+        "mistyped or revoked.",
+        {"Retry-After": str(wait)},
+    )
+
+
 @bp.errorhandler(Exception)
 def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
     log.exception("Unhandled error in the FHIR API", exc_info=error)
@@ -192,15 +219,45 @@ def api_reader(view: View) -> View:
     return view
 
 
+def _bearer_token() -> str | None:
+    """The token of the request's `Authorization: Bearer` header; "" for a header of another
+    scheme; None when there is no Authorization header."""
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _space, token = header.strip().partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+# Where the request keeps its token's client once looked up (the throttle asks first).
+_CLIENT = "screening.fhir.client"
+
+
+def _token_client() -> str | None:
+    """The name of the live client whose token the request carries (looked up once), or None."""
+    if _CLIENT not in request.environ:
+        token = _bearer_token()
+        request.environ[_CLIENT] = api_clients.client_for_token(token) if token else None
+    return request.environ[_CLIENT]
+
+
+def _nothing_to_refuse() -> bool:
+    """Exempt from the token throttle: no Authorization header, or a live client's token."""
+    return _bearer_token() is None or _token_client() is not None
+
+
+# On the views that call `reader()`: refused tokens from one address are throttled.
+throttle_refused_tokens = throttle.refused_tokens(exempt_when=_nothing_to_refuse)
+
+
 def reader() -> str:
     """The audit name of whoever reads: `api:<client>` or the clinician's email; else a Problem."""
-    header = request.headers.get("Authorization")
-    if header is not None:
-        scheme, _space, token = header.strip().partition(" ")
-        is_bearer = scheme.lower() == "bearer"
-        name = api_clients.client_for_token(token.strip()) if is_bearer else None
+    token = _bearer_token()
+    if token is not None:
+        name = _token_client()
         if name is None:
-            _audit_refused_token(token.strip() if is_bearer else "")
+            throttle.note_refused()
+            _audit_refused_token(token)
             raise Problem(
                 401,
                 "login",
@@ -325,6 +382,7 @@ def _record_reads(actor: str, public_ids: list[str], what: str) -> None:
 
 
 @bp.get("/<resource_type>/<resource_id>", **ROUTE)
+@throttle_refused_tokens
 @api_reader
 def read(resource_type: str, resource_id: str):  # type: ignore[no-untyped-def]
     if resource_type == "Questionnaire":
@@ -344,6 +402,7 @@ def read(resource_type: str, resource_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<resource_type>", **ROUTE)
+@throttle_refused_tokens
 @api_reader
 def search(resource_type: str):  # type: ignore[no-untyped-def]
     resource_type = _resource_type(resource_type)

@@ -241,6 +241,11 @@ ACTIONS = (*ACTIONS, "change_role")
 ACCOUNT_ACTIONS = (*ACCOUNT_ACTIONS, "change_role")
 
 
+# -- the FHIR token throttle: its own lines, as above --------------------------------------
+# One row per address and window once refused tokens are held (actor "api:throttled").
+ACTIONS = (*ACTIONS, "fhir_token_throttled")
+
+
 def recent_account_changes(limit: int = 20) -> list[AuditEvent]:
     """The latest account changes, newest first, so one admin's doings are seen by the others."""
     return list(

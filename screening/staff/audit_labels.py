@@ -16,6 +16,7 @@ ACTION_LABELS = {
     "sign_in_second_step_failed": _l("Sign-in refused at the two-step code"),
     "sign_out": _l("Signed out"),
     "access_refused": _l("Refused: not allowed for this role"),
+    "fhir_token_throttled": _l("FHIR API: too many refused tokens, address held"),
     "change_password": _l("Changed own password"),
     "reset_password": _l("Gave a temporary password"),
     "temporary_password_expired": _l("Temporary password too old, refused"),
