@@ -128,14 +128,18 @@ def step_draft(
         value = _posted(formdata, name)
         if value not in (None, ""):
             fields[name] = value
-    # A post with no unit chosen was read in kilograms, and in centimeters unless only the
-    # feet boxes were filled (shaping.py): keep that unit, so the draft is read back the same
-    # way, not in the clinic's default units.
+    # Keep the unit each measurement was READ in (shaping.py), so the draft is read back the
+    # same way: a weight with no unit chosen is in kilograms; a height is in feet and inches
+    # only when a feet box was filled and Feet and inches was chosen or the centimeters box
+    # left empty. (170 typed in the centimeters box with Feet and inches still chosen was
+    # stored as 170 cm, then shown back as 5 ft 6.9 in and saved again as 169.9.)
     if "weight_kg" in fields and "weight_unit" not in fields:
         fields["weight_unit"] = "kg"
-    if "height_unit" not in fields and any(name in fields for name in HEIGHT_FIELDS):
-        feet_only = "height_cm" not in fields
-        fields["height_unit"] = "ft_in" if feet_only else "cm"
+    typed = {name: str(fields.get(name) or "").strip() for name in HEIGHT_FIELDS[1:]}
+    feet_typed = bool(typed["height_ft"] or typed["height_in"])
+    if feet_typed or typed["height_cm"]:
+        use_feet = feet_typed and (fields.get("height_unit") == "ft_in" or not typed["height_cm"])
+        fields["height_unit"] = "ft_in" if use_feet else "cm"
     if not fields:
         return {}
     return {"fields": fields, "unsaved": sorted(faulty)}

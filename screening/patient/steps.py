@@ -196,20 +196,25 @@ def step(token: str, section_id: str) -> Response:
         if has_unsaved(draft) or marks is not None:
             marked = (marks or {}).get("items") or ()
             summary, group_errors = _draft_errors(screening, section, form, draft, marked)
-            return _render_step(
-                token,
-                screening,
-                section,
-                form,
-                summary=summary,
-                group_errors=group_errors,
-                notice=_marks_notice(marks),
-                warning=(
-                    _warning_beside_errors(screening, bool(marks.get("warn")))
-                    if marks is not None
-                    else None
-                ),
-            )
+            if summary or group_errors:
+                warning = None
+                if marks is not None:
+                    warning = _warning_beside_errors(screening, bool(marks.get("warn")))
+                    # Said once beside the errors; an emergency still waiting for "I
+                    # understand" is shown for as long as it waits (needs_acknowledgement).
+                    session[SESSION_MARKS] = {**marks, "warn": False}
+                return _render_step(
+                    token,
+                    screening,
+                    section,
+                    form,
+                    summary=summary,
+                    group_errors=group_errors,
+                    notice=_marks_notice(marks),
+                    warning=warning,
+                )
+            # Nothing left to mark (put right on another device): no notice about nothing.
+            session.pop(SESSION_MARKS, None)
         return _render_step(token, screening, section, form)
     return _post_step(token, screening, section, form_class)
 

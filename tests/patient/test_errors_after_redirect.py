@@ -8,13 +8,21 @@ the older answers over the fixed ones. Now every page a patient can go Back to i
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from flask.testing import FlaskClient
 
 from tests.patient.conftest import load_screening
-from tests.patient.helpers import csrf_token_from, post_step, step_post_data, step_url
+from tests.patient.helpers import (
+    acknowledge_warning,
+    csrf_token_from,
+    post_step,
+    step_post_data,
+    step_url,
+)
 from tests.patient.test_steps import section_answers, text
+from tests.patient.test_warnings import save_first_three, warning_answers
 
 MARKED = 'id="first_name-error"'
 
@@ -110,3 +118,57 @@ def test_the_session_keeps_item_names_never_what_was_typed(client: FlaskClient, 
     session = app.session_interface.get_signing_serializer(app).loads(cookie.value)  # type: ignore[attr-defined]
     assert session["step_marks"]["items"] == ["date_of_birth", "first_name"]
     assert "Zelda" not in json.dumps(session)
+
+
+def test_a_height_typed_in_centimeters_with_feet_chosen_comes_back_as_typed(
+    client: FlaskClient, token: str
+) -> None:
+    """170 typed in the centimeters box while Feet and inches was still chosen is read as
+    170 cm; the page after the redirect showed it back as 5 ft 6.9 in, and the next save stored
+    169.9."""
+    about = {k: v for k, v in section_answers("about").items() if k != "height_cm"}
+    page = text(client.get(step_url(token, "about")))
+    data: dict[str, list[str]] = {}
+    for name, value in step_post_data("about", {**about, "email": "bad@"}):
+        data.setdefault(name, []).append(value)
+    data.update(
+        height_unit=["ft_in"], height_cm=["170"], save=["1"], csrf_token=[csrf_token_from(page)]
+    )
+    response = client.post(step_url(token, "about"), data=data)
+    assert response.status_code == 303
+    assert load_screening(token).answers["height_cm"] == 170
+    shown = text(client.get(response.location))
+    assert re.search(r'<input[^>]*name="height_cm"[^>]*value="170"', shown)
+    assert re.search(r'<input checked[^>]*name="height_unit"[^>]*value="cm"', shown)
+    # Fixing only the email keeps the height at 170.
+    fixed = post_step(client, token, "about", {**about, "height_cm": 170})
+    assert fixed.status_code == 302
+    assert load_screening(token).answers["height_cm"] == 170
+
+
+def test_nothing_left_to_mark_shows_no_notice(client: FlaskClient, token: str) -> None:
+    """Marks from a save on this phone, the answer put right on another device since: the
+    reload shows the step with no notice about nothing."""
+    about = section_answers("about")
+    _raw_post(client, token, "about", {**about, "email": "odalys-at-example"}, later="1")
+    assert "or leave them blank, before you save." in text(client.get(step_url(token, "about")))
+    other = client.application.test_client()
+    assert post_step(other, token, "about", about).status_code == 302
+    page = text(client.get(step_url(token, "about")))
+    assert "before you save." not in page and "field-error" not in page
+
+
+def test_the_emergency_beside_the_errors_is_not_shown_again_once_understood(
+    client: FlaskClient, token: str
+) -> None:
+    save_first_three(client, token)
+    warning = warning_answers(saddle_numbness=True)
+    del warning["balance_problem"]
+    response = _raw_post(client, token, "warning_signs", warning, save="1")
+    assert response.status_code == 303
+    page = text(client.get(response.location))
+    assert "Go to an emergency department now" in page and "field-error" in page
+    acknowledge_warning(client, f"/s/{token}/warning")
+    page = text(client.get(step_url(token, "warning_signs")))
+    assert "field-error" in page, "the blank answer still to fix"
+    assert "Go to an emergency department now" not in page, "understood already"
