@@ -27,6 +27,8 @@ invitation_messages); reminders are worked out by the worker's sweep (services.r
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -347,6 +349,23 @@ class InvitationChanges:
     # The invited name and date of birth, to put a typing mistake right (None: left as they
     # are). The date of birth is what the link asks for: see `edit_invitation`.
     patient: PatientDetails | None = None
+
+
+def invitation_version(screening: Screening) -> str:
+    """A short digest of what Edit invitation shows, taken when the page is opened and checked
+    when it is saved: a form opened before a colleague's correction would otherwise put the
+    mistyped date of birth back (and lock the patient out again) without anyone noticing."""
+    shown = (
+        screening.patient_first_name,
+        screening.patient_last_name,
+        screening.invited_date_of_birth.isoformat() if screening.invited_date_of_birth else None,
+        screening.appointment_at.astimezone(UTC).isoformat() if screening.appointment_at else None,
+        screening.clinician_id,
+        screening.invited_phone,
+        screening.invited_email,
+        screening.invited_locale,
+    )
+    return hashlib.sha256(json.dumps(shown).encode()).hexdigest()[:16]
 
 
 def can_edit(screening: Screening) -> bool:

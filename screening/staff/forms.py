@@ -254,6 +254,9 @@ class EditInvitationForm(StaffForm):
     stored_appointment_at: datetime | None = None
     # The date of birth stored now, set by the view: checked again only when corrected.
     stored_date_of_birth: date | None = None
+    # What the page showed when it was opened (invitations.invitation_version): a save from a
+    # page opened before a colleague's change is refused, not applied over it.
+    loaded = HiddenField()
 
     def validate_phone(self, field: TelField) -> None:
         _check(clean_phone, field)

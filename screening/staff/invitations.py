@@ -165,6 +165,26 @@ def email_invitation(public_id: str) -> Response:
     return redirect(url_for("staff.screening_detail", public_id=public_id))
 
 
+def _show_stored(form: EditInvitationForm, screening: Screening) -> None:
+    """Fill Edit invitation with what is stored now, and note which version that is (over a
+    post's typed values too: a field shows what it was posted with until that is cleared)."""
+    assert screening.appointment_at is not None
+    for field in form:
+        if field.type != "CSRFTokenField":
+            field.raw_data = None
+    form.first_name.data = screening.patient_first_name
+    form.last_name.data = screening.patient_last_name
+    form.date_of_birth.data = screening.invited_date_of_birth
+    local = screening.appointment_at.astimezone(clinic_zone())
+    form.appointment_date.data = local.date()
+    form.appointment_time.data = local.time().replace(tzinfo=None)
+    form.clinician_id.data = screening.clinician_id
+    form.phone.data = screening.invited_phone
+    form.email.data = screening.invited_email
+    form.locale.data = screening.invited_locale or "en"
+    form.loaded.data = invitation_service.invitation_version(screening)
+
+
 @bp.route("/screenings/<public_id>/invitation/edit", methods=["GET", "POST"])
 @staff_only(*INVITERS)
 def edit_invitation(public_id: str):  # type: ignore[no-untyped-def]
@@ -177,17 +197,17 @@ def edit_invitation(public_id: str):  # type: ignore[no-untyped-def]
     form.stored_date_of_birth = screening.invited_date_of_birth
     _clinician_choices(form)
     if not form.is_submitted():
-        assert screening.appointment_at is not None
-        form.first_name.data = screening.patient_first_name
-        form.last_name.data = screening.patient_last_name
-        form.date_of_birth.data = screening.invited_date_of_birth
-        local = screening.appointment_at.astimezone(clinic_zone())
-        form.appointment_date.data = local.date()
-        form.appointment_time.data = local.time().replace(tzinfo=None)
-        form.clinician_id.data = screening.clinician_id
-        form.phone.data = screening.invited_phone
-        form.email.data = screening.invited_email
-        form.locale.data = screening.invited_locale or "en"
+        _show_stored(form, screening)
+    elif form.loaded.data and form.loaded.data != invitation_service.invitation_version(screening):
+        # Opened before a colleague changed it: applying every field of this older page would
+        # undo their change (a corrected date of birth would lock the patient out again).
+        _show_stored(form, screening)
+        form.form_errors.append(
+            _(
+                "Someone changed this invitation after you opened this page, so nothing was "
+                "saved. It now shows what is stored: make your change again and save."
+            )
+        )
     elif form.validate_on_submit():
         assert form.appointment_date.data and form.appointment_time.data
         assert form.date_of_birth.data

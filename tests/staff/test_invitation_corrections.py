@@ -455,3 +455,35 @@ def test_a_corrected_name_replaces_an_invitation_email_still_waiting(
         )
         == messages[1].id
     )
+
+
+def test_a_page_opened_before_a_colleagues_correction_does_not_undo_it(
+    client: FlaskClient, app: Flask, clinician: StaffUser, desk: StaffUser
+) -> None:
+    """Two desks: one opens Edit invitation and leaves it; the other corrects the date of birth.
+    Saving the older page (a new phone number) used to put the mistyped date back, and the
+    patient, told to use the right one, was locked out again."""
+    screening, _token = _invite(client, clinician)
+    older = client.get(f"/staff/screenings/{screening.public_id}/invitation/edit")
+    loaded = re.search(
+        r'name="loaded" type="hidden" value="([0-9a-f]+)"', older.get_data(as_text=True)
+    )
+    assert loaded
+    corrected = _edit(client, screening, date_of_birth=BORN.isoformat(), loaded=loaded.group(1))
+    assert corrected.status_code == 302
+    assert _stored(screening).invited_date_of_birth == BORN
+
+    stale = _edit(
+        client,
+        screening,
+        date_of_birth=TYPED_WRONG.isoformat(),
+        phone="555-010-9999",
+        loaded=loaded.group(1),
+    )
+    assert stale.status_code == 200
+    html = stale.get_data(as_text=True)
+    assert "Someone changed this invitation after you opened this page" in html
+    assert f'value="{BORN.isoformat()}"' in html  # what is stored now, to change again
+    stored = _stored(screening)
+    assert stored.invited_date_of_birth == BORN and stored.invited_phone != "555-010-9999"
+    assert len(_edits(screening)) == 1
