@@ -32,6 +32,7 @@ from screening.evaluation.catalogue import (
     TRIAGE_RANK,
     TRIAGE_RULE_TITLES,
 )
+from screening.evaluation.withdrawn import withdrawn
 from screening.extensions import db
 from screening.models import (
     OutboxMessage,
@@ -262,27 +263,33 @@ class TakenBack:
 
 
 def taken_back(screening: Screening) -> TakenBack | None:
-    """The highest warning reached, when the answers now give a lower level, else None."""
-    highest, now = screening.highest_triage, screening.triage
-    if not is_act_now(highest) or (now in TRIAGE_RANK and TRIAGE_RANK[now] <= TRIAGE_RANK[highest]):
+    """The highest warning reached, when the answers no longer give all of it (the level fell,
+    or an answer that gave it was withdrawn while another still gives the same level), with
+    what was withdrawn; else None. Decided as the summary decides it (evaluation.withdrawn)."""
+
+    def kept(column: str | None) -> list[str] | None:
+        return None if column is None else list(json.loads(column))
+
+    taken = withdrawn(
+        screening.highest_triage,
+        kept(screening.highest_triage_rules_json),
+        kept(screening.highest_red_flags_json),
+        screening.triage,
+        json.loads(screening.triage_rules_json or "[]"),
+        json.loads(screening.red_flags_json or "[]"),
+    )
+    if taken is None:
         return None
-    known = screening.highest_triage_rules_json is not None
     return TakenBack(
-        level=highest,
+        level=str(screening.highest_triage),
         at=screening.highest_triage_at,
-        rules=[
-            _(TRIAGE_RULE_TITLES.get(rule, rule))
-            for rule in json.loads(screening.highest_triage_rules_json or "[]")
-        ]
-        if known
+        rules=[_(TRIAGE_RULE_TITLES.get(rule, rule)) for rule in taken.rules]
+        if taken.known
         else None,
-        red_flags=[
-            _(RED_FLAGS.get(flag, flag))
-            for flag in json.loads(screening.highest_red_flags_json or "[]")
-        ]
-        if known
+        red_flags=[_(RED_FLAGS.get(flag, flag)) for flag in taken.red_flags]
+        if taken.known
         else None,
-        level_now=now,
+        level_now=screening.triage,
     )
 
 

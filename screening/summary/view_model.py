@@ -28,15 +28,10 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from screening.evaluation import risk_factors_present
-from screening.evaluation.catalogue import (
-    ACT_NOW_LEVELS,
-    RED_FLAGS,
-    TRIAGE_RANK,
-    TRIAGE_RULE_TITLES,
-    TRIAGE_TITLES,
-)
+from screening.evaluation.catalogue import RED_FLAGS, TRIAGE_RULE_TITLES, TRIAGE_TITLES
 from screening.evaluation.facts import months_since
 from screening.evaluation.topics import SCREEN_POSITIVE
+from screening.evaluation.withdrawn import withdrawn
 from screening.questionnaire import QUESTIONNAIRE, parse_iso_date
 from screening.questionnaire.model import N_
 from screening.summary.body_map import body_map_svg
@@ -322,7 +317,7 @@ def _triage(evaluation: Mapping[str, Any], answers: Mapping[str, Any], _: Transl
 
 def _warning_changed(
     warning: Mapping[str, Any] | None,
-    level_now: str,
+    evaluation: Mapping[str, Any],
     zone: tzinfo | None,
     _: Translate,
 ) -> dict | None:
@@ -333,28 +328,24 @@ def _warning_changed(
     answers give, so without this the surgeon's record would hold no trace of a warning the
     clinic was alerted to and had to act on. `warning` is what the screening kept at its
     highest level (`level`, `at`, and the `triage_rules` and `red_flags` that held then, None
-    for a screening flagged before they were kept); `level_now` is the sent answers' level.
-    Only the levels acted on at once count: a "review" that came and went is not a warning
-    anyone was told about.
+    for a screening flagged before they were kept). What was taken back is decided by
+    `screening.evaluation.withdrawn`, as on the staff page: the level fell, or an answer that
+    gave it was withdrawn while another still gives the same level.
     """
     if not warning:
         return None
-    level = warning.get("level")
-    if level not in ACT_NOW_LEVELS:
+    level_now = evaluation.get("triage") or "routine"
+    taken = withdrawn(
+        warning.get("level"),
+        warning.get("triage_rules"),
+        warning.get("red_flags"),
+        level_now,
+        evaluation.get("triage_rules") or (),
+        evaluation.get("red_flags") or (),
+    )
+    if taken is None:
         return None
-    if TRIAGE_RANK.get(level_now, len(TRIAGE_RANK)) <= TRIAGE_RANK[level]:
-        return None
-    rule_ids = warning.get("triage_rules")
-    flag_ids = warning.get("red_flags")
-    known = rule_ids is not None or flag_ids is not None
-    # The red flags in the catalogue's words only: the sent answers (which might add the
-    # cancer's status) are not the ones that gave the warning.
-    given = [
-        _(TRIAGE_RULE_TITLES.get(rule_id, rule_id))
-        for rule_id in rule_ids or []
-        if rule_id != "red_flags"
-    ]
-    flags = [_red_flag_text(flag_id, {}, _) for flag_id in flag_ids or []]
+    level = str(warning["level"])
     when = _fmt_datetime(warning.get("at"), zone)
     level_title = _(TRIAGE_TITLES[level])
     return {
@@ -365,9 +356,11 @@ def _warning_changed(
             if when
             else _("While filling in the form, the answers gave: %(level)s.", level=level_title)
         ),
-        "rules": given,
-        "red_flags": flags,
-        "known": known,
+        # In the catalogue's words only: the sent answers (which might add the cancer's
+        # status) are not the ones that gave the warning.
+        "rules": [_(TRIAGE_RULE_TITLES.get(rule_id, rule_id)) for rule_id in taken.rules],
+        "red_flags": [_red_flag_text(flag_id, {}, _) for flag_id in taken.red_flags],
+        "known": taken.known,
         "now": _(
             "The patient changed these answers before sending; they now give: %(level)s. "
             "Ask about them at the visit.",
@@ -761,9 +754,7 @@ def build_summary(
         "disclaimer": _("Decision support for the consultation, not a diagnosis."),
         "patient": patient,
         "triage": _triage(evaluation, answers, _),
-        "warning_changed": _warning_changed(
-            warning_during_form, evaluation.get("triage") or "routine", zone, _
-        ),
+        "warning_changed": _warning_changed(warning_during_form, evaluation, zone, _),
         "planning": _planning(answers, risky, _),
         "topics": _topics(evaluation, _),
         "pain": _pain(answers, scores, _),

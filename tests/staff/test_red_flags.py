@@ -576,3 +576,29 @@ def test_a_warning_taken_back_before_its_answers_were_kept_says_so(
     taken_back = taken_back_box(client, screening.public_id)
     assert "Which answers gave it was not kept" in taken_back
     assert "<li>" not in taken_back
+
+
+def test_an_answer_taken_back_while_another_gives_the_same_level_is_shown(
+    app: Flask, smtp_server: SmtpServer
+) -> None:
+    """New saddle numbness withdrawn while a cancer with worsening weakness still gives an
+    emergency: the level did not fall, but the clinic was alerted to the cauda equina answer,
+    so the page says it was taken back (only it; what still holds is in the panel above)."""
+    screening = make_screening(
+        status="in_progress",
+        triage="emergency",
+        triage_rules_json=json.dumps(["cord_compression_cancer"]),
+        red_flags_json=json.dumps(["progressive_weakness", "cancer_history"]),
+        highest_triage="emergency",
+        highest_triage_rank=0,
+        highest_triage_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC),
+        highest_triage_rules_json=json.dumps(["cauda_equina", "cord_compression_cancer"]),
+        highest_red_flags_json=json.dumps(
+            ["saddle_numbness", "progressive_weakness", "cancer_history"]
+        ),
+    )
+    client = app.test_client()
+    sign_in(client, make_user("clinician"))
+    taken_back = taken_back_box(client, screening.public_id)
+    assert "Possible cauda equina syndrome" in taken_back and "New saddle numbness" in taken_back
+    assert "cord compression" not in taken_back and "Leg weakness" not in taken_back

@@ -179,9 +179,13 @@ def test_a_warning_taken_back_before_sending_is_kept_for_the_surgeon(pdftotext) 
 def test_a_warning_still_given_or_never_acted_on_adds_nothing() -> None:
     emergency = example_answers("cauda_equina_warning")
     assert make_summary(emergency)["warning_changed"] is None  # no screening (the CLI)
-    assert (
-        make_summary(emergency, warning_during_form=CAUDA_EQUINA_WARNING)["warning_changed"] is None
-    )
+    held = evaluate(emergency, AS_OF).to_dict()
+    still = {
+        **CAUDA_EQUINA_WARNING,
+        "triage_rules": list(held["triage_rules"]),
+        "red_flags": list(held["red_flags"]),
+    }
+    assert make_summary(emergency, warning_during_form=still)["warning_changed"] is None
     routine = example_answers("disc_herniation")
     # A review level that came and went was never a warning anyone was told about.
     review = {**CAUDA_EQUINA_WARNING, "level": "review", "triage_rules": ["red_flags"]}
@@ -204,3 +208,26 @@ def test_a_warning_from_before_its_answers_were_kept_says_so(pdftotext) -> None:
     text = " ".join(pdftotext(render_pdf(summary)).split())
     assert "Which answers gave it was not kept" in text
     assert "Red flags then" not in text
+
+
+def test_an_answer_taken_back_while_another_still_gives_the_level_is_shown(pdftotext) -> None:
+    """Saddle numbness withdrawn, a cancer with worsening weakness still an emergency: the
+    banner shows the cord compression, and the box the cauda equina answer taken back (the
+    clinic was alerted to it)."""
+    from screening.summary.render import render_pdf
+
+    answers = example_answers("cord_compression_cancer")
+    held = evaluate(answers, AS_OF).to_dict()
+    assert held["triage"] == "emergency" and "cauda_equina" not in held["triage_rules"]
+    both = {
+        **CAUDA_EQUINA_WARNING,
+        "triage_rules": ["cauda_equina", *held["triage_rules"]],
+        "red_flags": ["saddle_numbness", *held["red_flags"]],
+    }
+    summary = make_summary(answers, warning_during_form=both)
+    changed = summary["warning_changed"]
+    assert changed["rules"] == ["Possible cauda equina syndrome"]
+    assert changed["red_flags"] == ["New saddle numbness"]
+    assert "they now give: Emergency" in changed["now"]
+    text = " ".join(pdftotext(render_pdf(summary)).split())
+    assert "Warning during the form, since changed" in text and "New saddle numbness" in text
