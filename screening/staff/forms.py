@@ -406,6 +406,8 @@ class ChangeRoleForm(ConfirmForm):
         ],
         validators=[DataRequired()],
     )
+    # The role the confirmation described as "Role now": its Yes acts only while it still is.
+    from_role = HiddenField()
 
 
 def plausible_filter_date(form: StaffForm, field: DateField) -> None:

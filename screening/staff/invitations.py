@@ -308,7 +308,12 @@ def revoke_invitation(public_id: str) -> Response | str:
     except invitation_service.InvitationError as error:
         flash(str(error), "error")
     else:
-        flash(_("The private link no longer works. Reissue it to send a new one."), "success")
+        flash(
+            _("The private link no longer works. Reissue it to send a new one.")
+            if reissue_offered(screening)
+            else _("The private link no longer works."),
+            "success",
+        )
     return redirect(page)
 
 
@@ -327,10 +332,17 @@ def _revoke_confirmation(screening: Screening) -> Confirmation:
     )
     consequence = _(
         "The link and code stop working at once: the patient can no longer open or finish the "
-        "form, and no more reminders are sent. Their answers so far are kept."
+        "form. Their answers so far are kept."
     )
+    if screening.invited_email:
+        consequence += " " + _("No more reminders are sent.")
     if reissue_offered(screening):
         consequence += " " + _("To let them in again, reissue a new link and code.")
+    else:
+        consequence += " " + _(
+            "It cannot be reissued (there is no date of birth to protect a new link): the "
+            "patient would have to start a new form."
+        )
     return Confirmation(
         title=_("Revoke the private link?"),
         question=_("Revoke the private link for %(name)s?", name=name)

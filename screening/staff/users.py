@@ -112,6 +112,16 @@ def reset_password(user_id: int) -> Response | str:
     if user.id == current_user.user_id:
         flash(_("Change your own password from your account page."), "error")
         return redirect(url_for("staff.users"))
+    if not user.active:
+        flash(
+            _(
+                "%(email)s is deactivated: reactivate the account before giving it a new "
+                "password; nothing changed.",
+                email=user.email,
+            ),
+            "error",
+        )
+        return redirect(url_for("staff.users"))
     if not form.confirmed:
         return confirmation_page(
             Confirmation(
@@ -312,6 +322,17 @@ def change_role(user_id: int) -> Response | str:
         flash(refusal, "error")
     elif user.role == role:
         _nothing_changed(user)
+    elif form.confirmed and form.from_role.data and form.from_role.data != user.role:
+        # Another admin changed it after this confirmation was shown: what it said is stale.
+        flash(
+            _(
+                "%(email)s's role was changed by someone else after you were asked (it is "
+                "now %(role)s); nothing changed. Look again before you change it.",
+                email=user.email,
+                role=_role_label(user.role),
+            ),
+            "error",
+        )
     elif not form.confirmed:
         consequence, takes_away = _role_change_consequence(user, role)
         return confirmation_page(
@@ -328,7 +349,7 @@ def change_role(user_id: int) -> Response | str:
                 cancel=url_for("staff.users"),
                 facts=((_("Role now"), _role_label(user.role)), (_("New role"), _role_label(role))),
                 danger=takes_away,
-                fields=(("role", role),),
+                fields=(("role", role), ("from_role", user.role)),
             )
         )
     else:

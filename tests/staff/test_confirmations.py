@@ -193,6 +193,20 @@ def test_an_account_already_deactivated_is_not_asked_about_again(app, client, ad
 # -- New temporary password -----------------------------------------------------------------
 
 
+@pytest.mark.parametrize("confirm", [{}, CONFIRMED])
+def test_a_deactivated_account_gets_no_temporary_password(app, client, admin, confirm):
+    """From a Users page opened before the account was deactivated: no password is made."""
+    gone = make_user("clinician", email="gone@clinic.example", active=False)
+    old_hash = gone.password_hash
+    before = audit_rows()
+    response = client.post(f"/staff/users/{gone.id}/reset-password", data=confirm)
+    assert response.status_code == 302
+    html = client.get(response.location).get_data(as_text=True)
+    assert "gone@clinic.example is deactivated: reactivate the account before" in html
+    db.session.refresh(gone)
+    assert gone.password_hash == old_hash and audit_rows() == before
+
+
 def test_a_new_temporary_password_asks_first_and_changes_nothing(app, client, admin, colleague):
     device = signed_in_elsewhere(app, colleague)
     old_hash = colleague.password_hash
@@ -290,6 +304,7 @@ def test_a_self_started_screening_without_a_name_says_so(app, client, desk):
     assert "The patient has not given a name." in Page(html).h1
     assert "None (self-started)" in html
     assert "reissue a new link" not in html  # no date of birth: it could not be reissued
+    assert "It cannot be reissued" in html and "No more reminders" not in html
 
 
 @pytest.mark.parametrize("confirm", [{}, CONFIRMED])

@@ -514,3 +514,20 @@ class TestWithCsrf:
         assert response.status_code == 400
         assert b"The form expired" in response.data
         assert role_of(colleague) == "clinician" and audit_rows() == before
+
+
+def test_yes_on_a_confirmation_made_stale_by_another_admin_changes_nothing(
+    app, client, admin, colleague
+):
+    """Tab 1 asks to make a clinician an admin; tab 2 (or another admin) makes them front desk;
+    tab 1's Yes described a clinician's losses, so it must not act on a front desk account."""
+    asked = Page(client.post(role_url(colleague), data={"role": "admin"}).get_data(as_text=True))
+    fields = asked.yes_form()["fields"]
+    assert fields["from_role"] == "clinician"
+    staff_service.change_role(colleague, "front_desk", actor="other.admin@clinic.example")
+    response = client.post(role_url(colleague), data=fields)
+    assert response.status_code == 302
+    html = client.get(response.location).get_data(as_text=True)
+    assert "was changed by someone else after you were asked" in html
+    assert role_of(colleague) == "front_desk"
+    assert [event.actor for event in role_events()] == ["other.admin@clinic.example"]
