@@ -8,7 +8,6 @@ throttle's own clock), not by sleeping. All tokens and addresses are synthetic (
 
 from __future__ import annotations
 
-import os
 import secrets
 import types
 import uuid
@@ -27,6 +26,7 @@ from screening.models import AuditEvent, Screening
 from screening.services import api_clients
 from tests.fhir.helpers import validate_r4b
 from tests.outbox.servers import free_port
+from tests.security.test_shared_rate_limits import REDIS_URL, _redis_or_skip
 from tests.staff.helpers import submitted_example
 
 FHIR_JSON = "application/fhir+json"
@@ -35,7 +35,6 @@ ATTACKER = "192.0.2.66"
 NEIGHBOUR = "198.51.100.7"
 # A read: the token is checked before the id is looked up, so no screening is needed to refuse.
 PATH = "/fhir/Patient/synthetic-0001"
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def _throttled_config() -> dict[str, object]:
@@ -249,19 +248,6 @@ def test_the_setting_has_a_default_and_refuses_nonsense(monkeypatch, tmp_path):
 
 
 # -- shared storage --------------------------------------------------------------------------
-
-
-def _redis_or_skip():  # type: ignore[no-untyped-def]
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            raise
-        pytest.skip(f"Redis is not reachable at {REDIS_URL} (REQUIRE_REDIS=1 makes this fail)")
-    return client
 
 
 class TestSharedRedis:

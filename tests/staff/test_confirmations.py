@@ -380,24 +380,25 @@ def test_clinicians_are_not_asked_about_revoking(app, client):
 # -- CSRF: the first post and the confirmed one both need the token -------------------------
 
 
+def signed_in_with_csrf(client: FlaskClient, user: StaffUser) -> None:
+    """Sign in through the page with its CSRF token, as a browser does."""
+    token = csrf_token_from(client.get("/staff/login").get_data(as_text=True))
+    client.post(
+        "/staff/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert client.get("/staff/").status_code == 200
+    # The test's app context outlives requests: the token Flask-WTF keeps on `g` would be
+    # the signed-out one, so each page makes its own, as for a browser.
+    g.pop("csrf_token", None)
+
+
 class TestWithCsrf:
     @pytest.fixture
     def app_config(self):
         return {"WTF_CSRF_ENABLED": True}
 
-    @staticmethod
-    def _signed_in(client: FlaskClient, user: StaffUser) -> None:
-        token = csrf_token_from(client.get("/staff/login").get_data(as_text=True))
-        client.post(
-            "/staff/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
-        )
-        assert client.get("/staff/").status_code == 200
-        # The test's app context outlives requests: the token Flask-WTF keeps on `g` would be
-        # the signed-out one, so each page makes its own, as for a browser.
-        g.pop("csrf_token", None)
-
     def test_the_yes_button_posts_the_token_and_acts(self, app, client):
-        self._signed_in(client, make_user("admin"))
+        signed_in_with_csrf(client, make_user("admin"))
         colleague = make_user("clinician", name="Dr Ana Ng")
         url = f"/staff/users/{colleague.id}/deactivate"
         token = csrf_token_from(client.get("/staff/users").get_data(as_text=True))
@@ -416,7 +417,7 @@ class TestWithCsrf:
 
     @pytest.mark.parametrize("action", ["deactivate", "reset-password"])
     def test_a_confirmed_post_without_the_token_is_refused(self, app, client, action):
-        self._signed_in(client, make_user("admin"))
+        signed_in_with_csrf(client, make_user("admin"))
         colleague = make_user("clinician")
         before = audit_rows()
         response = client.post(f"/staff/users/{colleague.id}/{action}", data=CONFIRMED)
@@ -427,7 +428,7 @@ class TestWithCsrf:
         assert audit_rows() == before
 
     def test_a_confirmed_revoke_without_the_token_is_refused(self, app, client):
-        self._signed_in(client, make_user("front_desk"))
+        signed_in_with_csrf(client, make_user("front_desk"))
         screening = invited()
         response = client.post(f"/staff/screenings/{screening.public_id}/revoke", data=CONFIRMED)
         assert response.status_code == 400

@@ -18,7 +18,6 @@ import threading
 
 import pyotp
 import pytest
-from flask import g
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -31,12 +30,16 @@ from tests.staff.helpers import (
     CONFIRMED,
     PASSWORD,
     ROLES,
-    csrf_token_from,
     make_user,
     sign_in,
     submitted_example,
 )
-from tests.staff.test_confirmations import Page, audit_rows, signed_in_elsewhere
+from tests.staff.test_confirmations import (
+    Page,
+    audit_rows,
+    signed_in_elsewhere,
+    signed_in_with_csrf,
+)
 
 LABELS = {"admin": "Admin", "clinician": "Clinician", "front_desk": "Front desk"}
 
@@ -478,17 +481,8 @@ class TestWithCsrf:
     def app_config(self):
         return {"WTF_CSRF_ENABLED": True}
 
-    @staticmethod
-    def _signed_in(client: FlaskClient, user: StaffUser) -> None:
-        token = csrf_token_from(client.get("/staff/login").get_data(as_text=True))
-        client.post(
-            "/staff/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
-        )
-        assert client.get("/staff/").status_code == 200
-        g.pop("csrf_token", None)  # each page makes its own token, as for a browser
-
     def test_the_row_and_the_yes_button_post_the_token_and_act(self, app, client):
-        self._signed_in(client, make_user("admin"))
+        signed_in_with_csrf(client, make_user("admin"))
         colleague = make_user("clinician", name="Dr Ana Ng")
         page = Page(client.get("/staff/users").get_data(as_text=True))
         (row,) = [form for form in page.forms if form["action"] == role_url(colleague)]
@@ -507,7 +501,7 @@ class TestWithCsrf:
 
     @pytest.mark.parametrize("confirm", [{}, CONFIRMED])
     def test_a_post_without_the_token_is_refused(self, app, client, confirm):
-        self._signed_in(client, make_user("admin"))
+        signed_in_with_csrf(client, make_user("admin"))
         colleague = make_user("clinician")
         before = audit_rows()
         response = client.post(role_url(colleague), data={"role": "front_desk", **confirm})
