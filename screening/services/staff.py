@@ -24,7 +24,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from screening.extensions import db
-from screening.models import StaffRole, StaffSession, StaffUser
+from screening.models import Screening, StaffRole, StaffSession, StaffUser
 from screening.questionnaire.model import N_
 from screening.questionnaire.text_input import (
     CONTROL_CHARACTERS_MESSAGE,
@@ -32,6 +32,7 @@ from screening.questionnaire.text_input import (
     printable_only,
 )
 from screening.services import audit, locking, passwords
+from screening.services.screenings import OPEN_STATUSES
 
 PASSWORD_MIN_LENGTH = passwords.MIN_LENGTH
 PASSWORD_MAX_LENGTH = passwords.MAX_LENGTH
@@ -334,6 +335,19 @@ def active_admin_count() -> int:
             select(func.count(StaffUser.id)).where(
                 StaffUser.role == StaffRole.ADMIN, StaffUser.active.is_(True)
             )
+        )
+        or 0
+    )
+
+
+def open_screenings_naming(user: StaffUser) -> int:
+    """How many screenings still being filled in name this account as the patient's clinician:
+    a role change away from clinician leaves them naming someone who no longer is one."""
+    return int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(Screening)
+            .where(Screening.clinician_id == user.id, Screening.status.in_(OPEN_STATUSES))
         )
         or 0
     )

@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -273,6 +274,15 @@ def _role_change_consequence(user: StaffUser, role: str) -> tuple[str, bool]:
     """What giving `user` the `role` changes, in words, and whether it takes something away."""
     words, takes_away = ROLE_CHANGES[(user.role, role)]
     consequence = str(words)
+    named = staff_service.open_screenings_naming(user) if user.role == CLINICIAN else 0
+    if named:
+        consequence += " " + ngettext(
+            "%(num)d open invitation names them as the patient's clinician: choose another "
+            "clinician for it under Edit invitation.",
+            "%(num)d open invitations name them as the patient's clinician: choose another "
+            "clinician for each under Edit invitation.",
+            named,
+        )
     required = two_factor.required_roles(current_app.config.get("STAFF_MFA_REQUIRED"))
     if role in required and not two_factor.is_enabled(user):
         consequence += " " + _(

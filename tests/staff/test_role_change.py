@@ -30,6 +30,7 @@ from tests.staff.helpers import (
     CONFIRMED,
     PASSWORD,
     ROLES,
+    make_screening,
     make_user,
     sign_in,
     submitted_example,
@@ -525,3 +526,17 @@ def test_yes_on_a_confirmation_made_stale_by_another_admin_changes_nothing(
     assert "was changed by someone else after you were asked" in html
     assert role_of(colleague) == "front_desk"
     assert [event.actor for event in role_events()] == ["other.admin@clinic.example"]
+
+
+def test_the_confirmation_counts_the_open_invitations_naming_the_clinician(
+    app, client, admin, colleague
+):
+    """Made front desk, they no longer are anyone's clinician: the page says how many open
+    invitations still name them (sent ones are finished and do not count)."""
+    for status in ("invited", "in_progress", "submitted"):
+        make_screening(status=status, clinician=colleague)
+    html = client.post(role_url(colleague), data={"role": "front_desk"}).get_data(as_text=True)
+    assert "2 open invitations name them as the patient&#39;s clinician" in html
+    other = make_user("clinician", email="no.patients@clinic.example")
+    html = client.post(role_url(other), data={"role": "front_desk"}).get_data(as_text=True)
+    assert "open invitations name them" not in html
