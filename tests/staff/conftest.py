@@ -49,3 +49,17 @@ def desk(app: Flask, client: FlaskClient) -> StaffUser:
     user = helpers.make_user("front_desk")
     helpers.sign_in(client, user)
     return user
+
+
+@pytest.fixture
+def admin(app: Flask, client: FlaskClient) -> StaffUser:
+    """An admin, Ada Admin, signed in on `client`."""
+    user = helpers.make_user("admin", name="Ada Admin")
+    helpers.sign_in(client, user)
+    return user
+
+
+@pytest.fixture
+def colleague(app: Flask) -> StaffUser:
+    """An active clinician the admin acts on: Dr Ana Ng."""
+    return helpers.make_user("clinician", email="ana.ng@clinic.example", name="Dr Ana Ng")

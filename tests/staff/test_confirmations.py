@@ -94,18 +94,6 @@ def signed_in_elsewhere(app, user: StaffUser) -> FlaskClient:
     return device
 
 
-@pytest.fixture
-def admin(app, client) -> StaffUser:
-    user = make_user("admin", name="Ada Admin")
-    sign_in(client, user)
-    return user
-
-
-@pytest.fixture
-def colleague(app) -> StaffUser:
-    return make_user("clinician", email="ana.ng@clinic.example", name="Dr Ana Ng")
-
-
 def invited(**fields) -> Screening:
     fields.setdefault("status", "invited")
     return make_screening(

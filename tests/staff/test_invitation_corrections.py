@@ -24,6 +24,7 @@ from screening.models import AuditEvent, OutboxMessage, Screening, StaffUser
 from screening.services import invitations
 from tests.patient.helpers import example_answers, post_step, step_url
 from tests.staff.helpers import make_user, sign_in
+from tests.staff.test_invitation_editing import _edit_form
 
 ZONE = ZoneInfo("America/New_York")
 TYPED_WRONG = date(1961, 3, 4)  # what front desk typed: day and month swapped
@@ -57,24 +58,6 @@ def _invite(client: FlaskClient, clinician: StaffUser, **changes: Any) -> tuple[
     screening = db.session.scalars(select(Screening).order_by(Screening.id.desc())).first()
     assert screening is not None
     return screening, urlsplit(link.group(1)).path.rsplit("/", 1)[1]
-
-
-def _edit_form(screening: Screening, **changes: Any) -> dict[str, str]:
-    """The edit page as it comes (the stored values), with `changes` typed over it."""
-    local = screening.appointment_at.astimezone(ZONE)
-    data = {
-        "first_name": screening.patient_first_name,
-        "last_name": screening.patient_last_name,
-        "date_of_birth": screening.invited_date_of_birth.isoformat(),
-        "appointment_date": local.date().isoformat(),
-        "appointment_time": local.strftime("%H:%M"),
-        "clinician_id": str(screening.clinician_id),
-        "phone": screening.invited_phone,
-        "email": screening.invited_email or "",
-        "locale": screening.invited_locale or "en",
-    }
-    data.update(changes)
-    return data
 
 
 def _edit(client: FlaskClient, screening: Screening, **changes: Any) -> Any:

@@ -49,7 +49,9 @@ def _create(client, clinician, **changes) -> tuple[Screening, str, str]:
     return screening, link.group(1), code.group(1)
 
 
-def _edit_form(screening, clinician, **changes):
+def _edit_form(screening, clinician=None, **changes):
+    """The edit page as it comes (the stored values), with `clinician` chosen (None: the one
+    stored) and `changes` typed over it."""
     local = screening.appointment_at.astimezone(ZONE)
     data = {
         # The page posts the name and date of birth too (they can be corrected there).
@@ -58,7 +60,7 @@ def _edit_form(screening, clinician, **changes):
         "date_of_birth": screening.invited_date_of_birth.isoformat(),
         "appointment_date": local.date().isoformat(),
         "appointment_time": local.strftime("%H:%M"),
-        "clinician_id": str(clinician.id),
+        "clinician_id": str(clinician.id if clinician else screening.clinician_id),
         "phone": screening.invited_phone,
         "email": screening.invited_email or "",
         "locale": screening.invited_locale or "en",

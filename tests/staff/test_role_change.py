@@ -45,18 +45,6 @@ from tests.staff.test_confirmations import (
 LABELS = {"admin": "Admin", "clinician": "Clinician", "front_desk": "Front desk"}
 
 
-@pytest.fixture
-def admin(app, client) -> StaffUser:
-    user = make_user("admin", name="Ada Admin")
-    sign_in(client, user)
-    return user
-
-
-@pytest.fixture
-def colleague(app) -> StaffUser:
-    return make_user("clinician", email="ana.ng@clinic.example", name="Dr Ana Ng")
-
-
 def role_url(user: StaffUser) -> str:
     return f"/staff/users/{user.id}/role"
 
