@@ -125,7 +125,8 @@ class Screening(db.Model):
 
     # v2patient: what the patient typed on each step as typed, keyed by step then field name
     # (the text of answers that could not be saved, and the units height and weight were given
-    # in), so a reload or a later visit shows it again. Never read clinically.
+    # in), so a reload or a later visit shows it again, and the id of the page that last saved
+    # the step (screening.services.step_pages). Never read clinically.
     draft_json: Mapped[str | None] = mapped_column(Text)
     # redflag: provisional triage, stored on every save from the warning-signs step on (in the
     # same transaction as the answers); `triage`/`triage_rank` above hold the current level,

@@ -140,9 +140,12 @@ def _group_entry_form(item: Item) -> type[Form]:
 
 
 class StepForm(ClinicForm):
-    """Base of every step form: carries the CSRF token and where to go after saving."""
+    """Base of every step form: carries the CSRF token, where to go after saving, and which
+    page this is and what it showed (screening.services.step_pages)."""
 
     return_to = HiddenField()
+    page = HiddenField()
+    loaded = HiddenField()
 
 
 @cache

@@ -69,6 +69,7 @@ from screening.questionnaire import QUESTIONNAIRE, ItemType, Section
 from screening.routes import patient_link
 from screening.services import screenings
 from screening.services.screenings import REVIEW_STEP, ScreeningLocked
+from screening.services.step_pages import PageSeen, StepChanged, new_page_id, step_digest
 from screening.translations_cache import gettext as _
 
 # -- the steps -------------------------------------------------------------------------------
@@ -96,6 +97,7 @@ def _render_step(
         token=token,
         section=section,
         form=form,
+        action=_action_url(token, section, form),
         number=number,
         step_count=STEP_COUNT,
         summary=summary or [],
@@ -157,9 +159,28 @@ def _blocks(section: Section, answers: dict[str, Any] | None = None) -> list[dic
     return blocks
 
 
+def _action_url(token: str, section: Section, form: StepForm) -> str:
+    """Where the step form posts: the step's address with the page's id after it.
+
+    The server reads the id from the form's hidden field, never from here. It is in the
+    address because Chromium (and WebKit, whose form restoring it shares), showing a history
+    entry again, fills the new copy of the page with what was typed into the old one only
+    when the form posts to the same address (the query is left out of that comparison, the
+    path is not): a page from Back twice then shows the answers stored now, not an older
+    attempt. A browser that keeps hidden fields too brings back the old page's id, and the
+    save is refused (screening.services.step_pages).
+    """
+    page_id = form.page.data or new_page_id()
+    return url_for(".step", token=token, section_id=section.id, page_id=page_id)
+
+
 @bp.route("/s/<token>/step/<section_id>", methods=["GET", "POST"])
+@bp.route("/s/<token>/step/<section_id>/page/<page_id>", methods=["GET", "POST"])
 @patient_link
-def step(token: str, section_id: str) -> Response:
+def step(token: str, section_id: str, page_id: str | None = None) -> Response:
+    if page_id is not None and request.method == "GET":
+        # The address a page posted to (shown after Add operation, say), opened again.
+        return redirect(_step_url(token, section_id))
     screening = _open(token)
     section = _section_or_404(section_id)
     # An emergency warning not yet acknowledged comes before every page. A step's own post is
@@ -179,19 +200,7 @@ def step(token: str, section_id: str) -> Response:
         return _review(token, screening)
     form_class = step_form_class(section.id)
     if request.method == "GET":
-        answers = screening.answers
-        # Offered until the patient saves their own (phone is required from version 2 on, so
-        # a version 1 screening is offered the invitation's phone and email too).
-        if section.id == "about" and "phone" not in answers:
-            answers = {**screenings.invitation_prefill(screening), **answers}
-        data = apply_draft(
-            section,
-            form_data_from_answers(section, answers),
-            screening.draft.get(section.id),
-            answers,
-            current_app.config.get("MEASUREMENT_UNITS"),
-        )
-        form = form_class(data=data, return_to=_return_to(request.args.get("from")))
+        form = _stored_form(screening, section, form_class, _return_to(request.args.get("from")))
         draft = screening.draft.get(section.id) or {}
         if has_unsaved(draft) or marks is not None:
             marked = (marks or {}).get("items") or ()
@@ -217,6 +226,52 @@ def step(token: str, section_id: str) -> Response:
             session.pop(SESSION_MARKS, None)
         return _render_step(token, screening, section, form)
     return _post_step(token, screening, section, form_class)
+
+
+def _stored_form(
+    screening: Screening, section: Section, form_class: type[StepForm], return_to: str
+) -> StepForm:
+    """The step as stored: its answers, the draft's typed text on top, and a new page id with
+    the digest of what the page shows (screening.services.step_pages)."""
+    answers = screening.answers
+    # Offered until the patient saves their own (phone is required from version 2 on, so a
+    # version 1 screening is offered the invitation's phone and email too).
+    if section.id == "about" and "phone" not in answers:
+        answers = {**screenings.invitation_prefill(screening), **answers}
+    data = apply_draft(
+        section,
+        form_data_from_answers(section, answers),
+        screening.draft.get(section.id),
+        answers,
+        current_app.config.get("MEASUREMENT_UNITS"),
+    )
+    return form_class(
+        formdata=None,  # never the request's: after a refused save, it holds the old page
+        data=data,
+        return_to=return_to,
+        page=new_page_id(),
+        loaded=step_digest(section, screening.answers),
+    )
+
+
+def _out_of_date(token: str, screening: Screening, section: Section, posted: StepForm) -> Response:
+    """A save from a page shown before the step last changed (Back twice, another tab or
+    device): nothing was saved. The page shows the step as stored now, says why, and gives
+    the advice the posted answers would have called for, since they may be newer news."""
+    form = _stored_form(screening, section, type(posted), _return_to(posted.return_to.data))
+    return _render_step(
+        token,
+        screening,
+        section,
+        form,
+        notice=_(
+            "This page was out of date, so we did not save it. Your answers to this step "
+            "changed after it was opened, maybe in another tab or on another device. Below "
+            "are your saved answers. Check them, then press Save and continue."
+        ),
+        status=409,
+        warning=_warning_if_saved(screening, section, posted),
+    )
 
 
 def _warning_if_saved(
@@ -366,9 +421,12 @@ def _post_step(
             storable_answers(shaped.answers, faulty),
             partial=partial or bool(shaped.errors or errors),
             draft=step_draft(section, formdata, faulty),
+            seen=PageSeen.posted(form.page.data, form.loaded.data),
         )
     except ScreeningLocked:
         return redirect(url_for(".done", token=token))
+    except StepChanged:
+        return _out_of_date(token, screening, section, form)
     errors = errors or saved.errors
     # From the save itself: the row is not read again to know whether to warn.
     warn = screenings.warning_due(section.id, saved.triage_before, saved.triage_after)

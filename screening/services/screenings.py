@@ -47,6 +47,7 @@ from screening.questionnaire import (
 from screening.questionnaire.text_input import printable_only
 from screening.services import access, audit, red_flags
 from screening.services.locking import lock_for_update
+from screening.services.step_pages import PAGE_KEY, PageSeen, StepChanged, out_of_date
 
 OPEN_STATUSES = (ScreeningStatus.INVITED.value, ScreeningStatus.IN_PROGRESS.value)
 DONE_STATUSES = (ScreeningStatus.SUBMITTED.value, ScreeningStatus.REVIEWED.value)
@@ -446,6 +447,7 @@ def save_section(
     *,
     partial: bool = False,
     draft: Mapping[str, Any] | None = None,
+    seen: PageSeen | None = None,
 ) -> Saved:
     """Validate one step and merge it into the stored answers (one commit).
 
@@ -455,6 +457,10 @@ def save_section(
     in others. Returns the validation; nothing is stored when it has errors that count.
     `draft` (when given) replaces this step's draft: the text typed but not stored, and the
     units height and weight were typed in (see screening.patient.drafts).
+    `seen` (when given) is the step page the answers come from: the save is refused with
+    StepChanged when the step changed after that page was shown, and not by it (see
+    screening.services.step_pages); checked under the lock, so two saves at once cannot both
+    pass it.
     Raises ScreeningLocked after submission.
     """
     section = _section(section_id)
@@ -464,6 +470,10 @@ def save_section(
     if screening.is_locked:
         db.session.rollback()
         raise ScreeningLocked(screening.public_id)
+    step_draft = screening.draft.get(section.id)
+    if seen is not None and out_of_date(seen, section, screening.answers, step_draft):
+        db.session.rollback()
+        raise StepChanged(section.id)
     kept, others = _prepared(screening, section, raw_answers)
     validated = validate_section(section, kept, today(), context=others)
     if partial:
@@ -490,8 +500,11 @@ def save_section(
     }
     if "first_name" in answers or "last_name" in answers:
         values.update(name_columns(screening, answers.get("first_name"), answers.get("last_name")))
-    if draft is not None:
-        values["draft_json"] = _with_step_draft(screening, section.id, draft)
+    if draft is not None or seen is not None:
+        kept_draft = dict(draft if draft is not None else step_draft or {})
+        if seen is not None:
+            kept_draft[PAGE_KEY] = seen.page
+        values["draft_json"] = _with_step_draft(screening, section.id, kept_draft)
     if warning_due(section.id, before, after) == "emergency":
         # Shown again on this save, and again needs "I understand".
         values["warning_acknowledged_at"] = None

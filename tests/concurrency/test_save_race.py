@@ -167,3 +167,60 @@ def test_the_pdf_is_rendered_before_the_write_lock_is_taken(app: Flask, monkeypa
     assert screening is not None
     assert screenings.submit(screening, consent=True).ok
     assert outcome == [True]
+
+
+def _save_from_a_page(
+    app: Flask,
+    public_id: str,
+    answers: dict[str, Any],
+    shown: str,
+    barrier: threading.Barrier,
+    outcome: list[object],
+) -> None:
+    from screening.services.step_pages import PageSeen, StepChanged, new_page_id
+
+    try:
+        with app.app_context():
+            screening = screenings.find_by_public_id(public_id)
+            assert screening is not None
+            barrier.wait(timeout=10)
+            try:
+                seen = PageSeen(new_page_id(), shown)
+                screenings.save_section(screening, "about", answers, seen=seen)
+                outcome.append(answers["first_name"])
+            except StepChanged:
+                outcome.append("refused")
+            db.session.remove()
+    except BaseException as exc:  # reported by the main thread
+        outcome.append(exc)
+
+
+def test_two_pages_of_one_step_saved_at_once_store_one_and_refuse_the_other(app: Flask) -> None:
+    """Two tabs (or devices) open on the same step, saved at the same instant: the page check
+    runs under the lock, so exactly one is stored and the other is told its page is out of
+    date; never both stored, one silently over the other."""
+    from screening.services.step_pages import step_digest
+
+    about = _section_answers(example_answers("stenosis"), "about")
+    shown = step_digest(screenings.QUESTIONNAIRE.section("about"), {})
+    public_ids = [screenings.start_screening().screening.public_id for _ in range(PAIRS // 2)]
+    db.session.remove()
+    for public_id in public_ids:
+        barrier = threading.Barrier(2)
+        outcome: list[object] = []
+        threads = [
+            threading.Thread(
+                target=_save_from_a_page,
+                args=(app, public_id, {**about, "first_name": name}, shown, barrier, outcome),
+            )
+            for name in ("Tab", "Other")
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        saved = [name for name in outcome if name in ("Tab", "Other")]
+        assert len(saved) == 1 and outcome.count("refused") == 1, outcome
+        db.session.expire_all()
+        stored = screenings.find_by_public_id(public_id)
+        assert stored is not None and stored.answers["first_name"] == saved[0]

@@ -1,0 +1,76 @@
+"""Which step page a save comes from, so a page left behind in the browser's history cannot
+save older answers over newer ones.
+
+A browser keeps what was typed into a page. A patient who saved a step with a mistake, fixed
+it, went on, and then pressed Back twice is shown the first page again, filled in with the
+mistake, and Save would store it over the fix without a word. The same happens with two
+tabs, or a phone and a tablet, open on one step.
+
+So every step page carries a random id (`page`) and a digest of the step's stored answers as
+they were when it was shown (`loaded`). A save from it is refused when the step's answers have
+changed since, unless this same page made the change: a page the browser brings back exactly
+as the patient left it after saving from it (Back once) is still theirs to change. The id of
+the page that last saved each step is kept in that step's draft, under `PAGE_KEY`.
+
+A post without the two fields (a script of our own tests, a page from before this rule) is
+not checked. The rule protects patients from their browser's history, not from a client
+that leaves the fields out: such a client can only change its own patient's answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from screening.questionnaire import Section, canonical_json
+
+PAGE_KEY = "page"
+# secrets.token_urlsafe(9): 12 URL-safe characters, 72 random bits. Anything else posted as
+# a page id is not one of ours and is never stored.
+PAGE_ID_SHAPE = re.compile(r"[A-Za-z0-9_-]{12}")
+DIGEST_SHAPE = re.compile(r"[0-9a-f]{16}")
+
+
+class StepChanged(Exception):
+    """The step's answers changed after the page was shown, and not by that page."""
+
+
+@dataclass(frozen=True)
+class PageSeen:
+    """The step page a save comes from: its id, and the digest of the step it showed."""
+
+    page: str
+    loaded: str
+
+    @classmethod
+    def posted(cls, page: str | None, loaded: str | None) -> PageSeen | None:
+        """The page the posted fields name, or None when they are missing or not ours."""
+        if page and loaded and PAGE_ID_SHAPE.fullmatch(page) and DIGEST_SHAPE.fullmatch(loaded):
+            return cls(page, loaded)
+        return None
+
+
+def new_page_id() -> str:
+    return secrets.token_urlsafe(9)
+
+
+def step_digest(section: Section, answers: Mapping[str, Any]) -> str:
+    """A short digest of the step's own stored answers (other steps' answers do not count)."""
+    own = {item_id: answers[item_id] for item_id in section.item_ids if item_id in answers}
+    return hashlib.sha256(canonical_json(own).encode()).hexdigest()[:16]
+
+
+def out_of_date(
+    seen: PageSeen,
+    section: Section,
+    answers: Mapping[str, Any],
+    step_draft: Mapping[str, Any] | None,
+) -> bool:
+    """Whether a save from the page `seen` would store over answers it never showed."""
+    if seen.loaded == step_digest(section, answers):
+        return False
+    return (step_draft or {}).get(PAGE_KEY) != seen.page
