@@ -5,8 +5,11 @@ Get), which shows the errors again: what was right is already stored and what wa
 waits in the step's draft, so the page can be built from the database. Were the errors page the
 answer to the POST, the browser's Back button (after the patient fixed the step and went on)
 would offer to send that old form again, and sending it would save the older answers over the
-fixed ones. Which items to mark, the notice and whether the warning goes beside the errors are
-kept in the patient's session until they next save a step.
+fixed ones. What the redirect cannot carry waits in the patient's session (step_marks).
+
+Each page also carries its own id and what it showed, so a page left behind in the browser's
+history (or another tab) cannot save older answers over newer ones
+(screening.services.step_pages).
 """
 
 from __future__ import annotations
@@ -21,13 +24,12 @@ from flask import (
     current_app,
     redirect,
     request,
-    session,
     url_for,
 )
 from werkzeug.datastructures import MultiDict
 
 from screening.models import Screening
-from screening.patient import language
+from screening.patient import language, step_marks
 from screening.patient.blueprint import (
     STEP_COUNT,
     _csrf_ok,
@@ -64,7 +66,7 @@ from screening.patient.forms import (
     unknown_names,
 )
 from screening.patient.link_access import _open
-from screening.patient.warning_words import WarningWords, warning_words, words_for
+from screening.patient.warning_words import WarningWords, warning_words
 from screening.questionnaire import QUESTIONNAIRE, ItemType, Section
 from screening.routes import patient_link
 from screening.services import screenings
@@ -189,7 +191,7 @@ def step(token: str, section_id: str, page_id: str | None = None) -> Response:
     # lands on the warning. Sending the form still waits for "I understand". The one page shown
     # before it is the step whose save just found mistakes: its errors come back with the
     # warning beside them, above the errors, where focus goes first.
-    marks = _marks_for(screening, section) if request.method == "GET" else None
+    marks = step_marks.for_step(screening, section) if request.method == "GET" else None
     if (
         screenings.needs_acknowledgement(screening)
         and (request.method == "GET" or section.id == REVIEW_STEP)
@@ -208,10 +210,10 @@ def step(token: str, section_id: str, page_id: str | None = None) -> Response:
             if summary or group_errors:
                 warning = None
                 if marks is not None:
-                    warning = _warning_beside_errors(screening, bool(marks.get("warn")))
+                    warning = step_marks.warning_beside_errors(screening, bool(marks.get("warn")))
                     # Said once beside the errors; an emergency still waiting for "I
                     # understand" is shown for as long as it waits (needs_acknowledgement).
-                    session[SESSION_MARKS] = {**marks, "warn": False}
+                    step_marks.warning_said(marks)
                 return _render_step(
                     token,
                     screening,
@@ -219,11 +221,11 @@ def step(token: str, section_id: str, page_id: str | None = None) -> Response:
                     form,
                     summary=summary,
                     group_errors=group_errors,
-                    notice=_marks_notice(marks),
+                    notice=step_marks.notice(marks),
                     warning=warning,
                 )
             # Nothing left to mark (put right on another device): no notice about nothing.
-            session.pop(SESSION_MARKS, None)
+            step_marks.forget()
         return _render_step(token, screening, section, form)
     return _post_step(token, screening, section, form_class)
 
@@ -319,55 +321,6 @@ def _return_to(value: str | None) -> str:
     return REVIEW_STEP if value == REVIEW_STEP else ""
 
 
-# -- the errors of a save, shown by the step's own page (Post/Redirect/Get) ------------------
-
-SESSION_MARKS = "step_marks"
-
-
-def _warning_beside_errors(screening: Screening, warn: bool) -> WarningWords | None:
-    """The advice shown above a step's errors: when the save that found them called for it
-    (`warn`), and still while an emergency waits for "I understand"."""
-    if warn or screenings.needs_acknowledgement(screening):
-        return words_for(screening)
-    return None
-
-
-def _keep_marks(
-    screening: Screening, section: Section, items: set[str], notice: str | None, warn: bool
-) -> None:
-    """Remember, for the page the save redirects to, what to mark and say. Item ids and a
-    word only: no answer ever goes into the session cookie."""
-    session[SESSION_MARKS] = {
-        "screening": screening.public_id,
-        "step": section.id,
-        "items": sorted(items),
-        "notice": notice,
-        "warn": warn,
-    }
-
-
-def _marks_for(screening: Screening, section: Section) -> dict[str, Any] | None:
-    """This step's marks from the save just made, if that save was of this step."""
-    marks = session.get(SESSION_MARKS)
-    if (
-        isinstance(marks, dict)
-        and marks.get("screening") == screening.public_id
-        and marks.get("step") == section.id
-    ):
-        return marks
-    return None
-
-
-def _marks_notice(marks: dict[str, Any] | None) -> str | None:
-    """The words above the errors when the patient pressed Back or Save and finish later."""
-    kind = (marks or {}).get("notice")
-    if kind == "later":
-        return _("Please fix the answers marked below, or leave them blank, before you save.")
-    if kind == "back":
-        return _("Please fix the answers marked below before you go back. Blank answers are fine.")
-    return None
-
-
 def _step_again_url(token: str, section: Section, form: StepForm) -> str:
     """The step's own page, still on its way back to the review when it came from there."""
     if form.return_to.data == REVIEW_STEP:
@@ -383,7 +336,7 @@ def _post_step(
     if unknown_names(section, form_class, formdata):
         abort(400)
     # Marks are for the page right after a save; this post decides anew.
-    session.pop(SESSION_MARKS, None)
+    step_marks.forget()
     probe = form_class(formdata=formdata)
 
     if "add_surgery" in formdata or "remove_surgery" in formdata:
@@ -434,7 +387,7 @@ def _post_step(
         notice_kind = "later" if finishing_later else "back" if going_back else None
         if not saved.errors:
             # Stored: what was right is in the answers, what was typed wrong in the draft.
-            _keep_marks(
+            step_marks.keep(
                 screening,
                 section,
                 {draft_item(field_id) for field_id in shaped.errors}
@@ -453,8 +406,8 @@ def _post_step(
             form,
             summary=summary,
             group_errors=group_errors,
-            notice=_marks_notice({"notice": notice_kind}),
-            warning=_warning_beside_errors(screening, bool(warn)),
+            notice=step_marks.notice({"notice": notice_kind}),
+            warning=step_marks.warning_beside_errors(screening, bool(warn)),
         )
 
     if finishing_later or switching_language:
