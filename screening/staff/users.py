@@ -4,9 +4,19 @@ give it another role (the account, its history and its two-step sign-in stay).
 An admin never chooses anyone's password (issue 16): a new account, or a reset, gets a random
 temporary password shown once, which its owner must replace at first sign-in. Every account
 change is listed on the page, so each admin sees what the others did.
+
+The temporary password's page is reached by a redirect. Answered straight from the POST, a
+reload of it (F5, a phone bringing a tab back) asked to send the form again, and sending it
+made another password, so the one already given stopped working. The password now waits in the
+admin's session, sealed for that admin, that account and its password as stored now (so it no
+longer opens once the owner has chosen their own, or after a newer reset), until the admin
+presses Done, and for TEMPORARY_PASSWORD_SHOWN_FOR at most.
 """
 
 from __future__ import annotations
+
+import time
+from typing import Any
 
 from flask import (
     abort,
@@ -15,6 +25,7 @@ from flask import (
     make_response,
     redirect,
     render_template,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -26,7 +37,7 @@ from werkzeug.wrappers import Response
 from screening.extensions import db
 from screening.models import StaffRole, StaffUser
 from screening.routes import staff_only
-from screening.services import audit, two_factor
+from screening.services import audit, session_seals, two_factor
 from screening.services import staff as staff_service
 from screening.staff.access import client_ip
 from screening.staff.blueprint import bp
@@ -40,6 +51,10 @@ MAX_ROW_ID = 2**63 - 1
 ADMIN = StaffRole.ADMIN
 CLINICIAN = StaffRole.CLINICIAN
 FRONT_DESK = StaffRole.FRONT_DESK
+
+SESSION_TEMPORARY_PASSWORD = "temporary_password"  # noqa: S105 - a session key, not a password
+TEMPORARY_PASSWORD_PURPOSE = "temporary-password"  # noqa: S105 - a sealing purpose
+TEMPORARY_PASSWORD_SHOWN_FOR = 15 * 60  # seconds
 
 
 def _users_page(form: NewUserForm):  # type: ignore[no-untyped-def]
@@ -80,12 +95,61 @@ def create_user():  # type: ignore[no-untyped-def]
         except staff_service.AccountError as error:
             form.email.errors = [_(str(error))]
         else:
-            # Shown once, straight from the POST (never redirected to, never stored in clear).
-            return _temporary_password_page(user, password, reset=False)
+            return _show_temporary_password(user, password, reset=False)
     return _users_page(form)
 
 
-def _temporary_password_page(user: StaffUser, password: str, *, reset: bool) -> Response:
+def _sealed_for(user: StaffUser) -> str:
+    """What the kept password is bound to: this admin, the account, and its password as
+    stored now (the owner's own password, or a newer reset, changes it)."""
+    return f"admin:{current_user.user_id}:staff:{user.id}:{user.password_hash}"
+
+
+def _show_temporary_password(user: StaffUser, password: str, *, reset: bool) -> Response:
+    """Keep the new password (sealed) for its page, and go there (see the module's note)."""
+    session[SESSION_TEMPORARY_PASSWORD] = {
+        "user_id": user.id,
+        "reset": reset,
+        "at": int(time.time()),
+        "sealed": session_seals.seal(
+            password, purpose=TEMPORARY_PASSWORD_PURPOSE, bound_to=_sealed_for(user)
+        ),
+    }
+    return redirect(url_for("staff.temporary_password", user_id=user.id), code=303)
+
+
+def _kept_password(user: StaffUser) -> tuple[str, bool] | None:
+    """The password kept for this account's page, and whether it was a reset; None when
+    there is none, it is another account's, Done was pressed, or it is too old."""
+    kept: Any = session.get(SESSION_TEMPORARY_PASSWORD)
+    if not isinstance(kept, dict) or kept.get("user_id") != user.id:
+        return None
+    at = kept.get("at")
+    if not isinstance(at, int) or not 0 <= time.time() - at <= TEMPORARY_PASSWORD_SHOWN_FOR:
+        return None
+    password = session_seals.unseal(
+        kept.get("sealed"), purpose=TEMPORARY_PASSWORD_PURPOSE, bound_to=_sealed_for(user)
+    )
+    return (password, bool(kept.get("reset"))) if password is not None else None
+
+
+@bp.get(f"/users/<int(max={MAX_ROW_ID}):user_id>/temporary-password")
+@staff_only(ADMIN)
+def temporary_password(user_id: int) -> Response:
+    user = _user_or_404(user_id)
+    kept = _kept_password(user)
+    if kept is None:
+        session.pop(SESSION_TEMPORARY_PASSWORD, None)
+        flash(
+            _(
+                "The temporary password for %(email)s is no longer shown. If it did not reach "
+                "them, give them a new one.",
+                email=user.email,
+            ),
+            "error",
+        )
+        return redirect(url_for("staff.users"))
+    password, reset = kept
     response = make_response(
         render_template(
             "staff/user_created.html",
@@ -95,10 +159,21 @@ def _temporary_password_page(user: StaffUser, password: str, *, reset: bool) -> 
             days=staff_service.temporary_password_days(),
             temporary=staff_service.temporary_password_state(user),
             role_labels=staff_service.ROLE_LABELS,
+            shown_minutes=TEMPORARY_PASSWORD_SHOWN_FOR // 60,
+            done=ActionForm(),
         )
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.post(f"/users/<int(max={MAX_ROW_ID}):user_id>/temporary-password/done")
+@staff_only(ADMIN)
+def temporary_password_done(user_id: int) -> Response:
+    """Done: the password leaves the session at once (a form: CSRF-checked, like any change)."""
+    if ActionForm().validate_on_submit():
+        session.pop(SESSION_TEMPORARY_PASSWORD, None)
+    return redirect(url_for("staff.users"))
 
 
 @bp.post(f"/users/<int(max={MAX_ROW_ID}):user_id>/reset-password")
@@ -141,7 +216,7 @@ def reset_password(user_id: int) -> Response | str:
             )
         )
     password = staff_service.reset_password(user, actor=current_user.email, ip=client_ip())
-    return _temporary_password_page(user, password, reset=True)
+    return _show_temporary_password(user, password, reset=True)
 
 
 def _user_or_404(user_id: int) -> StaffUser:

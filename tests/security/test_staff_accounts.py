@@ -31,8 +31,10 @@ def _temporary_password(html: str) -> str:
 def _create_by_admin(client, role: str = "clinician", email: str = "dr.new@clinic.example"):
     admin = make_user("admin")
     sign_in(client, admin)
-    response = client.post("/staff/users", data={"email": email, "role": role})
-    assert response.status_code == 200
+    response = client.post(
+        "/staff/users", data={"email": email, "role": role}, follow_redirects=True
+    )
+    assert response.status_code == 200 and response.history[0].status_code == 303
     client.post("/staff/logout")
     return admin, _temporary_password(response.get_data(as_text=True))
 
@@ -162,7 +164,11 @@ def test_an_admin_reset_gives_a_temporary_password_and_is_audited(app, client):
     clinician = make_user("clinician")
     admin = make_user("admin")
     sign_in(client, admin)
-    response = client.post(f"/staff/users/{clinician.id}/reset-password", data={"confirm": "yes"})
+    response = client.post(
+        f"/staff/users/{clinician.id}/reset-password",
+        data={"confirm": "yes"},
+        follow_redirects=True,
+    )
     temporary = _temporary_password(response.get_data(as_text=True))
     db.session.refresh(clinician)
     assert clinician.must_change_password

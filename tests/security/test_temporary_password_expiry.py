@@ -76,7 +76,9 @@ def test_admins_see_the_expiry_and_a_new_password_works_again(app, client):
     assert "Temporary password expired: give a new one" in html
 
     confirmed = {"confirm": "yes"}
-    reset = client.post(f"/staff/users/{user.id}/reset-password", data=confirmed)
+    reset = client.post(
+        f"/staff/users/{user.id}/reset-password", data=confirmed, follow_redirects=True
+    )
     reset = reset.get_data(as_text=True)
     assert "It stops working after 7 days" in reset
     fresh = _temporary_password(reset)

@@ -218,7 +218,9 @@ def test_a_new_temporary_password_asks_first_and_changes_nothing(app, client, ad
 
 
 def test_a_new_temporary_password_confirmed_is_made_and_shown_once(app, client, admin, colleague):
-    response = client.post(f"/staff/users/{colleague.id}/reset-password", data=CONFIRMED)
+    response = client.post(
+        f"/staff/users/{colleague.id}/reset-password", data=CONFIRMED, follow_redirects=True
+    )
     assert response.status_code == 200
     assert 'class="temporary-password"' in response.get_data(as_text=True)
     db.session.refresh(colleague)

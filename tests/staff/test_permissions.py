@@ -39,6 +39,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     "staff.new_recovery_codes": frozenset(ROLES),
     "staff.turn_off_two_factor": frozenset(ROLES),
     "staff.reset_password": frozenset({"admin"}),
+    # The temporary password just made, shown again on reload until Done (admins only).
+    "staff.temporary_password": frozenset({"admin"}),
+    "staff.temporary_password_done": frozenset({"admin"}),
     # Another role for a colleague (asked first; never your own).
     "staff.change_role": frozenset({"admin"}),
 }

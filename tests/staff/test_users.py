@@ -19,6 +19,7 @@ def test_admin_creates_an_account_that_can_sign_in(client, app):
     response = client.post(
         "/staff/users",
         data={"email": "desk@clinic.example", "display_name": "Sam", "role": "front_desk"},
+        follow_redirects=True,
     )
     assert response.status_code == 200
     password = re.search(
