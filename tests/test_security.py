@@ -66,7 +66,7 @@ def route_values(app) -> dict[str, str]:
         "public_id": screening.public_id,
         "token": make_screening(status="in_progress").test_token,
         "section_id": QUESTIONNAIRE.sections[0].id,
-        "page_id": "AbCdEfGhIjKl",
+        "shown": "0123456789abcdef",
         "user_id": str(make_user("front_desk").id),
         "filename": "css/app.css",
         # The FHIR API (branch fhir).

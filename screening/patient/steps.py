@@ -71,7 +71,13 @@ from screening.questionnaire import QUESTIONNAIRE, ItemType, Section
 from screening.routes import patient_link
 from screening.services import screenings
 from screening.services.screenings import REVIEW_STEP, ScreeningLocked
-from screening.services.step_pages import PageSeen, StepChanged, new_page_id, step_digest
+from screening.services.step_pages import (
+    PageSeen,
+    StepChanged,
+    address_key,
+    new_page_id,
+    step_digest,
+)
 from screening.translations_cache import gettext as _
 
 # -- the steps -------------------------------------------------------------------------------
@@ -99,7 +105,7 @@ def _render_step(
         token=token,
         section=section,
         form=form,
-        action=_action_url(token, section, form),
+        action=_action_url(token, screening, section, form),
         number=number,
         step_count=STEP_COUNT,
         summary=summary or [],
@@ -161,26 +167,21 @@ def _blocks(section: Section, answers: dict[str, Any] | None = None) -> list[dic
     return blocks
 
 
-def _action_url(token: str, section: Section, form: StepForm) -> str:
-    """Where the step form posts: the step's address with the page's id after it.
-
-    The server reads the id from the form's hidden field, never from here. It is in the
-    address because Chromium (and WebKit, whose form restoring it shares), showing a history
-    entry again, fills the new copy of the page with what was typed into the old one only
-    when the form posts to the same address (the query is left out of that comparison, the
-    path is not): a page from Back twice then shows the answers stored now, not an older
-    attempt. A browser that keeps hidden fields too brings back the old page's id, and the
-    save is refused (screening.services.step_pages).
-    """
-    page_id = form.page.data or new_page_id()
-    return url_for(".step", token=token, section_id=section.id, page_id=page_id)
+def _action_url(token: str, screening: Screening, section: Section, form: StepForm) -> str:
+    """Where the step form posts: the step's address, then a key that changes when the
+    step's stored answers do (see step_pages.address_key: what it makes the browser's Back
+    and Forward show). The server never reads it."""
+    key = address_key(
+        current_app.secret_key or "", screening.public_id, section.id, form.loaded.data or ""
+    )
+    return url_for(".step", token=token, section_id=section.id, shown=key)
 
 
 @bp.route("/s/<token>/step/<section_id>", methods=["GET", "POST"])
-@bp.route("/s/<token>/step/<section_id>/page/<page_id>", methods=["GET", "POST"])
+@bp.route("/s/<token>/step/<section_id>/as/<shown>", methods=["GET", "POST"])
 @patient_link
-def step(token: str, section_id: str, page_id: str | None = None) -> Response:
-    if page_id is not None and request.method == "GET":
+def step(token: str, section_id: str, shown: str | None = None) -> Response:
+    if shown is not None and request.method == "GET":
         # The address a page posted to (shown after Add operation, say), opened again.
         return redirect(_step_url(token, section_id))
     screening = _open(token)
@@ -269,7 +270,7 @@ def _out_of_date(token: str, screening: Screening, section: Section, posted: Ste
         notice=_(
             "This page was out of date, so we did not save it. Your answers to this step "
             "changed after it was opened, maybe in another tab or on another device. Below "
-            "are your saved answers. Check them, then press Save and continue."
+            "are your saved answers. If something is not right, change it and save again."
         ),
         status=409,
         warning=_warning_if_saved(screening, section, posted),
@@ -461,4 +462,8 @@ def _change_entries(
             entries.append_entry()
             new_entry = entries.entries[-1].form
             focus_id = next(iter(new_entry)).id
+    if PageSeen.posted(form.page.data, form.loaded.data) is not None:
+        # A page of its own, showing what the posted one did: Back to this post, sent again
+        # after a save from the page it answered, is then a page that did not make that save.
+        form.page.data = new_page_id()
     return _render_step(token, screening, section, form, notice=notice, focus_id=focus_id)

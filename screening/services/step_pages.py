@@ -20,6 +20,7 @@ that leaves the fields out: such a client can only change its own patient's answ
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
 from collections.abc import Mapping
@@ -62,6 +63,22 @@ def step_digest(section: Section, answers: Mapping[str, Any]) -> str:
     """A short digest of the step's own stored answers (other steps' answers do not count)."""
     own = {item_id: answers[item_id] for item_id in section.item_ids if item_id in answers}
     return hashlib.sha256(canonical_json(own).encode()).hexdigest()[:16]
+
+
+def address_key(secret: str | bytes, public_id: str, section_id: str, loaded: str) -> str:
+    """The part of a step form's address that changes when the step's stored answers do.
+
+    Chromium (and WebKit, whose form restoring it shares) fills a page it fetches again for
+    a history entry (Back, Forward, a phone bringing a discarded tab back) with what was
+    typed into that entry, but only when the form posts to the same address as before. With
+    this in the address, typing not yet saved comes back for as long as the step is as the
+    page showed it, and a page shown before the step last changed (Back twice, to a first
+    attempt since fixed) shows the answers stored now instead. Keyed with the app's secret:
+    a step of yes-or-no answers has few digests, and addresses reach access logs.
+    """
+    key = secret.encode() if isinstance(secret, str) else secret
+    message = f"{public_id}:{section_id}:{loaded}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
 
 
 def out_of_date(

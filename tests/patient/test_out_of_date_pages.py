@@ -20,7 +20,13 @@ from screening.models import OutboxMessage
 from screening.questionnaire import QUESTIONNAIRE
 from screening.services.step_pages import PAGE_KEY, PageSeen, out_of_date, step_digest
 from tests.patient.conftest import load_screening
-from tests.patient.helpers import _multi, csrf_token_from, step_post_data, step_url
+from tests.patient.helpers import (
+    _multi,
+    csrf_token_from,
+    example_answers,
+    step_post_data,
+    step_url,
+)
 from tests.patient.test_steps import section_answers, text
 from tests.patient.test_warnings import save_first_three, warning_answers
 
@@ -47,14 +53,20 @@ def _post_from(
     return client.post(page["action"], data=data)
 
 
-def test_every_step_page_has_its_own_id_and_posts_to_an_address_that_names_it(
+def test_every_step_page_has_its_own_id_and_an_address_that_changes_with_the_step(
     client: FlaskClient, token: str
 ) -> None:
     first, second = _opened(client, token, "about"), _opened(client, token, "about")
     assert re.fullmatch(r"[A-Za-z0-9_-]{12}", first["page"])
     assert first["page"] != second["page"]
     assert first["loaded"] == second["loaded"] == step_digest(QUESTIONNAIRE.section("about"), {})
-    assert first["action"] == f"{step_url(token, 'about')}/page/{first['page']}"
+    # The same address while the step is unchanged (the browser may then refill the page with
+    # what was typed), another once it changes; keyed, so it never carries the digest itself.
+    assert first["action"] == second["action"]
+    assert first["action"].startswith(f"{step_url(token, 'about')}/as/")
+    assert first["loaded"] not in first["action"]
+    assert _post_from(client, first, "about", section_answers("about")).status_code == 302
+    assert _opened(client, token, "about")["action"] != first["action"]
     # Opened as an address (shown after Add operation, say), it is the step page.
     response = client.get(first["action"])
     assert response.status_code == 302 and response.location.endswith(step_url(token, "about"))
@@ -117,6 +129,29 @@ def test_of_two_devices_on_one_step_the_later_page_is_refused(
         _post_from(tablet, on_tablet, "about", {**about, "last_name": "Tablet"}).status_code == 302
     )
     assert load_screening(token).answers["last_name"] == "Tablet"
+
+
+def test_an_add_operation_page_sent_again_after_a_save_is_refused(
+    client: FlaskClient, token: str
+) -> None:
+    """Back to the page that answered "Add another operation", after saving the second
+    operation: the browser sends the Add post again. The page it answers with did not make
+    the save, so a save from it cannot drop the second operation."""
+    one = section_answers("surgery", example_answers("after_fusion"))
+    second = {**one["surgeries"][0], "region": "cervical", "year": 2020, "levels": "C5-C6"}
+    surgery = {**one, "surgeries": [*one["surgeries"], second]}
+    opened = _opened(client, token, "surgery")
+    added = text(_post_from(client, opened, "surgery", one, add_surgery="1"))
+    add_page = {**dict(HIDDEN.findall(added)), "csrf_token": opened["csrf_token"]}
+    add_page["action"] = opened["action"]
+    assert add_page["page"] != opened["page"] and add_page["loaded"] == opened["loaded"]
+    assert _post_from(client, add_page, "surgery", surgery).status_code == 302
+
+    resent = text(_post_from(client, opened, "surgery", one, add_surgery="1"))
+    again = {**dict(HIDDEN.findall(resent)), "csrf_token": opened["csrf_token"]}
+    response = _post_from(client, {**again, "action": opened["action"]}, "surgery", one)
+    assert response.status_code == 409
+    assert len(load_screening(token).answers["surgeries"]) == 2
 
 
 def test_another_step_saved_meanwhile_does_not_make_a_page_out_of_date(

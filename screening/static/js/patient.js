@@ -39,10 +39,11 @@
     form.addEventListener("change", function () { update(form); });
   });
 
-  // A notice after adding or removing an entry is announced; move focus to it.
+  // A notice (an entry added or removed, a page out of date or timed out) is announced: move
+  // focus to it, or to the emergency or urgent advice above it, which is heard first.
   var notice = document.querySelector("[data-notice]");
   if (notice && !document.querySelector("[data-error-summary]") && !window.location.hash) {
-    notice.focus();
+    (document.querySelector("[data-warning]") || notice).focus();
   }
 })();
 
