@@ -241,6 +241,11 @@ ACTIONS = (*ACTIONS, "change_role")
 ACCOUNT_ACTIONS = (*ACCOUNT_ACTIONS, "change_role")
 
 
+# -- a role change's hand-over: one row per open invitation given to another clinician --
+# Detail: "from old@clinic to new@clinic, with a role change" (no patient detail).
+ACTIONS = (*ACTIONS, "hand_over_invitation")
+
+
 # -- the FHIR token throttle: its own lines, as above --------------------------------------
 # One row per address and window once refused tokens are held (actor "api:throttled").
 ACTIONS = (*ACTIONS, "fhir_token_throttled")

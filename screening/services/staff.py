@@ -399,9 +399,21 @@ def _lock_roles(user: StaffUser) -> None:
     locking.lock_for_update(user)
 
 
-def change_role(user: StaffUser, role: str, *, actor: str | None, ip: str | None = None) -> bool:
+def change_role(
+    user: StaffUser,
+    role: str,
+    *,
+    actor: str | None,
+    ip: str | None = None,
+    hand_over_to: int | None = None,
+) -> bool:
     """Give an account another role, keeping the account: its audit history, its password and
     its two-step sign-in stay as they are. Audited with the old and the new role; commits.
+
+    A clinician given another role is no longer anyone's clinician: with `hand_over_to` (an
+    active clinician's id), the open invitations naming them name that clinician instead, in
+    the same transaction, each with its own `hand_over_invitation` audit row. Without it they
+    are left as they are (Edit invitation then asks for another clinician).
 
     The role is read from the database on every request (screening.staff.access.load_staff),
     so the change applies from the account's next request, on every device it is signed in
@@ -422,12 +434,54 @@ def change_role(user: StaffUser, role: str, *, actor: str | None, ip: str | None
         db.session.rollback()
         raise AccountError(message)
     previous = user.role
+    successor = None
+    if hand_over_to is not None and previous == StaffRole.CLINICIAN:
+        successor = db.session.get(StaffUser, hand_over_to)
+        if (
+            successor is None
+            or not successor.active
+            or successor.role != StaffRole.CLINICIAN
+            or successor.id == user.id
+        ):
+            db.session.rollback()
+            raise AccountError(NO_SUCCESSOR)
     user.role = role
     audit.record(
         "change_role", actor=actor, ip=ip, detail=f"{user.email} from {previous} to {role}"
     )
+    if successor is not None:
+        _hand_over_open_screenings(user, successor, actor=actor, ip=ip)
     db.session.commit()
     return True
+
+
+NO_SUCCESSOR = N_(
+    "The clinician chosen to take over the open invitations is no longer an active "
+    "clinician; nothing changed. Choose again."
+)
+
+
+def _hand_over_open_screenings(
+    user: StaffUser, successor: StaffUser, *, actor: str | None, ip: str | None
+) -> int:
+    """Make `successor` the clinician of every open screening naming `user` (not committed;
+    sent ones keep the clinician they were sent to). One audit row per screening, so each
+    one's trail says who moved it and from whom; no patient detail in it."""
+    moved = db.session.scalars(
+        select(Screening).where(
+            Screening.clinician_id == user.id, Screening.status.in_(OPEN_STATUSES)
+        )
+    ).all()
+    for screening in moved:
+        screening.clinician_id = successor.id
+        audit.record(
+            "hand_over_invitation",
+            actor=actor,
+            screening_public_id=screening.public_id,
+            ip=ip,
+            detail=f"from {user.email} to {successor.email}, with a role change",
+        )
+    return len(moved)
 
 
 def authenticate(email: str, password: str) -> StaffUser | None:

@@ -17,6 +17,16 @@ from flask import render_template
 
 
 @dataclass(frozen=True)
+class ConfirmationChoice:
+    """A choice the "Yes" button posts with it (who takes over a colleague's patients): a
+    labelled select, its first option chosen until the admin picks another."""
+
+    name: str
+    label: str
+    options: tuple[tuple[str, str], ...]  # (value, words)
+
+
+@dataclass(frozen=True)
 class Confirmation:
     """What the confirmation page says and where its two ways out lead."""
 
@@ -31,6 +41,7 @@ class Confirmation:
     # What the "Yes" button posts besides the token and confirm=yes: what the first post
     # chose (a role), so the action acts on exactly what was confirmed.
     fields: tuple[tuple[str, str], ...] = ()
+    choice: ConfirmationChoice | None = None
 
 
 def confirmation_page(confirmation: Confirmation) -> str:

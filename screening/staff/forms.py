@@ -408,6 +408,9 @@ class ChangeRoleForm(ConfirmForm):
     )
     # The role the confirmation described as "Role now": its Yes acts only while it still is.
     from_role = HiddenField()
+    # A clinician given another role: who takes over the open invitations naming them ("keep":
+    # nobody, they stay as they are), chosen on the confirmation.
+    hand_over_to = StringField()
 
 
 def plausible_filter_date(form: StaffForm, field: DateField) -> None:

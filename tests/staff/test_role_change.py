@@ -14,6 +14,7 @@ already has the new role: a clinician made front desk stops seeing clinical answ
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pyotp
@@ -528,3 +529,97 @@ def test_the_confirmation_counts_the_open_invitations_naming_the_clinician(
     other = make_user("clinician", email="no.patients@clinic.example")
     html = client.post(role_url(other), data={"role": "front_desk"}).get_data(as_text=True)
     assert "open invitations name them" not in html
+
+
+def _hand_over_rows() -> list[AuditEvent]:
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "hand_over_invitation")
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+def test_a_clinician_made_front_desk_hands_their_open_invitations_to_another(
+    app, client, admin, colleague
+):
+    """The confirmation asks who takes over; Yes moves every open invitation naming them, in
+    the same change, with one audit row each. A sent screening keeps its clinician."""
+    open_ones = [
+        make_screening(status=status, clinician=colleague) for status in ("invited", "in_progress")
+    ]
+    sent = make_screening(status="submitted", clinician=colleague)
+    taker = make_user("clinician", email="dr.okafor@clinic.example", name="Dr Okafor")
+    make_user("clinician", email="gone@clinic.example", name="Dr Gone", active=False)
+    make_user("front_desk", email="desk@clinic.example", name="Desk Person")
+    html = client.post(role_url(colleague), data={"role": "front_desk"}).get_data(as_text=True)
+    assert "Choose below who takes them over" in html
+    select_html = html[html.index('<select id="choice-hand_over_to"') :]
+    select_html = select_html[: select_html.index("</select>")]
+    options = re.findall(r'<option value="([^"]*)">([^<]*)</option>', select_html)
+    assert options == [
+        ("keep", "Nobody for now: keep them as they are"),
+        (str(taker.id), "Dr Okafor"),
+    ]
+    fields = Page(html).yes_form()["fields"]
+    response = client.post(role_url(colleague), data={**fields, "hand_over_to": str(taker.id)})
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "now has the role Front desk" in page and "2 open invitations now name Dr Okafor" in page
+    assert role_of(colleague) == "front_desk"
+    for screening in open_ones:
+        db.session.refresh(screening)
+        assert screening.clinician_id == taker.id
+    db.session.refresh(sent)
+    assert sent.clinician_id == colleague.id
+    rows = _hand_over_rows()
+    assert sorted(row.screening_public_id for row in rows) == sorted(
+        screening.public_id for screening in open_ones
+    )
+    assert {row.detail for row in rows} == {
+        f"from {colleague.email} to {taker.email}, with a role change"
+    }
+
+
+def test_keeping_the_invitations_leaves_them_as_they_are(app, client, admin, colleague):
+    invited = make_screening(status="invited", clinician=colleague)
+    make_user("clinician", email="dr.okafor@clinic.example")
+    html = client.post(role_url(colleague), data={"role": "front_desk"}).get_data(as_text=True)
+    fields = Page(html).yes_form()["fields"]
+    assert client.post(role_url(colleague), data={**fields, "hand_over_to": "keep"}).status_code
+    assert role_of(colleague) == "front_desk"
+    db.session.refresh(invited)
+    assert invited.clinician_id == colleague.id and _hand_over_rows() == []
+
+
+@pytest.mark.parametrize("who", ["deactivated_meanwhile", "front_desk", "themselves", "nobody"])
+def test_a_hand_over_to_someone_who_cannot_take_it_changes_nothing(
+    app, client, admin, colleague, who
+):
+    invited = make_screening(status="invited", clinician=colleague)
+    taker = make_user("clinician", email="dr.okafor@clinic.example")
+    html = client.post(role_url(colleague), data={"role": "front_desk"}).get_data(as_text=True)
+    fields = Page(html).yes_form()["fields"]
+    chosen = {
+        "deactivated_meanwhile": taker.id,
+        "front_desk": make_user("front_desk").id,
+        "themselves": colleague.id,
+        "nobody": 987654,
+    }[who]
+    if who == "deactivated_meanwhile":
+        staff_service.set_active(taker, False, actor="other.admin@clinic.example")
+    response = client.post(role_url(colleague), data={**fields, "hand_over_to": str(chosen)})
+    page = client.get(response.location).get_data(as_text=True)
+    assert "is no longer an active clinician; nothing changed. Choose again." in page
+    assert role_of(colleague) == "clinician"
+    db.session.refresh(invited)
+    assert invited.clinician_id == colleague.id and _hand_over_rows() == []
+    assert role_events() == []
+
+
+def test_without_another_clinician_there_is_nothing_to_choose(app, client, admin, colleague):
+    make_screening(status="invited", clinician=colleague)
+    html = client.post(role_url(colleague), data={"role": "admin"}).get_data(as_text=True)
+    assert "choose another clinician for it under Edit invitation" in html
+    assert "choice-hand_over_to" not in html
