@@ -26,7 +26,7 @@ from screening.extensions import db
 from screening.models import AuditEvent, StaffSession, StaffUser
 from screening.services import staff as staff_service
 from screening.services import two_factor
-from screening.staff.users import ROLE_CHANGES
+from screening.staff.role_change import ROLE_CHANGES
 from tests.staff.helpers import (
     CONFIRMED,
     PASSWORD,

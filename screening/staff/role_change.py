@@ -1,0 +1,268 @@
+"""Admin: give a colleague another role, keeping their account (its audit history, password
+and two-step sign-in).
+
+Asked first, on a page saying what the new role can and can no longer see or do; for a
+clinician, also who takes over the open invitations naming them. Refused at once, without
+asking: your own role, a deactivated account, and the last active admin's.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from screening.extensions import db
+from screening.models import StaffUser
+from screening.routes import staff_only
+from screening.services import staff as staff_service
+from screening.services import two_factor
+from screening.staff.access import client_ip
+from screening.staff.blueprint import bp
+from screening.staff.confirm import Confirmation, ConfirmationChoice, confirmation_page
+from screening.staff.forms import ChangeRoleForm
+from screening.staff.users import (
+    ADMIN,
+    CLINICIAN,
+    FRONT_DESK,
+    MAX_ROW_ID,
+    user_or_404,
+    who,
+)
+
+# What a new role changes, from the old role to the new one, as its confirmation says it: what
+# they will no longer see or do, and what they will (only clinicians see clinical answers;
+# front desk and admins send invitations; only admins manage accounts and read the audit
+# trail). The flag says whether the change takes something away (the button's danger colour).
+ROLE_CHANGES = {
+    (FRONT_DESK, CLINICIAN): (
+        _l(
+            "From their next page they will read patients' answers, summaries and PDFs, review "
+            "screenings and acknowledge red flags. They can no longer send, change or revoke "
+            "invitations."
+        ),
+        True,
+    ),
+    (FRONT_DESK, ADMIN): (
+        _l(
+            "From their next page they will also manage staff accounts, yours included, and "
+            "read the audit trail. They keep the invitations and still do not see patients' "
+            "answers."
+        ),
+        False,
+    ),
+    (CLINICIAN, FRONT_DESK): (
+        _l(
+            "From their next page they can no longer see patients' answers, summaries or PDFs, "
+            "review screenings or acknowledge red flags. They will send and change invitations "
+            "and see where each screening stands."
+        ),
+        True,
+    ),
+    (CLINICIAN, ADMIN): (
+        _l(
+            "From their next page they can no longer see patients' answers, summaries or PDFs, "
+            "review screenings or acknowledge red flags. They will manage staff accounts, yours "
+            "included, read the audit trail and send invitations."
+        ),
+        True,
+    ),
+    (ADMIN, FRONT_DESK): (
+        _l(
+            "From their next page they can no longer manage staff accounts or read the audit "
+            "trail. They keep sending and changing invitations and still do not see patients' "
+            "answers."
+        ),
+        True,
+    ),
+    (ADMIN, CLINICIAN): (
+        _l(
+            "From their next page they can no longer manage staff accounts, read the audit "
+            "trail or send invitations. They will read patients' answers, summaries and PDFs, "
+            "review screenings and acknowledge red flags."
+        ),
+        True,
+    ),
+}
+
+
+def _role_label(role: str) -> str:
+    return _(staff_service.ROLE_LABELS.get(role, role))
+
+
+KEEP_INVITATIONS = "keep"
+
+
+def _successors(user: StaffUser) -> list[StaffUser]:
+    """Who can take over the open invitations naming `user`: the other active clinicians."""
+    return [other for other in staff_service.active_clinicians() if other.id != user.id]
+
+
+def _hand_over_choice(user: StaffUser, named: int) -> ConfirmationChoice | None:
+    """The confirmation's "who takes over" select, when there is anything and anyone."""
+    successors = _successors(user) if named else []
+    if not successors:
+        return None
+    return ConfirmationChoice(
+        name="hand_over_to",
+        label=_("Who takes over their open invitations?"),
+        options=(
+            (KEEP_INVITATIONS, _("Nobody for now: keep them as they are")),
+            *((str(other.id), other.display_name or other.email) for other in successors),
+        ),
+    )
+
+
+def _role_change_consequence(user: StaffUser, role: str, named: int) -> tuple[str, bool]:
+    """What giving `user` the `role` changes, in words, and whether it takes something away
+    (`named`: the open invitations naming them, when they stop being a clinician)."""
+    words, takes_away = ROLE_CHANGES[(user.role, role)]
+    consequence = str(words)
+    if named and _successors(user):
+        consequence += " " + ngettext(
+            "%(num)d open invitation names them as the patient's clinician. Choose below who "
+            "takes it over, or keep it as it is and choose another clinician under Edit "
+            "invitation.",
+            "%(num)d open invitations name them as the patient's clinician. Choose below who "
+            "takes them over, or keep them as they are and choose another clinician for each "
+            "under Edit invitation.",
+            named,
+        )
+    elif named:
+        consequence += " " + ngettext(
+            "%(num)d open invitation names them as the patient's clinician: choose another "
+            "clinician for it under Edit invitation.",
+            "%(num)d open invitations name them as the patient's clinician: choose another "
+            "clinician for each under Edit invitation.",
+            named,
+        )
+    required = two_factor.required_roles(current_app.config.get("STAFF_MFA_REQUIRED"))
+    if role in required and not two_factor.is_enabled(user):
+        consequence += " " + _(
+            "The new role needs two-step sign-in: they must set it up before any other page opens."
+        )
+    return consequence, takes_away
+
+
+def _nothing_changed(user: StaffUser) -> None:
+    flash(
+        _(
+            "%(email)s already has the role %(role)s; nothing changed.",
+            email=user.email,
+            role=_role_label(user.role),
+        )
+    )
+
+
+def _role_change_refused(user: StaffUser, role: str) -> str | None:
+    """Why the Users page refuses this change without asking (in words), or None."""
+    if user.id == current_user.user_id:
+        return _("You cannot change your own role: another admin can.")
+    if not user.active:
+        return _(
+            "%(email)s is deactivated: reactivate the account before changing its role; "
+            "nothing changed.",
+            email=user.email,
+        )
+    refusal = staff_service.role_change_refusal(user, role)
+    return None if refusal is None else _(refusal, email=user.email)
+
+
+@bp.post(f"/users/<int(max={MAX_ROW_ID}):user_id>/role")
+@staff_only(ADMIN)
+def change_role(user_id: int) -> Response | str:
+    """Give a colleague another role, keeping their account (its audit history, password and
+    two-step sign-in). Asked first: it changes what they see from their next page on.
+    Refused at once, without asking: your own role, a deactivated account, and the last
+    active admin's; the role they already have changes nothing."""
+    user = user_or_404(user_id)
+    form = ChangeRoleForm()
+    if not form.validate_on_submit():
+        abort(400)  # not one of the roles: a tampered post (the CSRF token is checked before)
+    role = form.role.data or ""
+    refusal = _role_change_refused(user, role)
+    if refusal is not None:
+        flash(refusal, "error")
+    elif user.role == role:
+        _nothing_changed(user)
+    elif form.confirmed and form.from_role.data and form.from_role.data != user.role:
+        # Another admin changed it after this confirmation was shown: what it said is stale.
+        flash(
+            _(
+                "%(email)s's role was changed by someone else after you were asked (it is "
+                "now %(role)s); nothing changed. Look again before you change it.",
+                email=user.email,
+                role=_role_label(user.role),
+            ),
+            "error",
+        )
+    elif not form.confirmed:
+        named = _named_by_open_invitations(user, role)
+        consequence, takes_away = _role_change_consequence(user, role, named)
+        return confirmation_page(
+            Confirmation(
+                title=_("Change an account's role?"),
+                question=_(
+                    "Change the role of %(who)s to %(role)s?",
+                    who=who(user),
+                    role=_role_label(role),
+                ),
+                consequence=consequence,
+                yes=_("Yes, change the role"),
+                action=url_for("staff.change_role", user_id=user.id),
+                cancel=url_for("staff.users"),
+                facts=((_("Role now"), _role_label(user.role)), (_("New role"), _role_label(role))),
+                danger=takes_away,
+                fields=(("role", role), ("from_role", user.role)),
+                choice=_hand_over_choice(user, named),
+            )
+        )
+    else:
+        successor = _chosen_successor(form.hand_over_to.data)
+        named = _named_by_open_invitations(user, role) if successor else 0
+        try:
+            changed = staff_service.change_role(
+                user, role, actor=current_user.email, ip=client_ip(), hand_over_to=successor
+            )
+        except staff_service.AccountError as error:
+            # Another admin's change came first (two admins giving each other another role).
+            flash(str(error), "error")
+        else:
+            if not changed:  # another admin gave the same role meanwhile
+                _nothing_changed(user)
+            else:
+                _role_changed(user, role, successor, named)
+    return redirect(url_for("staff.users"))
+
+
+def _named_by_open_invitations(user: StaffUser, role: str) -> int:
+    """How many open invitations name `user`, when the new role stops them being a clinician."""
+    if user.role != CLINICIAN or role == CLINICIAN:
+        return 0
+    return staff_service.open_screenings_naming(user)
+
+
+def _chosen_successor(posted: str | None) -> int | None:
+    """The clinician the confirmation's select chose, or None (keep them as they are)."""
+    posted = (posted or "").strip()
+    return int(posted) if posted.isascii() and posted.isdigit() and len(posted) < 19 else None
+
+
+def _role_changed(user: StaffUser, role: str, successor: int | None, moved: int) -> None:
+    message = _(
+        "%(email)s now has the role %(role)s, from their next page.",
+        email=user.email,
+        role=_role_label(role),
+    )
+    taker = db.session.get(StaffUser, successor) if successor and moved else None
+    if taker is not None:
+        message += " " + ngettext(
+            "%(num)d open invitation now names %(name)s.",
+            "%(num)d open invitations now name %(name)s.",
+            moved,
+            name=taker.display_name or taker.email,
+        )
+    flash(message, "success")
