@@ -271,20 +271,30 @@ def change_password(
 
 
 def set_active(
-    user: StaffUser, active: bool, *, actor: str | None, ip: str | None = None
+    user: StaffUser,
+    active: bool,
+    *,
+    actor: str | None,
+    ip: str | None = None,
+    hand_over_to: int | None = None,
 ) -> StaffUser:
     """Deactivate (ending every session at once) or reactivate an account; audited.
 
     The last active admin is not deactivated (AccountError, nothing changed): nobody could
     manage accounts without one. Checked with the admins' rows locked, as a role change is,
     so "A deactivates B" at the same instant as "B makes A a clinician" cannot leave none.
+    A clinician deactivated with `hand_over_to` hands their open invitations over, as in
+    `change_role`.
     """
     now = datetime.now(UTC)
+    successor = None
     if not active:
         _lock_roles(user)
         if is_last_active_admin(user):
             db.session.rollback()
             raise AccountError(LAST_ACTIVE_ADMIN % {"email": user.email})
+        if user.role == StaffRole.CLINICIAN:
+            successor = _successor(user, hand_over_to)
     user.active = active
     if not active:
         db.session.execute(
@@ -295,6 +305,8 @@ def set_active(
     audit.record(
         "reactivate_user" if active else "deactivate_user", actor=actor, ip=ip, detail=user.email
     )
+    if successor is not None:
+        _hand_over_open_screenings(user, successor, "with a deactivation", actor=actor, ip=ip)
     db.session.commit()
     return user
 
@@ -413,7 +425,8 @@ def change_role(
     A clinician given another role is no longer anyone's clinician: with `hand_over_to` (an
     active clinician's id), the open invitations naming them name that clinician instead, in
     the same transaction, each with its own `hand_over_invitation` audit row. Without it they
-    are left as they are (Edit invitation then asks for another clinician).
+    are left as they are (Edit invitation then asks for another clinician). Another chosen
+    clinician who is not an active one raises AccountError (nothing changed).
 
     The role is read from the database on every request (screening.staff.access.load_staff),
     so the change applies from the account's next request, on every device it is signed in
@@ -434,23 +447,13 @@ def change_role(
         db.session.rollback()
         raise AccountError(message)
     previous = user.role
-    successor = None
-    if hand_over_to is not None and previous == StaffRole.CLINICIAN:
-        successor = db.session.get(StaffUser, hand_over_to)
-        if (
-            successor is None
-            or not successor.active
-            or successor.role != StaffRole.CLINICIAN
-            or successor.id == user.id
-        ):
-            db.session.rollback()
-            raise AccountError(NO_SUCCESSOR)
+    successor = _successor(user, hand_over_to) if previous == StaffRole.CLINICIAN else None
     user.role = role
     audit.record(
         "change_role", actor=actor, ip=ip, detail=f"{user.email} from {previous} to {role}"
     )
     if successor is not None:
-        _hand_over_open_screenings(user, successor, actor=actor, ip=ip)
+        _hand_over_open_screenings(user, successor, "with a role change", actor=actor, ip=ip)
     db.session.commit()
     return True
 
@@ -461,8 +464,25 @@ NO_SUCCESSOR = N_(
 )
 
 
+def _successor(user: StaffUser, hand_over_to: int | None) -> StaffUser | None:
+    """The active clinician taking over `user`'s open invitations, or None when none was
+    chosen. Raises AccountError (rolled back: nothing changed) for anyone else."""
+    if hand_over_to is None:
+        return None
+    successor = db.session.get(StaffUser, hand_over_to)
+    if (
+        successor is None
+        or not successor.active
+        or successor.role != StaffRole.CLINICIAN
+        or successor.id == user.id
+    ):
+        db.session.rollback()
+        raise AccountError(NO_SUCCESSOR)
+    return successor
+
+
 def _hand_over_open_screenings(
-    user: StaffUser, successor: StaffUser, *, actor: str | None, ip: str | None
+    user: StaffUser, successor: StaffUser, why: str, *, actor: str | None, ip: str | None
 ) -> int:
     """Make `successor` the clinician of every open screening naming `user` (not committed;
     sent ones keep the clinician they were sent to). One audit row per screening, so each
@@ -479,7 +499,7 @@ def _hand_over_open_screenings(
             actor=actor,
             screening_public_id=screening.public_id,
             ip=ip,
-            detail=f"from {user.email} to {successor.email}, with a role change",
+            detail=f"from {user.email} to {successor.email}, {why}",
         )
     return len(moved)
 

@@ -392,6 +392,13 @@ class NewUserForm(StaffForm):
     )
 
 
+class DeactivateForm(ConfirmForm):
+    """Deactivate a colleague, asked first; for a clinician, who takes over the open
+    invitations naming them ("keep": nobody, they stay as they are)."""
+
+    hand_over_to = StringField()
+
+
 class ChangeRoleForm(ConfirmForm):
     """A colleague's new role (a row of the Users page), asked first like Deactivate.
 

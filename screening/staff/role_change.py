@@ -11,18 +11,17 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from screening.extensions import db
 from screening.models import StaffUser
 from screening.routes import staff_only
 from screening.services import staff as staff_service
 from screening.services import two_factor
+from screening.staff import hand_over
 from screening.staff.access import client_ip
 from screening.staff.blueprint import bp
-from screening.staff.confirm import Confirmation, ConfirmationChoice, confirmation_page
+from screening.staff.confirm import Confirmation, confirmation_page
 from screening.staff.forms import ChangeRoleForm
 from screening.staff.users import (
     ADMIN,
@@ -93,52 +92,13 @@ def _role_label(role: str) -> str:
     return _(staff_service.ROLE_LABELS.get(role, role))
 
 
-KEEP_INVITATIONS = "keep"
-
-
-def _successors(user: StaffUser) -> list[StaffUser]:
-    """Who can take over the open invitations naming `user`: the other active clinicians."""
-    return [other for other in staff_service.active_clinicians() if other.id != user.id]
-
-
-def _hand_over_choice(user: StaffUser, named: int) -> ConfirmationChoice | None:
-    """The confirmation's "who takes over" select, when there is anything and anyone."""
-    successors = _successors(user) if named else []
-    if not successors:
-        return None
-    return ConfirmationChoice(
-        name="hand_over_to",
-        label=_("Who takes over their open invitations?"),
-        options=(
-            (KEEP_INVITATIONS, _("Nobody for now: keep them as they are")),
-            *((str(other.id), other.display_name or other.email) for other in successors),
-        ),
-    )
-
-
 def _role_change_consequence(user: StaffUser, role: str, named: int) -> tuple[str, bool]:
     """What giving `user` the `role` changes, in words, and whether it takes something away
     (`named`: the open invitations naming them, when they stop being a clinician)."""
     words, takes_away = ROLE_CHANGES[(user.role, role)]
     consequence = str(words)
-    if named and _successors(user):
-        consequence += " " + ngettext(
-            "%(num)d open invitation names them as the patient's clinician. Choose below who "
-            "takes it over, or keep it as it is and choose another clinician under Edit "
-            "invitation.",
-            "%(num)d open invitations name them as the patient's clinician. Choose below who "
-            "takes them over, or keep them as they are and choose another clinician for each "
-            "under Edit invitation.",
-            named,
-        )
-    elif named:
-        consequence += " " + ngettext(
-            "%(num)d open invitation names them as the patient's clinician: choose another "
-            "clinician for it under Edit invitation.",
-            "%(num)d open invitations name them as the patient's clinician: choose another "
-            "clinician for each under Edit invitation.",
-            named,
-        )
+    if named:
+        consequence += " " + hand_over.words(user, named)
     required = two_factor.required_roles(current_app.config.get("STAFF_MFA_REQUIRED"))
     if role in required and not two_factor.is_enabled(user):
         consequence += " " + _(
@@ -217,11 +177,11 @@ def change_role(user_id: int) -> Response | str:
                 facts=((_("Role now"), _role_label(user.role)), (_("New role"), _role_label(role))),
                 danger=takes_away,
                 fields=(("role", role), ("from_role", user.role)),
-                choice=_hand_over_choice(user, named),
+                choice=hand_over.choice(user, named),
             )
         )
     else:
-        successor = _chosen_successor(form.hand_over_to.data)
+        successor = hand_over.chosen(form.hand_over_to.data)
         named = _named_by_open_invitations(user, role) if successor else 0
         try:
             changed = staff_service.change_role(
@@ -245,24 +205,10 @@ def _named_by_open_invitations(user: StaffUser, role: str) -> int:
     return staff_service.open_screenings_naming(user)
 
 
-def _chosen_successor(posted: str | None) -> int | None:
-    """The clinician the confirmation's select chose, or None (keep them as they are)."""
-    posted = (posted or "").strip()
-    return int(posted) if posted.isascii() and posted.isdigit() and len(posted) < 19 else None
-
-
 def _role_changed(user: StaffUser, role: str, successor: int | None, moved: int) -> None:
     message = _(
         "%(email)s now has the role %(role)s, from their next page.",
         email=user.email,
         role=_role_label(role),
     )
-    taker = db.session.get(StaffUser, successor) if successor and moved else None
-    if taker is not None:
-        message += " " + ngettext(
-            "%(num)d open invitation now names %(name)s.",
-            "%(num)d open invitations now name %(name)s.",
-            moved,
-            name=taker.display_name or taker.email,
-        )
-    flash(message, "success")
+    hand_over.say_done(message, successor, moved)

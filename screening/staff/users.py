@@ -36,10 +36,17 @@ from screening.models import StaffRole, StaffUser
 from screening.routes import staff_only
 from screening.services import audit, session_seals
 from screening.services import staff as staff_service
+from screening.staff import hand_over
 from screening.staff.access import client_ip
 from screening.staff.blueprint import bp
 from screening.staff.confirm import Confirmation, confirmation_page
-from screening.staff.forms import ActionForm, ChangeRoleForm, ConfirmForm, NewUserForm
+from screening.staff.forms import (
+    ActionForm,
+    ChangeRoleForm,
+    ConfirmForm,
+    DeactivateForm,
+    NewUserForm,
+)
 
 # The largest id a database row can have (a signed 64-bit integer): a longer number in the
 # address is a 404, not an overflow in the database driver.
@@ -241,8 +248,13 @@ def _account_facts(user: StaffUser) -> tuple[tuple[str, str], ...]:
 def deactivate_user(user_id: int) -> Response | str:
     """Asked first: one mis-tap would lock a colleague out in the middle of their work."""
     user = user_or_404(user_id)
-    form = ConfirmForm()
+    form = DeactivateForm()
     if form.validate_on_submit():
+        named = (
+            staff_service.open_screenings_naming(user)
+            if user.role == CLINICIAN and user.active
+            else 0
+        )
         if user.id == current_user.user_id:
             flash(_("You cannot deactivate your own account."), "error")
         elif not user.active:
@@ -252,23 +264,36 @@ def deactivate_user(user_id: int) -> Response | str:
                 Confirmation(
                     title=_("Deactivate an account?"),
                     question=_("Deactivate %(who)s?", who=who(user)),
-                    consequence=_(
-                        "They will be signed out at once and cannot sign in until an admin "
-                        "reactivates them."
+                    consequence=" ".join(
+                        part
+                        for part in (
+                            _(
+                                "They will be signed out at once and cannot sign in until an "
+                                "admin reactivates them."
+                            ),
+                            hand_over.words(user, named),
+                        )
+                        if part
                     ),
                     yes=_("Yes, deactivate"),
                     action=url_for("staff.deactivate_user", user_id=user.id),
                     cancel=url_for("staff.users"),
                     facts=_account_facts(user),
+                    choice=hand_over.choice(user, named),
                 )
             )
         else:
+            successor = hand_over.chosen(form.hand_over_to.data)
             try:
-                staff_service.set_active(user, False, actor=current_user.email, ip=client_ip())
+                staff_service.set_active(
+                    user, False, actor=current_user.email, ip=client_ip(), hand_over_to=successor
+                )
             except staff_service.AccountError as error:  # the last active admin, meanwhile
                 flash(str(error), "error")
             else:
-                flash(_("%(email)s can no longer sign in.", email=user.email), "success")
+                hand_over.say_done(
+                    _("%(email)s can no longer sign in.", email=user.email), successor, named
+                )
     return redirect(url_for("staff.users"))
 
 
