@@ -109,32 +109,55 @@ def _sealed_for(user: StaffUser) -> str:
     return f"admin:{current_user.user_id}:staff:{user.id}:{user.password_hash}"
 
 
+def _kept_passwords() -> dict[str, Any]:
+    """The temporary passwords waiting for their pages, by account id, the too old left out.
+    One per account: a page for one never touches another's (two tabs, two resets)."""
+    kept = session.get(SESSION_TEMPORARY_PASSWORD)
+    if not isinstance(kept, dict):
+        return {}
+    now = time.time()
+    return {
+        user_id: entry
+        for user_id, entry in kept.items()
+        if isinstance(entry, dict)
+        and isinstance(entry.get("at"), int)
+        and 0 <= now - entry["at"] <= TEMPORARY_PASSWORD_SHOWN_FOR
+    }
+
+
 def _show_temporary_password(user: StaffUser, password: str, *, reset: bool) -> Response:
     """Keep the new password (sealed) for its page, and go there (see the module's note)."""
-    session[SESSION_TEMPORARY_PASSWORD] = {
-        "user_id": user.id,
+    kept = _kept_passwords()
+    kept[str(user.id)] = {
         "reset": reset,
         "at": int(time.time()),
         "sealed": session_seals.seal(
             password, purpose=TEMPORARY_PASSWORD_PURPOSE, bound_to=_sealed_for(user)
         ),
     }
+    session[SESSION_TEMPORARY_PASSWORD] = kept
     return redirect(url_for("staff.temporary_password", user_id=user.id), code=303)
+
+
+def _forget_password(user: StaffUser) -> None:
+    kept = _kept_passwords()
+    kept.pop(str(user.id), None)
+    if kept:
+        session[SESSION_TEMPORARY_PASSWORD] = kept
+    else:
+        session.pop(SESSION_TEMPORARY_PASSWORD, None)
 
 
 def _kept_password(user: StaffUser) -> tuple[str, bool] | None:
     """The password kept for this account's page, and whether it was a reset; None when
-    there is none, it is another account's, Done was pressed, or it is too old."""
-    kept: Any = session.get(SESSION_TEMPORARY_PASSWORD)
-    if not isinstance(kept, dict) or kept.get("user_id") != user.id:
-        return None
-    at = kept.get("at")
-    if not isinstance(at, int) or not 0 <= time.time() - at <= TEMPORARY_PASSWORD_SHOWN_FOR:
+    there is none, Done was pressed, it is too old, or it is no longer the account's."""
+    entry = _kept_passwords().get(str(user.id))
+    if entry is None:
         return None
     password = session_seals.unseal(
-        kept.get("sealed"), purpose=TEMPORARY_PASSWORD_PURPOSE, bound_to=_sealed_for(user)
+        entry.get("sealed"), purpose=TEMPORARY_PASSWORD_PURPOSE, bound_to=_sealed_for(user)
     )
-    return (password, bool(kept.get("reset"))) if password is not None else None
+    return (password, bool(entry.get("reset"))) if password is not None else None
 
 
 @bp.get(f"/users/<int(max={MAX_ROW_ID}):user_id>/temporary-password")
@@ -143,15 +166,24 @@ def temporary_password(user_id: int) -> Response:
     user = user_or_404(user_id)
     kept = _kept_password(user)
     if kept is None:
-        session.pop(SESSION_TEMPORARY_PASSWORD, None)
-        flash(
-            _(
-                "The temporary password for %(email)s is no longer shown. If it did not reach "
-                "them, give them a new one.",
-                email=user.email,
-            ),
-            "error",
-        )
+        _forget_password(user)
+        if not user.must_change_password:
+            flash(
+                _(
+                    "%(email)s has chosen their own password: the temporary one no longer "
+                    "works, and they need nothing new.",
+                    email=user.email,
+                )
+            )
+        else:
+            flash(
+                _(
+                    "The temporary password for %(email)s is no longer shown here. If it did "
+                    "not reach them, give them a new one.",
+                    email=user.email,
+                ),
+                "error",
+            )
         return redirect(url_for("staff.users"))
     password, reset = kept
     response = make_response(
@@ -174,9 +206,10 @@ def temporary_password(user_id: int) -> Response:
 @bp.post(f"/users/<int(max={MAX_ROW_ID}):user_id>/temporary-password/done")
 @staff_only(ADMIN)
 def temporary_password_done(user_id: int) -> Response:
-    """Done: the password leaves the session at once (a form: CSRF-checked, like any change)."""
+    """Done: this account's password leaves the session at once (a form: CSRF-checked)."""
+    user = user_or_404(user_id)
     if ActionForm().validate_on_submit():
-        session.pop(SESSION_TEMPORARY_PASSWORD, None)
+        _forget_password(user)
     return redirect(url_for("staff.users"))
 
 

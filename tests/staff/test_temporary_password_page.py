@@ -20,7 +20,8 @@ from screening.models import AuditEvent, StaffUser
 from screening.staff import users as users_view
 from tests.staff.helpers import CONFIRMED, change_password, sign_in
 
-NO_LONGER = "is no longer shown. If it did not reach them, give them a new one."
+NO_LONGER = "is no longer shown here. If it did not reach them, give them a new one."
+CHOSEN_OWN = "has chosen their own password: the temporary one no longer works"
 
 
 def _password(html: str) -> str:
@@ -111,4 +112,28 @@ def test_it_is_not_shown_again(
         client = app.test_client()  # type: ignore[attr-defined]
         sign_in(client, create_user("admin"))  # type: ignore[operator]
     html = client.get(page, follow_redirects=True).get_data(as_text=True)
-    assert password not in html and NO_LONGER in html
+    assert password not in html
+    # An account with its own password (the owner chose it; the other account was made with
+    # one) needs nothing new: the page does not say to give one.
+    own = when in ("owner_chose_own", "other_account")
+    assert (CHOSEN_OWN in html) is own
+    assert (NO_LONGER in html) is not own
+
+
+def test_two_passwords_waiting_at_once_each_keep_their_own_page(
+    client: FlaskClient, admin: StaffUser, colleague: StaffUser, create_user: object
+) -> None:
+    """Two tabs, two resets: one page's Done, or an old page opened again, never takes away
+    the other account's password still waiting to be given."""
+    other = create_user("front_desk", email="tom.desk@clinic.example")  # type: ignore[operator]
+    first, second = _reset(client, colleague), _reset(client, other)
+    first_html = client.get(first).get_data(as_text=True)
+    second_password = _password(client.get(second).get_data(as_text=True))
+    assert "<title>New temporary password" in first_html
+    done = re.search(r'<form method="post" action="([^"]+/done)"', first_html)
+    assert done
+    client.post(done.group(1))
+    assert 'class="temporary-password"' not in client.get(first, follow_redirects=True).get_data(
+        as_text=True
+    )
+    assert _password(client.get(second).get_data(as_text=True)) == second_password
