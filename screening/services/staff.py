@@ -341,6 +341,29 @@ def active_clinicians() -> list[StaffUser]:
     )
 
 
+def former_clinician(clinician_id: int | None) -> StaffUser | None:
+    """The account an invitation names, when it is no longer an active clinician (given
+    another role, or deactivated, with nobody chosen to take its invitations over)."""
+    named = db.session.get(StaffUser, clinician_id) if clinician_id else None
+    if named is None or (named.active and named.role == StaffRole.CLINICIAN):
+        return None
+    return named
+
+
+def clinician_labels(clinicians: list[StaffUser]) -> dict[int, str]:
+    """How a select names each clinician: the name, with the email after it when another in
+    the list has the same name (two "Dr Shah"), or the email when there is no name."""
+    names = [user.display_name for user in clinicians if user.display_name]
+    return {
+        user.id: (
+            f"{user.display_name} ({user.email})"
+            if user.display_name and names.count(user.display_name) > 1
+            else user.display_name or user.email
+        )
+        for user in clinicians
+    }
+
+
 def active_admin_count() -> int:
     return (
         db.session.scalar(
@@ -460,7 +483,7 @@ def change_role(
 
 NO_SUCCESSOR = N_(
     "The clinician chosen to take over the open invitations is no longer an active "
-    "clinician; nothing changed. Choose again."
+    "clinician; nothing changed. Try again, and choose another."
 )
 
 

@@ -27,9 +27,7 @@ ACTION_LABELS = {
     "deactivate_user": _l("Deactivated an account"),
     "reactivate_user": _l("Reactivated an account"),
     "change_role": _l("Gave an account another role"),
-    "hand_over_invitation": _l(
-        "Gave an open invitation to another clinician (role change or deactivation)"
-    ),
+    "hand_over_invitation": _l("Gave an open invitation to another clinician"),
     "view_queue": _l("Opened the queue"),
     "view_screening": _l("Opened a summary"),
     "download_pdf": _l("Downloaded a summary PDF"),

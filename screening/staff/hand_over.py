@@ -31,12 +31,13 @@ def choice(user: StaffUser, named: int) -> ConfirmationChoice | None:
     others = successors(user) if named else []
     if not others:
         return None
+    labels = staff_service.clinician_labels(others)
     return ConfirmationChoice(
         name="hand_over_to",
         label=_("Who takes over their open invitations?"),
         options=(
-            (KEEP, _("Nobody for now: keep them as they are")),
-            *((str(other.id), other.display_name or other.email) for other in others),
+            (KEEP, _("Nobody for now")),
+            *((str(other.id), labels[other.id]) for other in others),
         ),
     )
 

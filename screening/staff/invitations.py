@@ -53,10 +53,34 @@ def qr_data_uri(url: str) -> str:
 def _clinician_choices(form: InvitationForm | EditInvitationForm) -> bool:
     """Fill the clinician select; False when there is no active clinician to choose."""
     clinicians = staff_service.active_clinicians()
+    labels = staff_service.clinician_labels(clinicians)
     form.clinician_id.choices = [SelectChoice("0", _("Choose a clinician"))] + [
-        SelectChoice(str(user.id), user.display_name or user.email) for user in clinicians
+        SelectChoice(str(user.id), labels[user.id]) for user in clinicians
     ]
     return bool(clinicians)
+
+
+def _explain_clinician_gone(form: InvitationForm | EditInvitationForm) -> None:
+    """A page opened before its chosen clinician was given another role or deactivated posts
+    a choice the select no longer has: say so, instead of WTForms' "Not a valid choice"."""
+    offered = {choice[0] for choice in form.clinician_id.iter_choices()}
+    if form.clinician_id.errors and str(form.clinician_id.data) not in offered:
+        form.clinician_id.errors = [
+            _("The clinician chosen is no longer an active clinician: choose another.")
+        ]
+
+
+def _former_clinician_hint(screening: Screening) -> str | None:
+    """Edit invitation's words when the invitation names someone who is no longer an active
+    clinician (another role, or deactivated, with nobody chosen to take over)."""
+    named = staff_service.former_clinician(screening.clinician_id)
+    if named is None:
+        return None
+    return _(
+        "This invitation named %(name)s, who is no longer an active clinician: choose who the "
+        "patient will see.",
+        name=named.display_name or named.email,
+    )
 
 
 def _config_int(name: str) -> int:
@@ -107,6 +131,7 @@ def new_invitation():  # type: ignore[no-untyped-def]
                 "success",
             )
             return redirect(url_for("staff.invitation_letter", public_id=screening.public_id))
+    _explain_clinician_gone(form)
     return render_template(
         "staff/invitation_new.html",
         form=form,
@@ -246,11 +271,13 @@ def edit_invitation(public_id: str):  # type: ignore[no-untyped-def]
         screening_public_id=public_id,
         ip=client_ip(),
     )
+    _explain_clinician_gone(form)
     return render_template(
         "staff/invitation_edit.html",
         form=form,
         screening=screening,
         zone=current_app.config.get("CLINIC_TIMEZONE"),
+        clinician_hint=_former_clinician_hint(screening),
     )
 
 

@@ -116,7 +116,7 @@ def test_the_link_is_not_shown_again_on_the_detail_page(client, app, clinician, 
         ({"date_of_birth": "04/03/1961"}, "Date of birth"),
         ({"appointment_time": ""}, "Enter the appointment time"),
         ({"clinician_id": "0"}, "Choose the clinician"),
-        ({"clinician_id": "99999"}, "Not a valid choice"),
+        ({"clinician_id": "99999"}, "The clinician chosen is no longer an active clinician"),
     ],
 )
 def test_invalid_invitation_says_what_to_fix(client, app, clinician, desk, changes, message):
@@ -133,7 +133,9 @@ def test_an_inactive_clinician_cannot_be_chosen(client, app, clinician, desk):
 
     staff_service.set_active(clinician, False, actor="admin")
     response = client.post("/staff/invitations/new", data=_form(clinician))
-    assert "Not a valid choice" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "The clinician chosen is no longer an active clinician: choose another." in html
+    assert "Not a valid choice" not in html
     assert db.session.scalars(select(Screening)).all() == []
 
 

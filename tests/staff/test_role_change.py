@@ -559,7 +559,7 @@ def test_a_clinician_made_front_desk_hands_their_open_invitations_to_another(
     select_html = select_html[: select_html.index("</select>")]
     options = re.findall(r'<option value="([^"]*)">([^<]*)</option>', select_html)
     assert options == [
-        ("keep", "Nobody for now: keep them as they are"),
+        ("keep", "Nobody for now"),
         (str(taker.id), "Dr Okafor"),
     ]
     fields = Page(html).yes_form()["fields"]
@@ -611,7 +611,7 @@ def test_a_hand_over_to_someone_who_cannot_take_it_changes_nothing(
         staff_service.set_active(taker, False, actor="other.admin@clinic.example")
     response = client.post(role_url(colleague), data={**fields, "hand_over_to": str(chosen)})
     page = client.get(response.location).get_data(as_text=True)
-    assert "is no longer an active clinician; nothing changed. Choose again." in page
+    assert "is no longer an active clinician; nothing changed. Try again, and choose" in page
     assert role_of(colleague) == "clinician"
     db.session.refresh(invited)
     assert invited.clinician_id == colleague.id and _hand_over_rows() == []

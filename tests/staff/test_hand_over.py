@@ -1,5 +1,6 @@
-"""Deactivating a clinician asks who takes over the open invitations naming them, as a role
-change does (screening/staff/hand_over.py); sent screenings keep their clinician."""
+"""A clinician who stops being one (deactivated here; another role in test_role_change) and
+the open invitations naming them (screening/staff/hand_over.py): who takes them over, how the
+choice names the clinicians, and what Edit invitation says when nobody did."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from screening.extensions import db
 from screening.models import StaffUser
 from tests.staff.helpers import make_screening, make_user
 from tests.staff.test_confirmations import Page
+from tests.staff.test_invitation_editing import _create
 from tests.staff.test_role_change import _hand_over_rows
 
 
@@ -59,3 +61,33 @@ def test_an_admin_or_a_clinician_without_open_invitations_is_asked_nothing_more(
     for user in (colleague, other_admin):
         html = client.post(_deactivate_url(user)).get_data(as_text=True)
         assert "choice-hand_over_to" not in html and "open invitation" not in html
+
+
+def test_the_choice_tells_two_clinicians_of_the_same_name_apart(app):
+    from screening.services import staff as staff_service
+
+    first = make_user("clinician", email="shah.a@clinic.example", name="Dr Shah")
+    second = make_user("clinician", email="shah.r@clinic.example", name="Dr Shah")
+    lee = make_user("clinician", email="lee@clinic.example", name="Dr Lee")
+    unnamed = make_user("clinician", email="locum@clinic.example", name="")
+    labels = staff_service.clinician_labels([first, second, lee, unnamed])
+    assert labels == {
+        first.id: "Dr Shah (shah.a@clinic.example)",
+        second.id: "Dr Shah (shah.r@clinic.example)",
+        lee.id: "Dr Lee",
+        unnamed.id: "locum@clinic.example",
+    }
+
+
+def test_edit_invitation_says_who_it_named_when_nobody_took_it_over(app, client, admin, colleague):
+    invited, _link, _code = _create(client, colleague)  # by the admin, as front desk would
+    make_user("clinician", email="dr.okafor@clinic.example", name="Dr Okafor")
+    edit_url = f"/staff/screenings/{invited.public_id}/invitation/edit"
+    assert "no longer an active clinician" not in client.get(edit_url).get_data(as_text=True)
+    fields = Page(client.post(_deactivate_url(colleague)).get_data(as_text=True)).yes_form()
+    client.post(_deactivate_url(colleague), data={**fields["fields"], "hand_over_to": "keep"})
+    html = client.get(edit_url).get_data(as_text=True)
+    assert (
+        "This invitation named Dr Ana Ng, who is no longer an active clinician: choose who the "
+        "patient will see." in html
+    )
