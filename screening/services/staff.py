@@ -341,6 +341,23 @@ def active_clinicians() -> list[StaffUser]:
     )
 
 
+def former_clinicians_named() -> list[StaffUser]:
+    """Accounts no longer active clinicians that open invitations still name (nobody was
+    chosen to take them over): the queue's filter offers them, so front desk can find those
+    invitations and choose another clinician for each."""
+    named = select(Screening.clinician_id).where(Screening.status.in_(OPEN_STATUSES))
+    return list(
+        db.session.scalars(
+            select(StaffUser)
+            .where(
+                StaffUser.id.in_(named),
+                (StaffUser.role != StaffRole.CLINICIAN) | StaffUser.active.is_(False),
+            )
+            .order_by(StaffUser.display_name, StaffUser.email)
+        )
+    )
+
+
 def former_clinician(clinician_id: int | None) -> StaffUser | None:
     """The account an invitation names, when it is no longer an active clinician (given
     another role, or deactivated, with nobody chosen to take its invitations over)."""

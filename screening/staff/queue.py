@@ -48,8 +48,13 @@ def queue():  # type: ignore[no-untyped-def]
     form = QueueFilterForm(request.args)
     form.status.choices = _choices(_("Any status"), STATUS_LABELS)
     form.triage.choices = _choices(_("Any triage"), TRIAGE_LABELS)
+    labels = staff_service.clinician_labels(clinicians)
+    formers = {
+        str(user.id): _("%(name)s (no longer a clinician)", name=user.display_name or user.email)
+        for user in staff_service.former_clinicians_named()
+    }
     form.clinician.choices = _choices(
-        _("Any clinician"), {str(user.id): user.display_name or user.email for user in clinicians}
+        _("Any clinician"), {**{str(user.id): labels[user.id] for user in clinicians}, **formers}
     )
     form.validate()
 

@@ -91,3 +91,17 @@ def test_edit_invitation_says_who_it_named_when_nobody_took_it_over(app, client,
         "This invitation named Dr Ana Ng, who is no longer an active clinician: choose who the "
         "patient will see." in html
     )
+
+
+def test_the_queue_filter_finds_the_invitations_naming_a_former_clinician(
+    app, client, admin, colleague
+):
+    """Kept as they were, they are found by the queue's clinician filter, marked as such."""
+    invited = make_screening(status="invited", clinician=colleague)
+    make_screening(status="invited", clinician=make_user("clinician", name="Dr Okafor"))
+    fields = Page(client.post(_deactivate_url(colleague)).get_data(as_text=True)).yes_form()
+    client.post(_deactivate_url(colleague), data={**fields["fields"], "hand_over_to": "keep"})
+    html = client.get("/staff/").get_data(as_text=True)
+    assert f'<option value="{colleague.id}">Dr Ana Ng (no longer a clinician)</option>' in html
+    found = client.get(f"/staff/?clinician={colleague.id}").get_data(as_text=True)
+    assert invited.public_id in found and found.count('href="/staff/screenings/') == 1
