@@ -9,6 +9,7 @@ saw that in 19 of 40 races. Runs on SQLite and, with TEST_DATABASE_URL, on Postg
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -26,24 +27,39 @@ def _section_answers(answers: dict[str, Any], section_id: str) -> dict[str, Any]
     return {key: value for key, value in answers.items() if key in ids}
 
 
+def _at_the_same_instant(
+    app: Flask,
+    public_id: str,
+    barrier: threading.Barrier,
+    act: Callable[[Screening], None],
+    outcome: list[object],
+) -> None:
+    """In a thread of its own: open the screening in its own app context, wait for the other
+    thread, then `act` on it; an exception goes to `outcome`, for the main thread to report."""
+    try:
+        with app.app_context():
+            screening = screenings.find_by_public_id(public_id)
+            assert screening is not None
+            barrier.wait(timeout=10)
+            act(screening)
+            db.session.remove()
+    except BaseException as exc:  # reported by the main thread
+        outcome.append(exc)
+
+
 def _save_in_thread(
     app: Flask,
     public_id: str,
     section_id: str,
     answers: dict[str, Any],
     barrier: threading.Barrier,
-    errors: list[BaseException],
+    errors: list[object],
 ) -> None:
-    try:
-        with app.app_context():
-            screening = screenings.find_by_public_id(public_id)
-            assert screening is not None
-            barrier.wait(timeout=10)
-            result = screenings.save_section(screening, section_id, answers)
-            assert result.ok, result.errors
-            db.session.remove()
-    except BaseException as exc:  # reported by the main thread
-        errors.append(exc)
+    def save(screening: Screening) -> None:
+        result = screenings.save_section(screening, section_id, answers)
+        assert result.ok, result.errors
+
+    _at_the_same_instant(app, public_id, barrier, save, errors)
 
 
 def test_two_devices_saving_two_steps_at_once_lose_nothing(app: Flask) -> None:
@@ -58,7 +74,7 @@ def test_two_devices_saving_two_steps_at_once_lose_nothing(app: Flask) -> None:
     lost = 0
     for public_id in public_ids:
         barrier = threading.Barrier(2)
-        errors: list[BaseException] = []
+        errors: list[object] = []
         threads = [
             threading.Thread(
                 target=_save_in_thread,
@@ -179,20 +195,15 @@ def _save_from_a_page(
 ) -> None:
     from screening.services.step_pages import PageSeen, StepChanged, new_page_id
 
-    try:
-        with app.app_context():
-            screening = screenings.find_by_public_id(public_id)
-            assert screening is not None
-            barrier.wait(timeout=10)
-            try:
-                seen = PageSeen(new_page_id(), shown)
-                screenings.save_section(screening, "about", answers, seen=seen)
-                outcome.append(answers["first_name"])
-            except StepChanged:
-                outcome.append("refused")
-            db.session.remove()
-    except BaseException as exc:  # reported by the main thread
-        outcome.append(exc)
+    def save(screening: Screening) -> None:
+        try:
+            seen = PageSeen(new_page_id(), shown)
+            screenings.save_section(screening, "about", answers, seen=seen)
+            outcome.append(answers["first_name"])
+        except StepChanged:
+            outcome.append("refused")
+
+    _at_the_same_instant(app, public_id, barrier, save, outcome)
 
 
 def test_two_pages_of_one_step_saved_at_once_store_one_and_refuse_the_other(app: Flask) -> None:
