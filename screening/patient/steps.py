@@ -76,7 +76,7 @@ from screening.services.step_pages import (
     StepChanged,
     address_key,
     new_page_id,
-    step_digest,
+    step_version,
 )
 from screening.translations_cache import gettext as _
 
@@ -253,7 +253,7 @@ def _stored_form(
         data=data,
         return_to=return_to,
         page=new_page_id(),
-        loaded=step_digest(section, screening.answers),
+        loaded=step_version(section, screening.answers, screening.draft.get(section.id)),
     )
 
 
@@ -269,8 +269,9 @@ def _out_of_date(token: str, screening: Screening, section: Section, posted: Ste
         form,
         notice=_(
             "This page was out of date, so we did not save it. Your answers to this step "
-            "changed after it was opened, maybe in another tab or on another device. Below "
-            "are your saved answers. If something is not right, change it and save again."
+            "changed after it was opened: on a later page, in another tab or on another "
+            "device. Below are your saved answers. If something is not right, change it and "
+            "save again."
         ),
         status=409,
         warning=_warning_if_saved(screening, section, posted),

@@ -104,3 +104,29 @@ def test_an_out_of_date_page_with_an_emergency_answer_puts_the_advice_first(
     assert warning.evaluate("el => el.getBoundingClientRect().top") >= 0
     screenshot(stale, "out-of-date-page-with-emergency-advice")
     assert _stored(live_app, token)["saddle_numbness"] is False
+
+
+def test_back_to_a_page_typed_over_shows_the_answer_put_back(
+    live_app: Flask, live_server: LiveServer, phone_context: Any
+) -> None:
+    """Jordan is saved, changed to Jordx and saved, then put back to Jordan and saved. Back to
+    the page where Jordx was typed shows Jordan: the answers are as that page first showed
+    them, but the step has been saved since, so the browser does not refill it with Jordx."""
+    token = started_screening(live_app)
+    page = phone_context.new_page()
+    about = f"{live_server.url}/s/{token}/step/about"
+    page.goto(about)
+    fill_step(page, "about", answers_with())
+    for index, name in enumerate(("Jordan", "Jordx", "Jordan")):
+        if index:
+            page.goto(about)
+        page.fill("#first_name", name)
+        save_and_continue(page)
+        expect(page.locator("h1")).to_have_text(step_heading("surgery"))
+    for _ in range(3):
+        page.go_back()
+    expect(page.locator("h1")).to_have_text(step_heading("about"))
+    expect(page.locator("#first_name")).to_have_value("Jordan")
+    save_and_continue(page)
+    expect(page.locator("h1")).to_have_text(step_heading("surgery"))
+    assert _stored(live_app, token)["first_name"] == "Jordan"

@@ -210,10 +210,10 @@ def test_two_pages_of_one_step_saved_at_once_store_one_and_refuse_the_other(app:
     """Two tabs (or devices) open on the same step, saved at the same instant: the page check
     runs under the lock, so exactly one is stored and the other is told its page is out of
     date; never both stored, one silently over the other."""
-    from screening.services.step_pages import step_digest
+    from screening.services.step_pages import step_version
 
     about = _section_answers(example_answers("stenosis"), "about")
-    shown = step_digest(screenings.QUESTIONNAIRE.section("about"), {})
+    shown = step_version(screenings.QUESTIONNAIRE.section("about"), {}, None)
     public_ids = [screenings.start_screening().screening.public_id for _ in range(PAIRS // 2)]
     db.session.remove()
     for public_id in public_ids:

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from screening.extensions import db
 from screening.models import OutboxMessage
 from screening.questionnaire import QUESTIONNAIRE
-from screening.services.step_pages import PAGE_KEY, PageSeen, out_of_date, step_digest
+from screening.services.step_pages import PAGE_KEY, PageSeen, out_of_date, step_version
 from tests.patient.conftest import load_screening
 from tests.patient.helpers import (
     _multi,
@@ -59,7 +59,8 @@ def test_every_step_page_has_its_own_id_and_an_address_that_changes_with_the_ste
     first, second = _opened(client, token, "about"), _opened(client, token, "about")
     assert re.fullmatch(r"[A-Za-z0-9_-]{12}", first["page"])
     assert first["page"] != second["page"]
-    assert first["loaded"] == second["loaded"] == step_digest(QUESTIONNAIRE.section("about"), {})
+    about_now = step_version(QUESTIONNAIRE.section("about"), {}, None)
+    assert first["loaded"] == second["loaded"] == about_now
     # The same address while the step is unchanged (the browser may then refill the page with
     # what was typed), another once it changes; keyed, so it never carries the digest itself.
     assert first["action"] == second["action"]
@@ -100,6 +101,23 @@ def test_back_twice_to_the_first_attempt_saves_nothing_over_the_fix(
     again = {**current, "csrf_token": csrf_token_from(html) or "", "action": first_page["action"]}
     assert _post_from(client, again, "about", {**fixed, "first_name": "Annie"}).status_code == 302
     assert load_screening(token).answers["first_name"] == "Annie"
+
+
+def test_answers_put_back_as_they_were_still_leave_the_first_page_out_of_date(
+    client: FlaskClient, token: str
+) -> None:
+    """Jordan, then Jordx, then Jordan again: the page that showed the first Jordan (and was
+    typed over with Jordx) matches the answers again, but not the step's version."""
+    about = {**section_answers("about"), "first_name": "Jordan"}
+    assert _post_from(client, _opened(client, token, "about"), "about", about).status_code == 302
+    first_page = _opened(client, token, "about")
+    jordx = {**about, "first_name": "Jordx"}
+    assert _post_from(client, first_page, "about", jordx).status_code == 302
+    assert _post_from(client, _opened(client, token, "about"), "about", about).status_code == 302
+    assert _opened(client, token, "about")["action"] != first_page["action"]
+    response = _post_from(client, first_page, "about", jordx)
+    assert response.status_code == 409
+    assert load_screening(token).answers["first_name"] == "Jordan"
 
 
 def test_the_page_that_made_the_last_save_may_save_again(client: FlaskClient, token: str) -> None:
@@ -219,7 +237,7 @@ def test_a_post_without_the_page_fields_is_saved_as_before(client: FlaskClient, 
 def test_the_rule(loaded_now: bool, last_saved_by: str | None, refused: bool) -> None:
     section = QUESTIONNAIRE.section("about")
     answers = {"first_name": "Sam"}
-    loaded = step_digest(section, answers if loaded_now else {"first_name": "Samuel"})
     draft = {PAGE_KEY: last_saved_by} if last_saved_by else None
+    loaded = step_version(section, answers if loaded_now else {"first_name": "Samuel"}, draft)
     seen = PageSeen("this-page-id", loaded)
     assert out_of_date(seen, section, {**answers, "back_pain_nrs": 4}, draft) is refused

@@ -43,7 +43,10 @@
   // focus to it, or to the emergency or urgent advice above it, which is heard first.
   var notice = document.querySelector("[data-notice]");
   if (notice && !document.querySelector("[data-error-summary]") && !window.location.hash) {
-    (document.querySelector("[data-warning]") || notice).focus();
+    var target = document.querySelector("[data-warning]") || notice;
+    target.focus({ preventScroll: true });
+    // Scrolled to with a little room above, so its focus ring shows whole.
+    window.scrollTo(0, Math.max(0, target.getBoundingClientRect().top + window.scrollY - 16));
   }
 })();
 
