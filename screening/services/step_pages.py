@@ -40,12 +40,12 @@ DIGEST_SHAPE = re.compile(r"[0-9a-f]{16}")
 
 
 class StepChanged(Exception):
-    """The step's answers changed after the page was shown, and not by that page."""
+    """The step was saved after the page was shown, and not from that page."""
 
 
 @dataclass(frozen=True)
 class PageSeen:
-    """The step page a save comes from: its id, and the digest of the step it showed."""
+    """The step page a save comes from: its id, and the step's version it showed."""
 
     page: str
     loaded: str
@@ -81,8 +81,8 @@ def address_key(secret: str | bytes, public_id: str, section_id: str, loaded: st
     this in the address, typing not yet saved comes back for as long as the step is as the
     page showed it, and a page shown before the step was last saved (Back twice, to a first
     attempt since fixed, even when the fix put the answers back as they were) shows the
-    answers stored now instead. Keyed with the app's secret:
-    a step of yes-or-no answers has few digests, and addresses reach access logs.
+    answers stored now instead. Keyed with the app's secret: a step of yes-or-no answers
+    saved without a page id (a script) has few versions, and addresses reach access logs.
     """
     key = secret.encode() if isinstance(secret, str) else secret
     message = f"{public_id}:{section_id}:{loaded}".encode()
