@@ -174,7 +174,9 @@ def _action_url(token: str, screening: Screening, section: Section, form: StepFo
     key = address_key(
         current_app.secret_key or "", screening.public_id, section.id, form.loaded.data or ""
     )
-    return url_for(".step", token=token, section_id=section.id, shown=key)
+    # On its way back to the review: kept in the address too, for a page opened from it.
+    back_to_review = {"from": REVIEW_STEP} if form.return_to.data == REVIEW_STEP else {}
+    return url_for(".step", token=token, section_id=section.id, shown=key, **back_to_review)
 
 
 @bp.route("/s/<token>/step/<section_id>", methods=["GET", "POST"])
@@ -183,7 +185,8 @@ def _action_url(token: str, screening: Screening, section: Section, form: StepFo
 def step(token: str, section_id: str, shown: str | None = None) -> Response:
     if shown is not None and request.method == "GET":
         # The address a page posted to (shown after Add operation, say), opened again.
-        return redirect(_step_url(token, section_id))
+        back_to_review = {"from": REVIEW_STEP} if request.args.get("from") == REVIEW_STEP else {}
+        return redirect(url_for(".step", token=token, section_id=section_id, **back_to_review))
     screening = _open(token)
     section = _section_or_404(section_id)
     # An emergency warning not yet acknowledged comes before every page. A step's own post is

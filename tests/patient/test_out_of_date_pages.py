@@ -73,6 +73,22 @@ def test_every_step_page_has_its_own_id_and_an_address_that_changes_with_the_ste
     assert response.status_code == 302 and response.location.endswith(step_url(token, "about"))
 
 
+def test_an_address_opened_from_the_review_page_goes_back_there(
+    client: FlaskClient, token: str
+) -> None:
+    """The review page's Change link opens a step on its way back to the review; its form's
+    address says so too, so that address opened again (from the address bar, after an out of
+    date page) still returns to the review."""
+    html = text(client.get(f"{step_url(token, 'about')}?from=review"))
+    action = re.search(r'<form method="post" action="([^"]+)"[^>]*id="step-form"', html)
+    assert action and action.group(1).endswith("?from=review")
+    response = client.get(action.group(1))
+    assert response.status_code == 302
+    assert response.location.endswith(f"{step_url(token, 'about')}?from=review")
+    plain = _opened(client, token, "about")["action"]
+    assert client.get(plain).location.endswith(step_url(token, "about"))
+
+
 def test_back_twice_to_the_first_attempt_saves_nothing_over_the_fix(
     client: FlaskClient, token: str
 ) -> None:
