@@ -24,7 +24,7 @@ from screening.models import AuditEvent, OutboxMessage, Screening, StaffUser
 from screening.services import invitations
 from tests.patient.helpers import example_answers, post_step, step_url
 from tests.staff.helpers import make_user, sign_in
-from tests.staff.test_invitation_editing import _edit_form
+from tests.staff.test_invitation_editing import _edit_form, _form
 
 ZONE = ZoneInfo("America/New_York")
 TYPED_WRONG = date(1961, 3, 4)  # what front desk typed: day and month swapped
@@ -32,20 +32,11 @@ BORN = date(1961, 4, 3)  # the patient's real date of birth
 
 
 def _new_invitation(clinician: StaffUser, **changes: Any) -> dict[str, str]:
-    day = datetime.now(ZONE).date() + timedelta(days=5)
-    data = {
-        "first_name": "Maria",
-        "last_name": "Garsia",  # mistyped: García
-        "date_of_birth": TYPED_WRONG.isoformat(),
-        "appointment_date": day.isoformat(),
-        "appointment_time": "14:30",
-        "clinician_id": str(clinician.id),
-        "phone": "555-010-0123",
-        "email": "",
-        "locale": "en",
-    }
-    data.update(changes)
-    return data
+    """The editing tests' invitation, with the name and date of birth mistyped."""
+    return _form(
+        clinician,
+        **{"last_name": "Garsia", "date_of_birth": TYPED_WRONG.isoformat(), **changes},
+    )  # Garsia: mistyped, García
 
 
 def _invite(client: FlaskClient, clinician: StaffUser, **changes: Any) -> tuple[Screening, str]:
