@@ -14,11 +14,19 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from screening.extensions import db
-from screening.models import StaffUser
+from screening.models import StaffRole, StaffUser
 from screening.services import staff as staff_service
 from screening.staff.confirm import ConfirmationChoice
 
 KEEP = "keep"  # the select's "nobody for now"
+
+
+def named_by_open_invitations(user: StaffUser, *, stops_being_clinician: bool) -> int:
+    """How many open invitations name `user`, when what is asked stops them being an active
+    clinician (another role, or deactivated); 0 otherwise."""
+    if not stops_being_clinician or user.role != StaffRole.CLINICIAN or not user.active:
+        return 0
+    return staff_service.open_screenings_naming(user)
 
 
 def successors(user: StaffUser) -> list[StaffUser]:

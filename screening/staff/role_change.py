@@ -160,7 +160,7 @@ def change_role(user_id: int) -> Response | str:
             "error",
         )
     elif not form.confirmed:
-        named = _named_by_open_invitations(user, role)
+        named = hand_over.named_by_open_invitations(user, stops_being_clinician=role != CLINICIAN)
         consequence, takes_away = _role_change_consequence(user, role, named)
         return confirmation_page(
             Confirmation(
@@ -182,7 +182,11 @@ def change_role(user_id: int) -> Response | str:
         )
     else:
         successor = hand_over.chosen(form.hand_over_to.data)
-        named = _named_by_open_invitations(user, role) if successor else 0
+        named = (
+            hand_over.named_by_open_invitations(user, stops_being_clinician=role != CLINICIAN)
+            if successor
+            else 0
+        )
         try:
             changed = staff_service.change_role(
                 user, role, actor=current_user.email, ip=client_ip(), hand_over_to=successor
@@ -196,13 +200,6 @@ def change_role(user_id: int) -> Response | str:
             else:
                 _role_changed(user, role, successor, named)
     return redirect(url_for("staff.users"))
-
-
-def _named_by_open_invitations(user: StaffUser, role: str) -> int:
-    """How many open invitations name `user`, when the new role stops them being a clinician."""
-    if user.role != CLINICIAN or role == CLINICIAN:
-        return 0
-    return staff_service.open_screenings_naming(user)
 
 
 def _role_changed(user: StaffUser, role: str, successor: int | None, moved: int) -> None:

@@ -283,11 +283,7 @@ def deactivate_user(user_id: int) -> Response | str:
     user = user_or_404(user_id)
     form = DeactivateForm()
     if form.validate_on_submit():
-        named = (
-            staff_service.open_screenings_naming(user)
-            if user.role == CLINICIAN and user.active
-            else 0
-        )
+        named = hand_over.named_by_open_invitations(user, stops_being_clinician=True)
         if user.id == current_user.user_id:
             flash(_("You cannot deactivate your own account."), "error")
         elif not user.active:
